@@ -1,0 +1,76 @@
+// The control plane assembled: one discovery source feeding one registry,
+// served by one gRPC server. The CLI's `serve` and the tests start it here.
+
+import type { ServerCredentials } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { DiscoverySource } from './discovery/source.js';
+import { Registry } from './registry/registry.js';
+import { ControlPlaneServer } from './server/control-plane-server.js';
+import type { FanoutHooks } from './server/watch-fanout.js';
+
+export interface ControlPlaneOptions {
+  readonly logger: Logger;
+  /** Builds the source that feeds the registry. */
+  readonly createSource: (registry: Registry, logger: Logger) => DiscoverySource | Promise<DiscoverySource>;
+  readonly host?: string;
+  readonly port: number;
+  readonly credentials?: ServerCredentials;
+  readonly keepaliveTimeMs?: number;
+  readonly maxConnectionAgeMs?: number;
+  readonly hooks?: FanoutHooks;
+}
+
+export class ControlPlane {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly registry: Registry,
+    readonly source: DiscoverySource,
+    readonly server: ControlPlaneServer,
+    readonly port: number,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Starts listening (health NOT_SERVING), then starts the source; the
+   * server turns SERVING when the source has synced. If the source cannot
+   * start, the server is closed again and the source's error is thrown.
+   */
+  static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
+    const log = options.logger;
+    const registry = new Registry({
+      onListenerError: (error) => log.error({ err: error }, 'a registry listener threw; the source carries on'),
+    });
+    const server = new ControlPlaneServer({
+      registry,
+      logger: log,
+      port: options.port,
+      ...(options.host !== undefined && { host: options.host }),
+      ...(options.credentials && { credentials: options.credentials }),
+      ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
+      ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
+      ...(options.hooks && { hooks: options.hooks }),
+    });
+    const port = await server.start();
+    let source: DiscoverySource | undefined;
+    try {
+      source = await options.createSource(registry, log);
+      await source.start();
+    } catch (error) {
+      await source?.stop().catch(() => {});
+      await server.shutdown(0);
+      throw error;
+    }
+    return new ControlPlane(registry, source, server, port, log);
+  }
+
+  /** Stops serving (see ControlPlaneServer.shutdown), then the source. Idempotent. */
+  stop(graceMs = 5_000): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.server.shutdown(graceMs);
+      await this.source.stop();
+      this.log.info('control plane stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,217 @@
+// The YAML registry file: its format, and its translation into service specs.
+// Every error names the file, the line and column, the field's path and the
+// rule, so a person can fix the file without reading this code.
+//
+//   services:
+//     - name: greeter            # RFC 1035 label
+//       namespace: default       # RFC 1123 label
+//       ports:
+//         - name: grpc           # optional for a single port
+//           port: 50051          # the Service port clients name
+//           backends:
+//             - address: 127.0.0.1:50061   # host:port, [v6]:port
+//               weight: 100                # 1..10000, default 100
+//               zone: zone-a               # optional
+//               metadata: { pod: greeter-0 }
+
+import { isIP } from 'node:net';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { z } from 'zod';
+import { checkNamespace, checkPortName, checkServiceName, InvalidServiceRefError, serviceKey } from '../../registry/service-ref.js';
+import { formatAddress, MAX_WEIGHT, MIN_WEIGHT, type ServiceSpec } from '../../registry/snapshot.js';
+
+/** A registry file that cannot be used, with every problem found in it. */
+export class RegistryFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`invalid registry file ${file}:\n  ${problems.join('\n  ')}`);
+    this.name = 'RegistryFileError';
+  }
+}
+
+/** An RFC 1123 host name, as Kubernetes validates FQDN endpoints. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+
+function labelCheck(check: (value: string, field: string) => void) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    try {
+      check(value, 'value');
+    } catch (error) {
+      if (!(error instanceof InvalidServiceRefError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.rule });
+    }
+  };
+}
+
+const portNumber = z
+  .number({ error: 'must be a port number from 1 to 65535' })
+  .int({ error: 'must be a whole number from 1 to 65535' })
+  .min(1, { error: 'must be a port number from 1 to 65535' })
+  .max(65535, { error: 'must be a port number from 1 to 65535' });
+
+const backendSchema = z.strictObject(
+  {
+    address: z.string({ error: 'is required: "host:port", for example "10.0.0.7:8080" or "[2001:db8::7]:8080"' }).superRefine((value, ctx) => {
+      const problem = checkAddress(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    weight: z
+      .number({ error: `must be a whole number from ${MIN_WEIGHT} to ${MAX_WEIGHT}` })
+      .int({ error: `must be a whole number from ${MIN_WEIGHT} to ${MAX_WEIGHT}` })
+      .min(MIN_WEIGHT, { error: `must be from ${MIN_WEIGHT} to ${MAX_WEIGHT}` })
+      .max(MAX_WEIGHT, { error: `must be from ${MIN_WEIGHT} to ${MAX_WEIGHT}` })
+      .optional(),
+    zone: z.string({ error: 'must be a string' }).max(63, { error: 'must be at most 63 characters' }).optional(),
+    metadata: z.record(z.string(), z.string({ error: 'values must be strings' }), { error: 'must be a map of strings to strings' }).optional(),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with address, and optionally weight, zone and metadata') },
+);
+
+const portSchema = z.strictObject(
+  {
+    name: z.string({ error: 'must be a string' }).superRefine(labelCheck(checkPortName)).optional(),
+    port: portNumber,
+    backends: z.array(backendSchema, { error: 'must be a list of backends' }).default([]),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with port, and optionally name and backends') },
+);
+
+const serviceSchema = z.strictObject(
+  {
+    name: z.string({ error: 'is required: the Service name' }).superRefine(labelCheck(checkServiceName)),
+    namespace: z.string({ error: 'must be a string: the namespace' }).superRefine(labelCheck(checkNamespace)).default('default'),
+    ports: z.array(portSchema, { error: 'must be a list of ports' }).min(1, { error: 'must list at least one port' }),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports') },
+);
+
+const fileSchema = z.strictObject(
+  { services: z.array(serviceSchema, { error: 'must be a list of services' }).default([]) },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'the file must be a map with one key, "services"') },
+);
+
+type FileContent = z.infer<typeof fileSchema>;
+
+/** Checks a "host:port" string; returns what is wrong, or undefined. */
+function checkAddress(value: string): string | undefined {
+  const parsed = splitHostPort(value);
+  if (!parsed) return `"${value}" is not "host:port" (IPv6 as "[2001:db8::7]:8080")`;
+  const { host, port } = parsed;
+  if (!/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `the port in "${value}" must be a number from 1 to 65535`;
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) return `the host in "${value}" is neither an IP address nor a valid host name`;
+  return undefined;
+}
+
+function splitHostPort(value: string): { host: string; port: string } | undefined {
+  const match = /^\[([^\]]+)\]:([^:]*)$/.exec(value) ?? /^([^:[\]]+):([^:]*)$/.exec(value);
+  if (!match) return undefined;
+  return { host: match[1]!, port: match[2]! };
+}
+
+/**
+ * Parses the text of a registry file into service specs. Throws a
+ * RegistryFileError listing every problem with its line.
+ */
+export function parseRegistryFile(file: string, text: string): ServiceSpec[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number | undefined): string => {
+    if (offset === undefined) return file;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new RegistryFileError(
+      file,
+      doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = fileSchema.safeParse(raw);
+  if (!result.success) {
+    throw new RegistryFileError(
+      file,
+      result.error.issues.map((issue) => {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const node = doc.getIn(path, true);
+        const offset = isNode(node) ? node.range?.[0] : undefined;
+        const field = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+        return `${where(offset ?? nearestOffset(doc, path))}: ${formatPath(path) || '(top level)'}: ${field}`;
+      }),
+    );
+  }
+  const problems = checkUnique(result.data).map(({ path, message }) => `${where(nearestOffset(doc, path))}: ${formatPath(path)}: ${message}`);
+  if (problems.length > 0) throw new RegistryFileError(file, problems);
+  return toSpecs(result.data);
+}
+
+/** The offset of the deepest node on `path` that exists. */
+function nearestOffset(doc: ReturnType<typeof parseDocument>, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return node.range[0];
+  }
+  return undefined;
+}
+
+function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** The rules zod cannot see: names and addresses must be unique. */
+function checkUnique(content: FileContent): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const services = new Map<string, number>();
+  content.services.forEach((service, s) => {
+    const key = serviceKey(service.name, service.namespace);
+    const first = services.get(key);
+    if (first !== undefined) problems.push({ path: ['services', s, 'name'], message: `service ${key} is already defined at services[${first}]` });
+    else services.set(key, s);
+    const names = new Map<string, number>();
+    const numbers = new Map<number, number>();
+    if (service.ports.length > 1) {
+      service.ports.forEach((port, p) => {
+        if (port.name === undefined) problems.push({ path: ['services', s, 'ports', p], message: 'a service with more than one port must name each port' });
+      });
+    }
+    service.ports.forEach((port, p) => {
+      const name = port.name ?? '';
+      if (names.has(name)) problems.push({ path: ['services', s, 'ports', p, 'name'], message: `port name "${name}" is already used by ports[${names.get(name)}]` });
+      else names.set(name, p);
+      if (numbers.has(port.port)) problems.push({ path: ['services', s, 'ports', p, 'port'], message: `port ${port.port} is already used by ports[${numbers.get(port.port)}]` });
+      else numbers.set(port.port, p);
+      const addresses = new Map<string, number>();
+      port.backends.forEach((backend, b) => {
+        const { host, port: backendPort } = splitHostPort(backend.address)!;
+        const address = formatAddress(host.toLowerCase(), Number(backendPort));
+        if (addresses.has(address)) {
+          problems.push({ path: ['services', s, 'ports', p, 'backends', b, 'address'], message: `${address} is already listed at backends[${addresses.get(address)}]` });
+        } else addresses.set(address, b);
+      });
+    });
+  });
+  return problems;
+}
+
+function toSpecs(content: FileContent): ServiceSpec[] {
+  return content.services.map((service) => ({
+    name: service.name,
+    namespace: service.namespace,
+    ports: service.ports.map((port) => ({
+      name: port.name ?? '',
+      port: port.port,
+      backends: port.backends.map((backend) => {
+        const { host, port: backendPort } = splitHostPort(backend.address)!;
+        return {
+          host: host.toLowerCase(),
+          port: Number(backendPort),
+          ...(backend.weight !== undefined && { weight: backend.weight }),
+          ...(backend.zone !== undefined && { zone: backend.zone }),
+          ...(backend.metadata !== undefined && { metadata: backend.metadata }),
+        };
+      }),
+    })),
+  }));
+}

@@ -1,0 +1,120 @@
+// The gRPC face of the control plane: LoadBalancer, grpc.health.v1 and
+// server reflection on one grpc-js server, with keepalive and a graceful,
+// bounded shutdown.
+
+import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import type { Registry } from '../registry/registry.js';
+import { LoadBalancerService } from './load-balancer-service.js';
+import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
+import type { FanoutHooks } from './watch-fanout.js';
+
+export interface ControlPlaneServerOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Address to listen on; default 0.0.0.0. */
+  readonly host?: string;
+  /** Port to listen on; 0 picks a free one. */
+  readonly port: number;
+  readonly credentials?: ServerCredentials;
+  /** Server keepalive ping interval; long WatchServers streams rely on it. */
+  readonly keepaliveTimeMs?: number;
+  readonly keepaliveTimeoutMs?: number;
+  /**
+   * Close connections older than this (with a GOAWAY), so clients spread
+   * over replicas again after a rollout. 0 keeps connections forever.
+   */
+  readonly maxConnectionAgeMs?: number;
+  readonly hooks?: FanoutHooks;
+}
+
+export const DEFAULT_KEEPALIVE_TIME_MS = 30_000;
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;
+
+export class ControlPlaneServer {
+  readonly server: Server;
+  readonly loadBalancer: LoadBalancerService;
+  readonly health: HealthImplementation;
+  private readonly log: Logger;
+  private boundPort: number | undefined;
+  private shuttingDown: Promise<void> | undefined;
+  private stopSyncListener: () => void = () => {};
+
+  constructor(private readonly options: ControlPlaneServerOptions) {
+    this.log = options.logger.child({ component: 'server' });
+    const channelOptions: ChannelOptions = {
+      'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
+      'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+    };
+    if (options.maxConnectionAgeMs && options.maxConnectionAgeMs > 0) {
+      channelOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
+    }
+    this.server = new Server(channelOptions);
+    this.loadBalancer = new LoadBalancerService({ registry: options.registry, logger: options.logger, ...(options.hooks && { hooks: options.hooks }) });
+    this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
+    // Invariant 1: NOT_SERVING until the source has synced once.
+    this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
+    this.health.addToServer(this.server);
+    new ReflectionService(reflectionPackageDefinition()).addToServer(this.server);
+  }
+
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('the server is not listening yet');
+    return this.boundPort;
+  }
+
+  /** Binds and starts serving; resolves with the bound port. */
+  async start(): Promise<number> {
+    const host = this.options.host ?? '0.0.0.0';
+    const address = host.includes(':') ? `[${host}]:${this.options.port}` : `${host}:${this.options.port}`;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, this.options.credentials ?? ServerCredentials.createInsecure(), (error, port) => {
+        if (error) reject(new Error(`cannot listen on ${address}: ${error.message}`));
+        else resolve(port);
+      });
+    });
+    this.stopSyncListener = this.options.registry.onSynced(() => {
+      if (this.shuttingDown) return;
+      this.health.setStatus('', 'SERVING');
+      this.health.setStatus(LOAD_BALANCER_SERVICE, 'SERVING');
+      this.log.info('source synced; serving');
+    });
+    this.log.info({ address: `${host}:${this.boundPort}` }, 'listening');
+    return this.boundPort;
+  }
+
+  /**
+   * Shuts down: health NOT_SERVING (load balancers and probes stop sending),
+   * every WatchServers stream ended with UNAVAILABLE (clients reconnect to
+   * another replica), then tryShutdown, forced after `graceMs`. Idempotent.
+   */
+  shutdown(graceMs: number): Promise<void> {
+    this.shuttingDown ??= this.runShutdown(graceMs);
+    return this.shuttingDown;
+  }
+
+  private async runShutdown(graceMs: number): Promise<void> {
+    this.stopSyncListener();
+    this.health.setStatus('', 'NOT_SERVING');
+    this.health.setStatus(LOAD_BALANCER_SERVICE, 'NOT_SERVING');
+    const watchers = this.loadBalancer.fanout.size;
+    this.loadBalancer.drain();
+    this.log.info({ watchers, graceMs }, 'shutting down: watch streams ended, draining calls');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        // Streams that never end (a health Watch, a client that stopped
+        // reading) would hold tryShutdown forever.
+        this.log.warn({ graceMs }, 'grace period over; closing remaining calls');
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.log.info('server stopped');
+  }
+}

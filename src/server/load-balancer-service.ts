@@ -1,0 +1,92 @@
+// The lookaside.v1.LoadBalancer service: GetServers and WatchServers over
+// the registry. Handlers validate, look up, and hand out pre-encoded bytes.
+
+import { status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { PortLookup, Registry } from '../registry/registry.js';
+import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
+import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
+import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
+import { loadBalancerDefinition } from './proto-definitions.js';
+
+export interface LoadBalancerServiceOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly hooks?: FanoutHooks;
+}
+
+const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
+export const SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
+
+export class LoadBalancerService {
+  readonly definition: ServiceDefinition;
+  readonly encoder: SnapshotEncoder;
+  readonly fanout: WatchFanout;
+  private readonly log: Logger;
+  private draining = false;
+
+  constructor(private readonly options: LoadBalancerServiceOptions) {
+    this.log = options.logger.child({ component: 'load-balancer' });
+    const base = loadBalancerDefinition();
+    const serialize = base.GetServers!.responseSerialize as (value: ServersResponse) => Buffer;
+    this.encoder = new SnapshotEncoder(serialize);
+    // Responses are encoded ahead by the encoder; buffers pass through as is.
+    const passThrough = (value: Buffer | ServersResponse): Buffer => (Buffer.isBuffer(value) ? value : serialize(value));
+    this.definition = {
+      GetServers: { ...base.GetServers!, responseSerialize: passThrough },
+      WatchServers: { ...base.WatchServers!, responseSerialize: passThrough },
+    };
+    this.fanout = new WatchFanout(options.registry, this.encoder, this.log, options.hooks);
+  }
+
+  get implementation(): UntypedServiceImplementation {
+    return {
+      GetServers: (call: ServerUnaryCall<ServersRequest, Buffer>, callback: sendUnaryData<Buffer>) => this.getServers(call, callback),
+      WatchServers: (call: WatchCall) => this.watchServers(call),
+    };
+  }
+
+  /** Refuses new calls and ends every watch with UNAVAILABLE. */
+  drain(): void {
+    this.draining = true;
+    this.fanout.endAll(status.UNAVAILABLE, SHUTTING_DOWN);
+  }
+
+  private getServers(call: ServerUnaryCall<ServersRequest, Buffer>, callback: sendUnaryData<Buffer>): void {
+    try {
+      if (this.draining) return callback({ code: status.UNAVAILABLE, details: SHUTTING_DOWN });
+      const request = validateServersRequest(call.request);
+      if (!this.options.registry.synced) return callback({ code: status.UNAVAILABLE, details: NOT_SYNCED });
+      const lookup = this.options.registry.lookup(request.service.key, request.port);
+      if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
+      this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client }, 'GetServers');
+      callback(null, this.encoder.encode(request.target, lookup));
+    } catch (error) {
+      callback(toStatus(error, this.log));
+    }
+  }
+
+  private watchServers(call: WatchCall): void {
+    try {
+      if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
+      const request = validateServersRequest(call.request as ServersRequest);
+      this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer: call.getPeer() }, 'WatchServers opened');
+      this.fanout.add(call, request);
+    } catch (error) {
+      call.emit('error', toStatus(error, this.log));
+    }
+  }
+}
+
+function describeMissing(registry: Registry, request: ValidRequest, lookup: PortLookup): string {
+  if (lookup.status === 'unknown-port') {
+    return `service ${request.service.key} has no port "${request.target.port}"; ${registry.describePorts(lookup.service)}`;
+  }
+  return `service ${request.service.key} is not known to the control plane`;
+}
+
+function toStatus(error: unknown, log: Logger): { code: status; details: string } {
+  if (error instanceof InvalidRequestError) return { code: error.code, details: error.message };
+  log.error({ err: error }, 'LoadBalancer handler failed');
+  return { code: status.INTERNAL, details: 'the control plane failed to answer; this is a bug, please report it' };
+}

@@ -1,0 +1,52 @@
+// Validates LoadBalancer requests. Every rejection is INVALID_ARGUMENT with a
+// message that names the field and the rule (invariant 11), so a caller can
+// fix the request without reading the server's code.
+
+import { status } from '@grpc/grpc-js';
+import { InvalidServiceRefError, parsePortRef, parseServiceName, type PortRef, type ServiceName } from '../registry/service-ref.js';
+import type { Target } from './snapshot-encoder.js';
+
+/** Longest accepted caller-info values: a zone label value, a node name, an id. */
+const CLIENT_FIELD_LIMITS = { zone: 63, node: 253, clientId: 253 } as const;
+
+export interface ServersRequest {
+  target?: { service?: string; port?: string } | null;
+  client?: { zone?: string; node?: string; clientId?: string } | null;
+}
+
+export interface ValidRequest {
+  readonly service: ServiceName;
+  readonly port: PortRef;
+  /** The target as written, echoed in responses. */
+  readonly target: Target;
+  readonly client: { readonly zone: string; readonly node: string; readonly clientId: string };
+}
+
+export class InvalidRequestError extends Error {
+  readonly code = status.INVALID_ARGUMENT;
+}
+
+export function validateServersRequest(request: ServersRequest): ValidRequest {
+  const target = request.target;
+  if (!target) throw new InvalidRequestError('target: is required; set target.service ("name.namespace") and target.port (a port name or number)');
+  const serviceText = target.service ?? '';
+  const portText = target.port ?? '';
+  let service: ServiceName;
+  let port: PortRef;
+  try {
+    service = parseServiceName(serviceText, 'target.service');
+    port = parsePortRef(portText, 'target.port');
+  } catch (error) {
+    if (error instanceof InvalidServiceRefError) throw new InvalidRequestError(error.message);
+    throw error;
+  }
+  const client = { zone: request.client?.zone ?? '', node: request.client?.node ?? '', clientId: request.client?.clientId ?? '' };
+  for (const field of ['zone', 'node', 'clientId'] as const) {
+    const limit = CLIENT_FIELD_LIMITS[field];
+    if (client[field].length > limit) {
+      const wire = field === 'clientId' ? 'client_id' : field;
+      throw new InvalidRequestError(`client.${wire}: has ${client[field].length} characters; at most ${limit} are allowed`);
+    }
+  }
+  return { service, port, target: { service: serviceText, port: portText }, client };
+}

@@ -1,0 +1,70 @@
+// Encodes registry lookups as LoadBalancer responses. A found port's
+// encoding is cached on its immutable snapshot, so each version is encoded
+// once and the same bytes go to every watcher and every GetServers caller
+// (invariant 5). GetServersResponse and WatchServersResponse share their
+// field layout, so one encoding serves both methods.
+
+import type { PortLookup } from '../registry/registry.js';
+import type { PortSnapshot } from '../registry/snapshot.js';
+
+/** The target as the caller wrote it, echoed in every response. */
+export interface Target {
+  readonly service: string;
+  readonly port: string;
+}
+
+export interface ServerMessage {
+  address: string;
+  weight: number;
+  zone: string;
+  metadata: Record<string, string>;
+}
+
+export interface ServersResponse {
+  target: Target;
+  version: string;
+  exists: boolean;
+  servers: ServerMessage[];
+}
+
+export class SnapshotEncoder {
+  private readonly cache = new WeakMap<PortSnapshot, Map<string, Buffer>>();
+  private encodeCount = 0;
+
+  constructor(private readonly serialize: (value: ServersResponse) => Buffer) {}
+
+  /** How many responses were encoded; for tests and benchmarks. */
+  get encodes(): number {
+    return this.encodeCount;
+  }
+
+  encode(target: Target, lookup: PortLookup): Buffer {
+    if (lookup.status !== 'found') {
+      // A "does not exist" answer has no servers: a few bytes, not worth caching.
+      return this.run({ target, version: String(lookup.version), exists: false, servers: [] });
+    }
+    let byTarget = this.cache.get(lookup.port);
+    if (!byTarget) {
+      byTarget = new Map();
+      this.cache.set(lookup.port, byTarget);
+    }
+    // Callers may name the port by name or by number; each spelling is echoed back.
+    const cacheKey = `${target.service}/${target.port}`;
+    let bytes = byTarget.get(cacheKey);
+    if (!bytes) {
+      bytes = this.run({
+        target,
+        version: String(lookup.version),
+        exists: true,
+        servers: lookup.port.backends.map((b) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata } })),
+      });
+      byTarget.set(cacheKey, bytes);
+    }
+    return bytes;
+  }
+
+  private run(response: ServersResponse): Buffer {
+    this.encodeCount += 1;
+    return this.serialize(response);
+  }
+}
