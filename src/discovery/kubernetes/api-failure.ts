@@ -1,0 +1,98 @@
+// Turns whatever a failed list or watch threw into one sentence a person can
+// act on. The shapes differ by where the failure happened: the generated API
+// client throws ApiException (.code, .body), the Watch throws an Error with
+// .statusCode, undici throws TypeError("fetch failed") with a .cause that has
+// the socket error's code, and a stream cut mid-body ends in "terminated".
+
+/** Where the RBAC manifest lives; 403 messages point at it. */
+export const RBAC_MANIFEST_HINT = 'deploy/kubernetes/ (kubectl apply -f deploy/kubernetes/)';
+
+export interface ApiRequestDescription {
+  readonly verb: 'list' | 'watch';
+  /** "services" or "endpointslices". */
+  readonly resource: string;
+  /** "" for the core group. */
+  readonly group: string;
+  /** undefined for all namespaces. */
+  readonly namespace: string | undefined;
+}
+
+export interface ExplainedFailure {
+  /** The HTTP status, when there was one. */
+  readonly status: number | undefined;
+  readonly message: string;
+}
+
+export function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; statusCode?: unknown };
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  if (typeof e.code === 'number') return e.code;
+  return undefined;
+}
+
+/** The API server's own message from a Status body, if one is there. */
+function statusMessage(error: unknown): string | undefined {
+  const body = (error as { body?: unknown }).body;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body.length > 0 ? body.slice(0, 300) : undefined;
+    }
+  }
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function describeRequest(request: ApiRequestDescription): string {
+  const resource = request.group ? `${request.resource}.${request.group}` : request.resource;
+  const scope = request.namespace ? `in namespace ${request.namespace}` : 'in all namespaces (cluster scope)';
+  return `${request.verb} ${resource} ${scope}`;
+}
+
+export function explainFailure(error: unknown, request: ApiRequestDescription): ExplainedFailure {
+  const status = httpStatusOf(error);
+  const what = describeRequest(request);
+  const server = statusMessage(error);
+  const said = server ? ` The API server said: ${server}` : '';
+  if (status === 403) {
+    const resource = request.group ? `${request.resource}.${request.group}` : request.resource;
+    return {
+      status,
+      message:
+        `forbidden: this service account may not ${request.verb} ${resource} ${request.namespace ? `in namespace ${request.namespace}` : 'at cluster scope'}. ` +
+        `Grant the verbs list and watch on services and endpointslices.discovery.k8s.io with the RBAC manifest in ${RBAC_MANIFEST_HINT}; ` +
+        `the watcher keeps retrying and recovers by itself once the permission exists.${said}`,
+    };
+  }
+  if (status === 401) {
+    return { status, message: `unauthorized: the API server rejected the credentials while trying to ${what}; check the kubeconfig user or the service account token.${said}` };
+  }
+  if (status === 404) {
+    return { status, message: `not found while trying to ${what}: the API server does not serve this resource (discovery.k8s.io/v1 needs Kubernetes 1.21 or newer) or the namespace does not exist.${said}` };
+  }
+  if (status !== undefined) {
+    return { status, message: `HTTP ${status} while trying to ${what}.${said}` };
+  }
+  const code = causeCode(error);
+  const text = error instanceof Error ? error.message : String(error);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return { status, message: `cannot reach the API server (${code}) to ${what}` };
+  }
+  if (text === 'terminated' || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {
+    return { status, message: `the connection to the API server broke during ${what}${code ? ` (${code})` : ''}` };
+  }
+  return { status, message: `${what} failed: ${text}${code ? ` (${code})` : ''}` };
+}

@@ -1,0 +1,188 @@
+// Keeps one client-node informer (list, then watch) alive for as long as the
+// source runs. The informer handles the routine cases itself: a 410 Gone
+// relists, a quiet watch is re-opened from its last resourceVersion, a
+// normal server close reconnects. Every other failure (a list that fails, a
+// 403, a socket cut mid-stream) makes it emit 'error' and STOP. This class
+// logs why, in words a person can act on, and starts it again after a
+// capped exponential backoff with jitter; the informer keeps its cache and
+// resourceVersion across that restart, so a restart resumes the watch where
+// it was, and only a 410 costs a relist.
+//
+// It also tells its owner when a list has been applied completely: the
+// informer delivers a list as a burst of add/update/delete callbacks with
+// no end marker, so the list function is wrapped and the end is signalled
+// on the next turn of the event loop, after the informer's synchronous
+// processing of the items.
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { explainFailure, httpStatusOf, type ApiRequestDescription } from './api-failure.js';
+import { BookmarkWatch } from './bookmark-watch.js';
+
+export interface InformerTiming {
+  /** A watch with no data (events or bookmarks) for this long is re-opened. client-node: 30 s. */
+  readonly watchTimeoutMs: number;
+  /** First delay before restarting a stopped informer. */
+  readonly restartInitialMs: number;
+  /** Longest delay between restarts. */
+  readonly restartMaxMs: number;
+  /**
+   * Scales the informer's own reconnect delays after a normal server close
+   * (1 s doubling to 30 s in client-node); tests set it small.
+   */
+  readonly reconnectDelayScale: number;
+}
+
+export const DEFAULT_INFORMER_TIMING: InformerTiming = {
+  watchTimeoutMs: 30_000,
+  restartInitialMs: 500,
+  restartMaxMs: 30_000,
+  reconnectDelayScale: 1,
+};
+
+export interface InformerHandlers<T> {
+  /** An object was added or changed. */
+  onUpsert(object: T): void;
+  onDelete(object: T): void;
+  /** A complete list has been applied (first sync, or a relist after 410). */
+  onListApplied(): void;
+}
+
+export interface InformerSupervisorOptions<T extends KubernetesObject> {
+  readonly kubeConfig: KubeConfig;
+  /** The API path to watch, e.g. /apis/discovery.k8s.io/v1/endpointslices. */
+  readonly path: string;
+  readonly list: () => Promise<KubernetesListObject<T>>;
+  /** What is being listed, for log messages. */
+  readonly resource: Omit<ApiRequestDescription, 'verb'>;
+  readonly handlers: InformerHandlers<T>;
+  readonly logger: Logger;
+  readonly timing: InformerTiming;
+  /** A source of randomness in [0, 1) for jitter. */
+  readonly random?: () => number;
+}
+
+export class InformerSupervisor<T extends KubernetesObject> {
+  private readonly log: Logger;
+  private readonly watch: BookmarkWatch;
+  private readonly informer: ListWatch<T>;
+  private phase: 'list' | 'watch' = 'list';
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private started = false;
+  private listsApplied = 0;
+
+  constructor(private readonly options: InformerSupervisorOptions<T>) {
+    const { resource } = options;
+    this.log = options.logger.child({ component: 'informer', resource: resource.group ? `${resource.resource}.${resource.group}` : resource.resource, namespace: resource.namespace ?? '*' });
+    this.watch = new BookmarkWatch(
+      options.kubeConfig,
+      {
+        onEvent: (type, object) => this.onWatchEvent(type, object),
+        onHandlerError: (error) => this.log.error({ err: error }, 'handling a watch event failed; the watch carries on'),
+      },
+      options.timing.watchTimeoutMs,
+    );
+    const scale = options.timing.reconnectDelayScale;
+    this.informer = new ListWatch<T>(options.path, this.watch, () => this.list(), false, undefined, undefined, {
+      // unref'd: a pending reconnect must not keep a stopping process alive.
+      delayFn: (ms) => delay(ms * scale, undefined, { ref: false }),
+    });
+    this.informer.on('add', (object) => this.guard('add', () => options.handlers.onUpsert(object)));
+    this.informer.on('update', (object) => this.guard('update', () => options.handlers.onUpsert(object)));
+    this.informer.on('delete', (object) => this.guard('delete', () => options.handlers.onDelete(object)));
+    this.informer.on('error', (error) => this.onFailure(error));
+  }
+
+  /** True once a list has been applied. */
+  get synced(): boolean {
+    return this.listsApplied > 0;
+  }
+
+  /** Starts listing and watching in the background. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.watch.close();
+    await this.informer.stop();
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    this.phase = 'list';
+    this.informer.start().catch((error: unknown) => this.onFailure(error));
+  }
+
+  private async list(): Promise<KubernetesListObject<T>> {
+    this.phase = 'list';
+    const list = await this.options.list();
+    // A list that lands after stop() must not be applied or followed by a
+    // watch; failing it makes the informer end quietly (errors after stop
+    // are ignored).
+    if (this.stopped) throw new Error('stopped');
+    this.phase = 'watch';
+    this.failures = 0;
+    setImmediate(() => {
+      if (this.stopped) return;
+      this.listsApplied++;
+      this.log.debug({ items: list.items.length, resourceVersion: list.metadata?.resourceVersion, lists: this.listsApplied }, 'list applied');
+      this.guard('list', () => this.options.handlers.onListApplied());
+    });
+    return list;
+  }
+
+  private onWatchEvent(type: string, object: unknown): void {
+    // Any event, a bookmark included, proves the watch works again.
+    this.failures = 0;
+    if (type === 'ERROR') {
+      const status = object as { code?: number; message?: string } | undefined;
+      if (status?.code === 410) this.log.info({ message: status.message }, 'resource version expired (410 Gone); relisting, and publishing only real changes');
+      else this.log.warn({ status }, 'the watch reported an error; it will be re-opened');
+    }
+  }
+
+  private onFailure(error: unknown): void {
+    if (this.stopped) return;
+    const request: ApiRequestDescription = { ...this.options.resource, verb: this.phase };
+    const explained = explainFailure(error, request);
+    const waitMs = this.backoff();
+    const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
+    if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);
+    else this.log.warn({ ...fields, err: error }, `${explained.message}; restarting the watch`);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.run();
+    }, waitMs);
+    this.restartTimer.unref();
+  }
+
+  /** Capped exponential backoff with jitter: half fixed, half random. */
+  private backoff(): number {
+    const { restartInitialMs, restartMaxMs } = this.options.timing;
+    const ceiling = Math.min(restartMaxMs, restartInitialMs * 2 ** Math.min(this.failures, 30));
+    this.failures++;
+    const random = this.options.random ?? Math.random;
+    return ceiling / 2 + (ceiling / 2) * random();
+  }
+
+  private guard(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      // Invariant 9: one bad object costs a log line, never the watch. The
+      // informer has already updated its cache, so the next event or relist
+      // for this object is handled afresh.
+      this.log.error({ err: error, event: what }, 'a watch handler threw; the watch carries on');
+    }
+  }
+}

@@ -1,0 +1,171 @@
+// The few facts this source needs from Services and EndpointSlices, read out
+// of the client-node objects as soon as they arrive. Everything downstream
+// (merging, readiness, the index) works on these views, so it does not care
+// whether an object came from a list (class instances, Date fields) or a
+// watch (plain JSON, string timestamps), and so tests can build views
+// without a Kubernetes object in sight.
+//
+// Reading is defensive: a field the API server always sets may still be
+// missing on a hand-made object, and a bad object must cost one service,
+// never the watch.
+
+import { isIP } from 'node:net';
+
+/** The label that ties an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+export type AddressType = 'IPv4' | 'IPv6' | 'FQDN';
+export type IpFamily = 'IPv4' | 'IPv6';
+
+export interface ServicePortView {
+  /** "" for the single unnamed port of a Service. */
+  readonly name: string;
+  readonly port: number;
+  /** A number, a container port name, or undefined (then it equals `port`). */
+  readonly targetPort: number | string | undefined;
+}
+
+export interface ServiceView {
+  readonly name: string;
+  readonly namespace: string;
+  /** TCP ports only: gRPC runs on TCP, and a UDP port of the same number would make lookups by number ambiguous. */
+  readonly ports: readonly ServicePortView[];
+  /** spec.ipFamilies, primary first; empty when the object does not say. */
+  readonly ipFamilies: readonly IpFamily[];
+  /** ExternalName Services have no endpoints to balance over. */
+  readonly externalName: boolean;
+}
+
+export interface SlicePortView {
+  /** "" when the slice port has no name. */
+  readonly name: string;
+  /** null on hand-made slices that leave it out: such a port matches nothing. */
+  readonly port: number | null;
+}
+
+export interface EndpointView {
+  /** The endpoint's first address (the API allows one in practice), normalised. */
+  readonly address: string;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  readonly zone: string | undefined;
+  readonly nodeName: string | undefined;
+  /** The pod's name when targetRef is a Pod. */
+  readonly podName: string | undefined;
+  /** hints.forZones, in the slice's order. */
+  readonly zoneHints: readonly string[];
+}
+
+export interface SliceView {
+  readonly name: string;
+  readonly namespace: string;
+  /** From the kubernetes.io/service-name label; undefined if the slice has none. */
+  readonly serviceName: string | undefined;
+  readonly addressType: string;
+  readonly ports: readonly SlicePortView[];
+  readonly endpoints: readonly EndpointView[];
+}
+
+// The shapes below describe both forms an object arrives in (class instance
+// or plain JSON); every field is optional because neither is trusted.
+interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string> | null;
+}
+export interface RawService {
+  metadata?: ObjectMeta;
+  spec?: {
+    type?: string;
+    ipFamilies?: string[] | null;
+    ports?: { name?: string | null; port?: number; protocol?: string | null; targetPort?: number | string | null }[] | null;
+  };
+}
+export interface RawEndpointSlice {
+  metadata?: ObjectMeta;
+  addressType?: string;
+  ports?: { name?: string | null; port?: number | null; protocol?: string | null }[] | null;
+  endpoints?: RawEndpoint[] | null;
+}
+interface RawEndpoint {
+  addresses?: string[];
+  conditions?: { ready?: boolean | null; serving?: boolean | null; terminating?: boolean | null } | null;
+  zone?: string | null;
+  nodeName?: string | null;
+  targetRef?: { kind?: string; name?: string } | null;
+  hints?: { forZones?: { name?: string }[] | null } | null;
+}
+
+function isPortNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** The object's namespace and name, or undefined when either is missing. */
+export function objectName(object: { metadata?: ObjectMeta } | undefined): { namespace: string; name: string } | undefined {
+  const name = object?.metadata?.name;
+  const namespace = object?.metadata?.namespace;
+  if (!name || !namespace) return undefined;
+  return { name, namespace };
+}
+
+export function toServiceView(raw: RawService): ServiceView | undefined {
+  const id = objectName(raw);
+  if (!id) return undefined;
+  const ports: ServicePortView[] = [];
+  for (const port of raw.spec?.ports ?? []) {
+    if ((port.protocol ?? 'TCP') !== 'TCP' || !isPortNumber(port.port)) continue;
+    ports.push({ name: port.name ?? '', port: port.port, targetPort: port.targetPort ?? undefined });
+  }
+  const ipFamilies = (raw.spec?.ipFamilies ?? []).filter((f): f is IpFamily => f === 'IPv4' || f === 'IPv6');
+  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName' };
+}
+
+export function toSliceView(raw: RawEndpointSlice): SliceView | undefined {
+  const id = objectName(raw);
+  if (!id) return undefined;
+  const ports: SlicePortView[] = [];
+  for (const port of raw.ports ?? []) {
+    if ((port.protocol ?? 'TCP') !== 'TCP') continue;
+    ports.push({ name: port.name ?? '', port: isPortNumber(port.port) ? port.port : null });
+  }
+  const addressType = raw.addressType ?? '';
+  const endpoints: EndpointView[] = [];
+  for (const endpoint of raw.endpoints ?? []) {
+    const first = endpoint.addresses?.[0];
+    if (typeof first !== 'string' || first.length === 0) continue;
+    const address = normalizeAddress(first, addressType);
+    if (address === undefined) continue;
+    const conditions = endpoint.conditions ?? {};
+    // Defaults as the API documents them and kube-proxy reads them:
+    // ready and serving are true when unset, terminating false.
+    const ready = conditions.ready ?? true;
+    endpoints.push({
+      address,
+      ready,
+      serving: conditions.serving ?? true,
+      terminating: conditions.terminating ?? false,
+      zone: endpoint.zone ?? undefined,
+      nodeName: endpoint.nodeName ?? undefined,
+      podName: endpoint.targetRef?.kind === 'Pod' ? endpoint.targetRef.name : undefined,
+      zoneHints: (endpoint.hints?.forZones ?? []).map((z) => z.name).filter((n): n is string => typeof n === 'string' && n.length > 0),
+    });
+  }
+  return { ...id, serviceName: raw.metadata?.labels?.[SERVICE_NAME_LABEL] || undefined, addressType, ports, endpoints };
+}
+
+/**
+ * Checks an address against its slice's type and returns it in one canonical
+ * spelling (lowercase IPv6), so the same endpoint read from two slices is one
+ * key. FQDN addresses pass through lowercased; the merger decides about them.
+ */
+function normalizeAddress(address: string, addressType: string): string | undefined {
+  if (addressType === 'IPv4') return isIP(address) === 4 ? address : undefined;
+  if (addressType === 'IPv6') {
+    if (isIP(address) !== 6) return undefined;
+    // URL parsing gives the canonical compressed form ("2001:db8::1").
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  }
+  return address.toLowerCase();
+}

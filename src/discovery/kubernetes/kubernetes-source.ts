@@ -1,0 +1,232 @@
+// The Kubernetes discovery source: watches v1 Services and
+// discovery.k8s.io/v1 EndpointSlices (in all namespaces, or in a list of
+// them) and keeps the registry equal to what they describe.
+//
+// This module imports @kubernetes/client-node, which cannot even be loaded
+// on Node 20: whoever selects this source loads it with a dynamic import().
+//
+// How state flows:
+//   informer events ──▶ ServiceEndpointsIndex (views, dirty set)
+//                    ──▶ flush after a short batch window ──▶ registry.upsert / delete
+// Nothing is written to the registry until every watcher has applied its
+// first list; then the whole state is written and registry.markSynced() is
+// called, which turns health SERVING (invariant 1). After that only dirty
+// services are rebuilt, each from its complete set of slices, so a relist or
+// reconnect re-publishes identical specs that the registry ignores, and no
+// partial or empty state is ever written (invariant 2).
+
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from '../../registry/registry.js';
+import { checkNamespace } from '../../registry/service-ref.js';
+import type { DiscoverySource } from '../source.js';
+import type { IpFamilyPreference } from './endpoint-slice-merger.js';
+import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type InformerTiming } from './informer-supervisor.js';
+import { loadKubeConfig } from './kube-config-loader.js';
+import { objectName, toServiceView, toSliceView, type RawEndpointSlice, type RawService } from './kubernetes-objects.js';
+import { ServiceEndpointsIndex } from './service-endpoints-index.js';
+
+export type { IpFamilyPreference } from './endpoint-slice-merger.js';
+export type { InformerTiming } from './informer-supervisor.js';
+
+export interface KubernetesSourceOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** A kubeconfig file (--kubeconfig). Without it: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+  readonly kubeconfig?: string;
+  /** A context of the kubeconfig (--context). */
+  readonly context?: string;
+  /** A ready KubeConfig; when given, kubeconfig and context are ignored. */
+  readonly kubeConfig?: KubeConfig;
+  /** Namespaces to watch (--namespaces); empty or absent: all namespaces. */
+  readonly namespaces?: readonly string[];
+  /** Which family of a dual-stack Service to publish (--ip-family). Default IPv4. */
+  readonly ipFamily?: IpFamilyPreference;
+  /**
+   * How long to gather events before writing them to the registry. A rolling
+   * update rewrites several slices in quick succession; gathering them lets
+   * an endpoint that moves from one slice to another be seen in neither
+   * only if the move takes longer than this. Default 100 ms.
+   */
+  readonly batchWindowMs?: number;
+  /** Watch timeouts and backoff; tests make them short. */
+  readonly timing?: Partial<InformerTiming>;
+}
+
+export const DEFAULT_BATCH_WINDOW_MS = 100;
+
+/** Builds the source; nothing happens until start(). */
+export function createKubernetesSource(options: KubernetesSourceOptions): DiscoverySource {
+  return new KubernetesSource(options);
+}
+
+const SERVICES = { group: '', resource: 'services' } as const;
+const ENDPOINT_SLICES = { group: 'discovery.k8s.io', resource: 'endpointslices' } as const;
+
+export class KubernetesSource implements DiscoverySource {
+  readonly kind = 'kubernetes';
+  private readonly log: Logger;
+  private readonly index: ServiceEndpointsIndex;
+  private readonly supervisors: InformerSupervisor<V1Service | V1EndpointSlice>[] = [];
+  private readonly batchWindowMs: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private synced = false;
+  private startedAt = 0;
+  private stopped = false;
+
+  constructor(private readonly options: KubernetesSourceOptions) {
+    this.log = options.logger.child({ component: 'kubernetes-source' });
+    this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4');
+    this.batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
+  }
+
+  /**
+   * Loads the configuration and starts the watchers; resolves at once. It
+   * rejects only for a configuration that cannot work (no kubeconfig, an
+   * unknown context, an invalid namespace). API errors, 403 included, are
+   * retried in the background and logged.
+   */
+  async start(): Promise<void> {
+    const namespaces = [...new Set(this.options.namespaces ?? [])];
+    for (const namespace of namespaces) checkNamespace(namespace, 'namespaces');
+    let kubeConfig = this.options.kubeConfig;
+    let description = 'the given KubeConfig';
+    if (!kubeConfig) {
+      const loaded = loadKubeConfig({
+        ...(this.options.kubeconfig !== undefined && { kubeconfig: this.options.kubeconfig }),
+        ...(this.options.context !== undefined && { context: this.options.context }),
+      });
+      kubeConfig = loaded.kubeConfig;
+      description = loaded.description;
+    }
+    const timing: InformerTiming = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+    const scopes: (string | undefined)[] = namespaces.length > 0 ? namespaces : [undefined];
+    for (const namespace of scopes) {
+      this.supervisors.push(
+        new InformerSupervisor<V1Service>({
+          kubeConfig,
+          path: namespace ? `/api/v1/namespaces/${namespace}/services` : '/api/v1/services',
+          list: () => (namespace ? core.listNamespacedService({ namespace }) : core.listServiceForAllNamespaces()),
+          resource: { ...SERVICES, namespace },
+          logger: this.log,
+          timing,
+          handlers: {
+            onUpsert: (object) => this.onServiceUpsert(object),
+            onDelete: (object) => this.onServiceDelete(object),
+            onListApplied: () => this.onListApplied(),
+          },
+        }) as InformerSupervisor<V1Service | V1EndpointSlice>,
+        new InformerSupervisor<V1EndpointSlice>({
+          kubeConfig,
+          path: namespace ? `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices` : '/apis/discovery.k8s.io/v1/endpointslices',
+          list: () => (namespace ? discovery.listNamespacedEndpointSlice({ namespace }) : discovery.listEndpointSliceForAllNamespaces()),
+          resource: { ...ENDPOINT_SLICES, namespace },
+          logger: this.log,
+          timing,
+          handlers: {
+            onUpsert: (object) => this.onSliceUpsert(object),
+            onDelete: (object) => this.onSliceDelete(object),
+            onListApplied: () => this.onListApplied(),
+          },
+        }) as InformerSupervisor<V1Service | V1EndpointSlice>,
+      );
+    }
+    this.log.info(
+      { namespaces: namespaces.length > 0 ? namespaces : 'all', ipFamily: this.options.ipFamily ?? 'IPv4', config: description },
+      `watching Services and EndpointSlices in ${namespaces.length > 0 ? `namespaces ${namespaces.join(', ')}` : 'all namespaces'} (${description}); not serving until both have synced`,
+    );
+    this.startedAt = performance.now();
+    for (const supervisor of this.supervisors) supervisor.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await Promise.all(this.supervisors.map((s) => s.stop()));
+  }
+
+  private onServiceUpsert(object: V1Service): void {
+    const view = toServiceView(object as RawService);
+    if (!view) {
+      this.log.warn({ metadata: object.metadata }, 'ignoring a Service without a name or namespace');
+      return;
+    }
+    this.index.setService(view);
+    this.scheduleFlush();
+  }
+
+  private onServiceDelete(object: V1Service): void {
+    const id = objectName(object as RawService);
+    if (!id) return;
+    this.index.deleteService(id.namespace, id.name);
+    this.scheduleFlush();
+  }
+
+  private onSliceUpsert(object: V1EndpointSlice): void {
+    const view = toSliceView(object as RawEndpointSlice);
+    if (!view) {
+      this.log.warn({ metadata: object.metadata }, 'ignoring an EndpointSlice without a name or namespace');
+      return;
+    }
+    this.index.setSlice(view);
+    this.scheduleFlush();
+  }
+
+  private onSliceDelete(object: V1EndpointSlice): void {
+    const id = objectName(object as RawEndpointSlice);
+    if (!id) return;
+    this.index.deleteSlice(id.namespace, id.name);
+    this.scheduleFlush();
+  }
+
+  private onListApplied(): void {
+    if (!this.synced && this.supervisors.every((s) => s.synced)) {
+      // The first complete state: write it all at once, then serve.
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.index.markAllDirty();
+      this.flush();
+      this.synced = true;
+      this.options.registry.markSynced();
+      const stats = this.options.registry.stats();
+      this.log.info({ services: stats.services, backends: stats.backends, ms: Math.round(performance.now() - this.startedAt) }, 'Services and EndpointSlices synced; serving');
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    // Before the first sync nothing is written: onListApplied writes it all.
+    if (!this.synced || this.flushTimer || this.stopped) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.batchWindowMs);
+  }
+
+  /** Writes every dirty service to the registry, each from its complete state. */
+  private flush(): void {
+    const registry = this.options.registry;
+    for (const key of this.index.takeDirty()) {
+      try {
+        const result = this.index.build(key);
+        if (!result) {
+          if (registry.delete(key)) this.log.debug({ service: key }, 'service removed');
+          continue;
+        }
+        if (result.skippedSlices.length > 0) {
+          this.log.debug({ service: key, slices: result.skippedSlices }, 'ignoring FQDN EndpointSlices: they name no pod and are deprecated');
+        }
+        if (registry.upsert(result.spec)) {
+          this.log.debug({ service: key, backends: result.spec.ports.map((p) => `${p.name || p.port}:${p.backends.length}`) }, 'service updated');
+        }
+      } catch (error) {
+        // Invariant 9: one service that cannot be written costs that service.
+        this.log.error({ err: error, service: key }, 'publishing a service failed; the others carry on');
+      }
+    }
+  }
+}
