@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadSync, type Options, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { repairMapEntryDescriptors } from './reflection-descriptors.js';
 
 /** proto/ at the package root; the same relative path from src/ and dist/. */
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
@@ -26,7 +27,7 @@ function load() {
   cached ??= {
     packageDefinition: loadSync(LOOKASIDE_PROTO, LOADER_OPTIONS),
     // Reflection also describes grpc.health.v1, so `grpcurl list` shows it.
-    reflectionDefinition: loadSync([LOOKASIDE_PROTO, healthProtoPath], LOADER_OPTIONS),
+    reflectionDefinition: repairMapEntryDescriptors(loadSync([LOOKASIDE_PROTO, healthProtoPath], LOADER_OPTIONS)),
   };
   return cached;
 }

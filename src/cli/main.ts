@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// The `lookaside` command: run the control plane, and ask one what it serves.
+
+import { Command, Option } from 'commander';
+import { ExitCode } from './exit-codes.js';
+import { runGet, runWatch } from './control-plane-commands.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { parseDuration, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { runServe } from './serve-command.js';
+
+const DEFAULT_PORT = 50051;
+
+function buildProgram(setExit: (code: ExitCode) => void): Command {
+  const program = new Command('lookaside')
+    .description('Lookaside load balancing for gRPC on Kubernetes.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
+4 control plane unreachable or not serving yet.`,
+    );
+
+  program
+    .command('serve')
+    .description('Run the control plane: watch the discovery source and serve lookaside.v1.LoadBalancer, health and reflection.')
+    .addOption(new Option('--host <address>', 'address to listen on').env('LOOKASIDE_HOST').default('0.0.0.0'))
+    .addOption(new Option('--port <number>', 'gRPC port to listen on (0 picks a free one)').env('LOOKASIDE_PORT').default(DEFAULT_PORT).argParser(parsePort))
+    .addOption(
+      new Option('--source <kind>', 'where services come from: a registry file, or the Kubernetes API')
+        .env('LOOKASIDE_SOURCE')
+        .choices(['auto', 'file', 'kubernetes'])
+        .default('auto'),
+    )
+    .addOption(new Option('--file <path>', 'registry file for --source file (default: the bundled example, deploy/examples/registry.yaml)').env('LOOKASIDE_FILE'))
+    .addOption(new Option('--log-level <level>', 'log level').env('LOOKASIDE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--grace <duration>', 'how long shutdown waits for calls to finish before closing them').env('LOOKASIDE_GRACE').default(10_000, '10s').argParser(parseDuration))
+    .addOption(new Option('--keepalive-time <duration>', 'interval of keepalive pings to clients').env('LOOKASIDE_KEEPALIVE_TIME').default(30_000, '30s').argParser(parseDuration))
+    .addOption(
+      new Option('--max-connection-age <duration>', 'close client connections after this age so clients spread over new replicas (0: never)')
+        .env('LOOKASIDE_MAX_CONNECTION_AGE')
+        .default(0, '0')
+        .argParser(parseDuration),
+    )
+    .action(async (opts: { host: string; port: number; source: 'auto' | 'file' | 'kubernetes'; file?: string; logLevel: LogLevel; grace: number; keepaliveTime: number; maxConnectionAge: number }) => {
+      setExit(
+        await runServe({
+          host: opts.host,
+          port: opts.port,
+          source: opts.source,
+          file: opts.file,
+          logLevel: opts.logLevel,
+          graceMs: opts.grace,
+          keepaliveTimeMs: opts.keepaliveTime,
+          maxConnectionAgeMs: opts.maxConnectionAge,
+        }),
+      );
+    });
+
+  const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_SERVER').default(`localhost:${DEFAULT_PORT}`);
+  const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+
+  program
+    .command('get')
+    .description('Print the current backends of a service port, e.g. `lookaside get greeter.default:grpc`.')
+    .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
+    .addOption(serverOption())
+    .addOption(outputOption())
+    .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number }) => {
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout }));
+    });
+
+  program
+    .command('watch')
+    .description('Print the backends of a service port, then again after every change, until interrupted.')
+    .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
+    .addOption(serverOption())
+    .addOption(outputOption())
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json' }) => {
+      setExit(await runWatch(service, { server: opts.server, output: opts.output }));
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let exitCode: ExitCode = ExitCode.OK;
+  const program = buildProgram((code) => (exitCode = code));
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // Help and version are successes; every other commander error is usage.
+    if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(ExitCode.OK);
+    if (typeof code === 'string' && code.startsWith('commander.')) process.exit(ExitCode.USAGE);
+    process.stderr.write(`lookaside: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(ExitCode.FAILURE);
+  }
+  // Streams and servers are closed by now; exit explicitly so that a stray
+  // handle cannot keep a finished command alive.
+  process.exit(exitCode);
+}
+
+await main(process.argv);

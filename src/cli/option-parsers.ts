@@ -1,0 +1,43 @@
+// Parsers for flag and environment values. Each throws commander's
+// InvalidArgumentError with the rule, which commander prints next to the
+// flag's name; the CLI then exits with the usage code.
+
+import { InvalidArgumentError } from 'commander';
+import ms from 'ms';
+import { InvalidServiceRefError, parsePortRef, parseServiceName } from '../registry/service-ref.js';
+
+export function parsePort(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535 (0 picks a free port)');
+  return Number(value);
+}
+
+/** "500ms", "10s", "2m", or a bare number of milliseconds. */
+export function parseDuration(value: string): number {
+  const parsed = /^[0-9]+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('must be a duration such as 500ms, 10s or 2m');
+  }
+  return parsed;
+}
+
+export interface ServiceArgument {
+  readonly service: string;
+  readonly port: string;
+}
+
+/** "name.namespace:port", optionally written as a "lookaside:///" target. */
+export function parseServiceArgument(value: string): ServiceArgument {
+  const text = value.startsWith('lookaside:///') ? value.slice('lookaside:///'.length) : value;
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) throw new InvalidArgumentError(`"${value}" must be "name.namespace:port", for example greeter.default:grpc or greeter.default:50051`);
+  const service = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  try {
+    parseServiceName(service, 'service');
+    parsePortRef(port, 'port');
+  } catch (error) {
+    if (error instanceof InvalidServiceRefError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return { service, port };
+}

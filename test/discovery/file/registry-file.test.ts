@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseRegistryFile, RegistryFileError } from '../../../src/discovery/file/registry-file.js';
+import { BUNDLED_REGISTRY_FILE } from '../../../src/cli/serve-command.js';
+
+function problemsOf(text: string): readonly string[] {
+  try {
+    parseRegistryFile('reg.yaml', text);
+  } catch (error) {
+    if (error instanceof RegistryFileError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+describe('parseRegistryFile', () => {
+  it('parses the bundled example', () => {
+    const specs = parseRegistryFile(BUNDLED_REGISTRY_FILE, readFileSync(BUNDLED_REGISTRY_FILE, 'utf8'));
+    expect(specs.map((s) => `${s.name}.${s.namespace}`)).toEqual(['greeter.default', 'inventory.shop']);
+    const inventory = specs[1]!;
+    expect(inventory.ports[0]!.backends[1]).toEqual({ host: '::1', port: 50072, zone: 'zone-b' });
+  });
+
+  it('defaults the namespace, the port name and the backends', () => {
+    expect(parseRegistryFile('f', 'services:\n  - name: a\n    ports:\n      - port: 80\n')).toEqual([
+      { name: 'a', namespace: 'default', ports: [{ name: '', port: 80, backends: [] }] },
+    ]);
+    expect(parseRegistryFile('f', '')).toEqual([]);
+  });
+
+  it('names the file, line, column, field and rule of a bad value', () => {
+    const text = ['services:', '  - name: greeter', '    ports:', '      - port: 50051', '        backends:', '          - address: 10.0.0.1:8080', '            weight: 0', ''].join('\n');
+    expect(problemsOf(text)).toEqual(['reg.yaml:7:21: services[0].ports[0].backends[0].weight: must be from 1 to 10000']);
+  });
+
+  it.each([
+    ['services: {}', /1:11: services: must be a list of services/],
+    ['services:\n  - name: Greeter\n    ports: [{port: 1}]', /2:11: services\[0\]\.name: the service name "Greeter" is not valid/],
+    ['services:\n  - name: a\n    ports: []', /3:12: services\[0\]\.ports: must list at least one port/],
+    ['services:\n  - name: a\n    ports: [{port: 70000}]', /services\[0\]\.ports\[0\]\.port: must be a port number from 1 to 65535/],
+    ['services:\n  - name: a\n    ports: [{port: 1, name: GRPC}]', /ports\[0\]\.name: .*IANA service name/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1"}]}]', /address: "10.0.0.1" is not "host:port"/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "bad_host:1"}]}]', /neither an IP address nor a valid host name/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1:0"}]}]', /port in "10.0.0.1:0" must be a number from 1 to 65535/],
+    ['services:\n  - name: a\n    colour: red\n    ports: [{port: 1}]', /2:5: services\[0\]: unknown field "colour"/],
+    ['services:\n  - name: a\n    ports: [{port: 1}, {port: 2}]', /must name each port/],
+    ['services:\n  - name: a\n    ports: [{port: 1}]\n  - name: a\n    ports: [{port: 2}]', /4:11: services\[1\]\.name: service a\.default is already defined at services\[0\]/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "[::1]:5"}, {address: "[::1]:5"}]}]', /backends\[1\]\.address: \[::1\]:5 is already listed at backends\[0\]/],
+    ['services:\n  - name: a\n    ports: [{name: x, port: 1}, {name: x, port: 2}]', /ports\[1\]\.name: port name "x" is already used by ports\[0\]/],
+    ['services:\n  - name: a\n    name: b\n    ports: [{port: 1}]', /3:5: Map keys must be unique/],
+    ['services: [', /reg\.yaml:1:\d+: /],
+    ['- a\n- b', /\(top level\): the file must be a map with one key, "services"/],
+  ])('rejects %j', (text, message) => {
+    const problems = problemsOf(text);
+    expect(problems.join('\n')).toMatch(message);
+  });
+
+  it('lists every problem, not just the first', () => {
+    const problems = problemsOf('services:\n  - name: A\n    ports: [{port: 0}]\n');
+    expect(problems).toHaveLength(2);
+  });
+
+  it('formats the error message with the file name and every problem', () => {
+    expect(() => parseRegistryFile('/etc/lookaside/reg.yaml', 'services: 3')).toThrow(/^invalid registry file \/etc\/lookaside\/reg\.yaml:\n  \/etc\/lookaside\/reg\.yaml:1:11: services: must be a list/);
+  });
+});
