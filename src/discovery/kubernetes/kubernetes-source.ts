@@ -110,7 +110,7 @@ export class KubernetesSource implements DiscoverySource {
           path: namespace ? `/api/v1/namespaces/${namespace}/services` : '/api/v1/services',
           list: () => (namespace ? core.listNamespacedService({ namespace }) : core.listServiceForAllNamespaces()),
           resource: { ...SERVICES, namespace },
-          logger: this.log,
+          logger: this.options.logger,
           timing,
           handlers: {
             onUpsert: (object) => this.onServiceUpsert(object),
@@ -123,7 +123,7 @@ export class KubernetesSource implements DiscoverySource {
           path: namespace ? `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices` : '/apis/discovery.k8s.io/v1/endpointslices',
           list: () => (namespace ? discovery.listNamespacedEndpointSlice({ namespace }) : discovery.listEndpointSliceForAllNamespaces()),
           resource: { ...ENDPOINT_SLICES, namespace },
-          logger: this.log,
+          logger: this.options.logger,
           timing,
           handlers: {
             onUpsert: (object) => this.onSliceUpsert(object),

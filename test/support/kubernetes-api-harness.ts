@@ -1,0 +1,355 @@
+// A small HTTP server that speaks the Kubernetes API's list/watch protocol
+// for v1 Services and discovery.k8s.io/v1 EndpointSlices, so the real
+// @kubernetes/client-node can be tested against it over real HTTP.
+//
+// What it does as the API server documents it:
+//  - one resourceVersion counter for everything (etcd's revision); every
+//    write bumps it and stamps the object; a list carries the current one;
+//  - GET .../services and .../endpointslices, cluster-wide or namespaced;
+//    with ?watch=true&resourceVersion=N it streams newline-delimited JSON
+//    events with resourceVersion > N: ADDED, MODIFIED, DELETED, and BOOKMARK
+//    (only when allowWatchBookmarks=true was asked for); a watch from "" or
+//    "0" first replays the current state as ADDED events;
+//  - a watch from a resourceVersion older than the last compaction gets
+//    HTTP 200 and one ERROR event carrying a Status with code 410 (reason
+//    Expired), then the stream ends, as the real API server does; the
+//    `goneAsHttpStatus` option answers HTTP 410 instead;
+//  - errors are Status objects (kind Status, code, reason, message).
+//
+// Where it differs from the real API server, on purpose:
+//  - it does not validate objects. In particular it accepts loopback
+//    endpoint addresses (127.0.0.0/8, ::1), which the real API server
+//    rejects ("may not be in the loopback range"), so tests can point
+//    slices at local backends. Tests that check addresses should use
+//    real-looking ones (10.x, 2001:db8::) too;
+//  - no authentication, label or field selectors, pagination (limit /
+//    continue) or server-side watch timeouts;
+//  - faults on demand: 403 for a resource and verb, abrupt disconnects,
+//    stalled watches (open but silent), graceful closes, and compaction.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type ResourceKind = 'services' | 'endpointslices';
+export type Verb = 'list' | 'watch';
+
+const KINDS: Record<ResourceKind, { kind: string; apiVersion: string; group: string }> = {
+  services: { kind: 'Service', apiVersion: 'v1', group: '' },
+  endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', group: 'discovery.k8s.io' },
+};
+
+/** Any Kubernetes object: metadata plus whatever the test puts in it. */
+export interface KubeObject {
+  metadata: { name: string; namespace: string; resourceVersion?: string; uid?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface HarnessOptions {
+  /** Send a BOOKMARK this often on watches that asked for them; 0: only when bookmark() is called. */
+  readonly bookmarkIntervalMs?: number;
+  /** Answer a too-old watch with HTTP 410 instead of an ERROR event. */
+  readonly goneAsHttpStatus?: boolean;
+}
+
+export interface RequestRecord {
+  readonly resource: ResourceKind;
+  readonly verb: Verb;
+  readonly namespace: string | undefined;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+interface StoredEvent {
+  readonly rv: number;
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: KubeObject;
+}
+
+interface WatchConnection {
+  readonly resource: ResourceKind;
+  readonly namespace: string | undefined;
+  readonly bookmarks: boolean;
+  readonly response: ServerResponse;
+  stalled: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class KubernetesApiHarness {
+  readonly requests: RequestRecord[] = [];
+  private revision = 1;
+  private compactedRevision = 0;
+  private uidCounter = 0;
+  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map() };
+  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [] };
+  private readonly watches = new Set<WatchConnection>();
+  private readonly forbidden = new Set<string>();
+  private readonly sockets = new Set<Socket>();
+  private readonly watchListeners = new Set<() => void>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<KubernetesApiHarness> {
+    let harness: KubernetesApiHarness | undefined;
+    const server = createServer((request, response) => harness!.handle(request, response));
+    harness = new KubernetesApiHarness(server, options);
+    server.on('connection', (socket) => {
+      harness!.sockets.add(socket);
+      socket.on('close', () => harness!.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return harness;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The current resourceVersion. */
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  // ---- state ---------------------------------------------------------
+
+  /** Creates or replaces an object; watchers see ADDED or MODIFIED. Returns the stored copy. */
+  apply(resource: ResourceKind, object: KubeObject): KubeObject {
+    const key = `${object.metadata.namespace}/${object.metadata.name}`;
+    const existing = this.objects[resource].get(key);
+    this.revision++;
+    const stored: KubeObject = structuredClone(object);
+    stored.metadata.resourceVersion = String(this.revision);
+    stored.metadata.uid = existing?.metadata.uid ?? `uid-${++this.uidCounter}`;
+    this.objects[resource].set(key, stored);
+    this.publish(resource, { rv: this.revision, type: existing ? 'MODIFIED' : 'ADDED', object: stored });
+    return stored;
+  }
+
+  /** Deletes an object; watchers see DELETED with its last state. Returns false if it was not there. */
+  delete(resource: ResourceKind, namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    const existing = this.objects[resource].get(key);
+    if (!existing) return false;
+    this.objects[resource].delete(key);
+    this.revision++;
+    const tombstone: KubeObject = structuredClone(existing);
+    tombstone.metadata.resourceVersion = String(this.revision);
+    this.publish(resource, { rv: this.revision, type: 'DELETED', object: tombstone });
+    return true;
+  }
+
+  get(resource: ResourceKind, namespace: string, name: string): KubeObject | undefined {
+    return this.objects[resource].get(`${namespace}/${name}`);
+  }
+
+  /**
+   * Forgets the event history up to now, as etcd compaction does: a watch
+   * that resumes from an older resourceVersion gets 410 Gone and must relist.
+   */
+  compact(): void {
+    this.compactedRevision = this.revision;
+    this.events.services = [];
+    this.events.endpointslices = [];
+  }
+
+  // ---- faults --------------------------------------------------------
+
+  /** Answers 403 Forbidden to these verbs on a resource until allow(). */
+  forbid(resource: ResourceKind, verbs: readonly Verb[] = ['list', 'watch']): void {
+    for (const verb of verbs) this.forbidden.add(`${resource}:${verb}`);
+  }
+
+  allow(resource: ResourceKind, verbs: readonly Verb[] = ['list', 'watch']): void {
+    for (const verb of verbs) this.forbidden.delete(`${resource}:${verb}`);
+  }
+
+  /** Cuts open watch connections without an end of stream (a crash, a network cut). */
+  disconnectWatches(resource?: ResourceKind): number {
+    return this.endWatches(resource, (w) => w.response.socket?.destroy());
+  }
+
+  /** Ends open watches cleanly, as an API server does at its request timeout. */
+  closeWatches(resource?: ResourceKind): number {
+    return this.endWatches(resource, (w) => w.response.end());
+  }
+
+  /**
+   * Makes open watches go silent while their connections stay up: events
+   * and bookmarks are no longer sent on them. New watches are not stalled.
+   */
+  stallWatches(resource?: ResourceKind): number {
+    let count = 0;
+    for (const watch of this.watches) {
+      if (resource && watch.resource !== resource) continue;
+      watch.stalled = true;
+      count++;
+    }
+    return count;
+  }
+
+  /** Sends a BOOKMARK now on every watch that asked for bookmarks. */
+  bookmark(resource?: ResourceKind): void {
+    for (const watch of this.watches) if (!resource || watch.resource === resource) this.sendBookmark(watch);
+  }
+
+  /** Open, unstalled watches of a resource. */
+  watchCount(resource: ResourceKind): number {
+    let count = 0;
+    for (const watch of this.watches) if (watch.resource === resource && !watch.stalled) count++;
+    return count;
+  }
+
+  /** Resolves when at least `count` unstalled watches of `resource` are open. */
+  waitForWatches(resource: ResourceKind, count = 1, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.watchCount(resource) < count) return;
+        this.watchListeners.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.watchListeners.delete(check);
+        reject(new Error(`no ${count} open watch(es) of ${resource} within ${timeoutMs} ms (open: ${this.watchCount(resource)})`));
+      }, timeoutMs);
+      this.watchListeners.add(check);
+      check();
+    });
+  }
+
+  /** Requests seen so far of one resource and verb. */
+  requestsOf(resource: ResourceKind, verb: Verb): RequestRecord[] {
+    return this.requests.filter((r) => r.resource === resource && r.verb === verb);
+  }
+
+  async close(): Promise<void> {
+    for (const watch of this.watches) if (watch.timer) clearInterval(watch.timer);
+    this.watches.clear();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- protocol ------------------------------------------------------
+
+  private endWatches(resource: ResourceKind | undefined, end: (w: WatchConnection) => void): number {
+    let count = 0;
+    for (const watch of [...this.watches]) {
+      if (resource && watch.resource !== resource) continue;
+      this.forget(watch);
+      end(watch);
+      count++;
+    }
+    return count;
+  }
+
+  private forget(watch: WatchConnection): void {
+    if (watch.timer) clearInterval(watch.timer);
+    this.watches.delete(watch);
+  }
+
+  private publish(resource: ResourceKind, event: StoredEvent): void {
+    this.events[resource].push(event);
+    for (const watch of this.watches) {
+      if (watch.resource !== resource || watch.stalled) continue;
+      if (watch.namespace && watch.namespace !== event.object.metadata.namespace) continue;
+      this.write(watch.response, event.type, this.withKind(resource, event.object));
+    }
+  }
+
+  private withKind(resource: ResourceKind, object: KubeObject): KubeObject {
+    return { kind: KINDS[resource].kind, apiVersion: KINDS[resource].apiVersion, ...object };
+  }
+
+  private write(response: ServerResponse, type: string, object: unknown): void {
+    response.write(`${JSON.stringify({ type, object })}\n`);
+  }
+
+  private sendBookmark(watch: WatchConnection): void {
+    if (!watch.bookmarks || watch.stalled) return;
+    const { kind, apiVersion } = KINDS[watch.resource];
+    this.write(watch.response, 'BOOKMARK', { kind, apiVersion, metadata: { resourceVersion: String(this.revision) } });
+  }
+
+  private status(response: ServerResponse, code: number, reason: string, message: string): void {
+    response.writeHead(code, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+  }
+
+  private route(path: string): { resource: ResourceKind; namespace: string | undefined } | undefined {
+    const patterns: [RegExp, ResourceKind][] = [
+      [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?services$/, 'services'],
+      [/^\/apis\/discovery\.k8s\.io\/v1\/(?:namespaces\/([^/]+)\/)?endpointslices$/, 'endpointslices'],
+    ];
+    for (const [pattern, resource] of patterns) {
+      const match = pattern.exec(path);
+      if (match) return { resource, namespace: match[1] };
+    }
+    return undefined;
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://harness');
+    const route = request.method === 'GET' ? this.route(url.pathname) : undefined;
+    if (!route) {
+      this.status(response, 404, 'NotFound', `the server could not find the requested resource (${request.method} ${url.pathname})`);
+      return;
+    }
+    const query = Object.fromEntries(url.searchParams);
+    const verb: Verb = query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+    this.requests.push({ ...route, verb, query });
+    if (this.forbidden.has(`${route.resource}:${verb}`)) {
+      const { group } = KINDS[route.resource];
+      const resourceName = group ? `${route.resource}.${group}` : route.resource;
+      const scope = route.namespace ? `in the namespace "${route.namespace}"` : 'at the cluster scope';
+      this.status(
+        response,
+        403,
+        'Forbidden',
+        `${resourceName} is forbidden: User "system:serviceaccount:lookaside:lookaside" cannot ${verb} resource "${route.resource}" in API group "${group}" ${scope}`,
+      );
+      return;
+    }
+    if (verb === 'list') this.list(route.resource, route.namespace, response);
+    else this.watch(route.resource, route.namespace, query, response);
+  }
+
+  private list(resource: ResourceKind, namespace: string | undefined, response: ServerResponse): void {
+    const items = [...this.objects[resource].values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ kind: `${KINDS[resource].kind}List`, apiVersion: KINDS[resource].apiVersion, metadata: { resourceVersion: String(this.revision) }, items }));
+  }
+
+  private watch(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+    const from = query.resourceVersion ?? '';
+    const fromNumber = from === '' || from === '0' ? undefined : Number(from);
+    if (fromNumber !== undefined && (!Number.isInteger(fromNumber) || fromNumber < this.compactedRevision)) {
+      const message = `too old resource version: ${from} (${this.compactedRevision})`;
+      if (this.options.goneAsHttpStatus) {
+        this.status(response, 410, 'Expired', message);
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+      this.write(response, 'ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 });
+      response.end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    response.flushHeaders();
+    const watch: WatchConnection = { resource, namespace, bookmarks: query.allowWatchBookmarks === 'true', response, stalled: false, timer: undefined };
+    const inScope = (o: KubeObject) => !namespace || o.metadata.namespace === namespace;
+    if (fromNumber === undefined) {
+      for (const object of this.objects[resource].values()) if (inScope(object)) this.write(response, 'ADDED', this.withKind(resource, object));
+    } else {
+      for (const event of this.events[resource]) {
+        if (event.rv > fromNumber && inScope(event.object)) this.write(response, event.type, this.withKind(resource, event.object));
+      }
+    }
+    this.watches.add(watch);
+    response.on('close', () => this.forget(watch));
+    if (watch.bookmarks && this.options.bookmarkIntervalMs) {
+      watch.timer = setInterval(() => this.sendBookmark(watch), this.options.bookmarkIntervalMs);
+    }
+    for (const listener of [...this.watchListeners]) listener();
+  }
+}

@@ -1,0 +1,78 @@
+// Builders for the Services and EndpointSlices tests put into the harness,
+// shaped as the API server stores them (defaults left out where the API
+// leaves them out, so the source's defaulting is exercised).
+
+import type { KubeObject } from './kubernetes-api-harness.js';
+
+export interface ServicePortInput {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+}
+
+export function service(
+  name: string,
+  namespace: string,
+  ports: ServicePortInput[],
+  extra: { ipFamilies?: string[]; type?: string; labels?: Record<string, string> } = {},
+): KubeObject {
+  return {
+    metadata: { name, namespace, ...(extra.labels && { labels: extra.labels }) },
+    spec: {
+      type: extra.type ?? 'ClusterIP',
+      ...(extra.ipFamilies && { ipFamilies: extra.ipFamilies }),
+      ports: ports.map((p) => ({ ...(p.name !== undefined && { name: p.name }), protocol: p.protocol ?? 'TCP', port: p.port, targetPort: p.targetPort ?? p.port })),
+    },
+  };
+}
+
+export interface EndpointInput {
+  address: string;
+  ready?: boolean | null;
+  serving?: boolean | null;
+  terminating?: boolean | null;
+  zone?: string;
+  node?: string;
+  pod?: string;
+  forZones?: string[];
+}
+
+export interface SliceInput {
+  name: string;
+  namespace: string;
+  service: string;
+  addressType?: 'IPv4' | 'IPv6' | 'FQDN';
+  ports: { name?: string; port: number | null; protocol?: string }[];
+  endpoints: EndpointInput[];
+}
+
+export function endpointSlice(input: SliceInput): KubeObject {
+  return {
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      labels: { 'kubernetes.io/service-name': input.service, 'endpointslice.kubernetes.io/managed-by': 'harness.lookaside.dev' },
+    },
+    addressType: input.addressType ?? 'IPv4',
+    ports: input.ports.map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port })),
+    endpoints: input.endpoints.map((e) => ({
+      addresses: [e.address],
+      conditions: {
+        ...(e.ready !== undefined && e.ready !== null && { ready: e.ready }),
+        ...(e.serving !== undefined && e.serving !== null && { serving: e.serving }),
+        ...(e.terminating !== undefined && e.terminating !== null && { terminating: e.terminating }),
+      },
+      ...(e.zone && { zone: e.zone }),
+      ...(e.node && { nodeName: e.node }),
+      ...(e.pod && { targetRef: { kind: 'Pod', name: e.pod, namespace: input.namespace } }),
+      ...(e.forZones && { hints: { forZones: e.forZones.map((name) => ({ name })) } }),
+    })),
+  };
+}
+
+/** Conditions of the phases of a pod's life, as the EndpointSlice controller writes them. */
+export const READY = { ready: true, serving: true, terminating: false } as const;
+export const STARTING = { ready: false, serving: false, terminating: false } as const;
+export const TERMINATING = { ready: false, serving: true, terminating: true } as const;
+export const TERMINATED = { ready: false, serving: false, terminating: true } as const;
