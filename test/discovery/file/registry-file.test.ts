@@ -61,6 +61,6 @@ describe('parseRegistryFile', () => {
   });
 
   it('formats the error message with the file name and every problem', () => {
-    expect(() => parseRegistryFile('/etc/lookaside/reg.yaml', 'services: 3')).toThrow(/^invalid registry file \/etc\/lookaside\/reg\.yaml:\n  \/etc\/lookaside\/reg\.yaml:1:11: services: must be a list/);
+    expect(() => parseRegistryFile('/etc/lookaside/reg.yaml', 'services: 3')).toThrow(/^invalid registry file \/etc\/lookaside\/reg\.yaml:\n {2}\/etc\/lookaside\/reg\.yaml:1:11: services: must be a list/);
   });
 });

@@ -1,0 +1,81 @@
+import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { FileSource } from '../../../src/discovery/file/file-source.js';
+import { RegistryFileError } from '../../../src/discovery/file/registry-file.js';
+import { Registry } from '../../../src/registry/registry.js';
+import { registryYaml } from '../../support/file-control-plane.js';
+import { testLogger } from '../../support/test-logger.js';
+
+let dir: string;
+let file: string;
+let source: FileSource | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lookaside-file-'));
+  file = join(dir, 'registry.yaml');
+});
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const one = (address: string) => registryYaml([{ name: 'a', ports: [{ port: 80, backends: [{ address }] }] }]);
+
+/** Resolves once the registry reports a change (the watcher fired). */
+function nextChange(registry: Registry): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = registry.onChange((key) => {
+      stop();
+      resolve(key);
+    });
+  });
+}
+
+it('loads the file, syncs the registry, and follows edits without being told', async () => {
+  await writeFile(file, one('10.0.0.1:80'));
+  const registry = new Registry();
+  source = new FileSource({ path: file, registry, logger: testLogger(), debounceMs: 10 });
+  await source.start();
+  expect(registry.synced).toBe(true);
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.1:80');
+
+  // An in-place write.
+  let changed = nextChange(registry);
+  await writeFile(file, one('10.0.0.2:80'));
+  await changed;
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.2:80');
+
+  // A write-and-rename, as editors and ConfigMap updates do.
+  changed = nextChange(registry);
+  await writeFile(join(dir, '.tmp'), one('10.0.0.3:80'));
+  await rename(join(dir, '.tmp'), file);
+  await changed;
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.3:80');
+});
+
+it('keeps the last good state when the file turns invalid or disappears', async () => {
+  await writeFile(file, one('10.0.0.1:80'));
+  const registry = new Registry();
+  source = new FileSource({ path: file, registry, logger: testLogger(), debounceMs: 10 });
+  await source.start();
+  const before = registry.get('a.default');
+  await writeFile(file, 'services: [ {');
+  await source.reload();
+  await unlink(file);
+  await source.reload();
+  expect(registry.get('a.default')).toBe(before);
+  await writeFile(file, one('10.0.0.4:80'));
+  await source.reload();
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.4:80');
+});
+
+it('refuses to start on a missing or invalid file, naming it', async () => {
+  const registry = new Registry();
+  source = new FileSource({ path: file, registry, logger: testLogger() });
+  await expect(source.start()).rejects.toThrow(new RegExp(`cannot read ${file}: it does not exist`));
+  await writeFile(file, 'services: 7');
+  await expect(source.start()).rejects.toBeInstanceOf(RegistryFileError);
+  expect(registry.synced).toBe(false);
+});
