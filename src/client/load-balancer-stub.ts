@@ -43,7 +43,7 @@ export interface ServersQuery {
   readonly client?: { readonly zone?: string; readonly node?: string; readonly clientId?: string };
 }
 
-interface WireServers {
+export interface WireServers {
   target?: { service?: string; port?: string } | null;
   version?: number;
   exists?: boolean;
@@ -105,10 +105,13 @@ export class LoadBalancerStub {
 
   /**
    * Opens a WatchServers stream. It has no deadline: it is meant to live as
-   * long as the channel, kept alive by keepalive pings.
+   * long as the channel, kept alive by keepalive pings. `options` may set
+   * waitForReady, so the call waits for the control plane to be reachable.
    */
-  watchServers(query: ServersQuery): ClientReadableStream<WireServers> {
-    return this.raw.WatchServers(toRequest(query), new Metadata(), {});
+  watchServers(query: ServersQuery, options: { readonly waitForReady?: boolean } = {}): ClientReadableStream<WireServers> {
+    const metadata = new Metadata();
+    if (options.waitForReady) metadata.setOptions({ waitForReady: true });
+    return this.raw.WatchServers(toRequest(query), metadata, {});
   }
 
   close(): void {

@@ -1,0 +1,26 @@
+// The public entry of the client package ("grpc-lookaside/client"): register
+// once, then target "lookaside:///name.namespace:port" with any grpc-js client.
+//
+//   import { registerLookaside } from 'grpc-lookaside/client';
+//   registerLookaside({ controlPlane: 'lookaside.lookaside-system.svc:50051' });
+//   const client = new GreeterClient('lookaside:///greeter.default:grpc', credentials.createInsecure());
+
+export {
+  registerLookaside,
+  registerLookasidePolicies,
+  LookasideOptionsError,
+  CONTROL_PLANE_ENV,
+  DEFAULT_CONTROL_PLANE,
+  DEFAULT_START_TIMEOUT_MS,
+  type LookasideOptions,
+  type LookasideRegistration,
+} from './register.js';
+export { DEFAULT_SERVICE_CONFIG, DEFAULT_KEEPALIVE_OPTIONS, mergeServiceConfig, lookasideChannelOptions, type ServiceConfigJson } from './service-config.js';
+export { LOOKASIDE_SCHEME, LookasideTargetError, parseLookasideTargetString, type LookasideTarget } from './target-parser.js';
+export type { FallbackTarget } from './lookaside-resolver.js';
+export { WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
+export { LEAST_REQUEST_POLICY, DEFAULT_CHOICE_COUNT, MAX_CHOICE_COUNT } from './load-balancer-least-request.js';
+export { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './reconnect-backoff.js';
+export type { LookasideLogEntry, LookasideLogFunction, LookasideLogLevel } from './lookaside-logger.js';
+export { DEFAULT_WEIGHT } from './weighted-endpoint.js';
+export { LoadBalancerStub, type ServerEntry, type ServersUpdate, type ServersQuery } from './load-balancer-stub.js';

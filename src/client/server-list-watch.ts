@@ -1,0 +1,206 @@
+// One WatchServers stream for one service port, shared by every channel that
+// targets it. It keeps the last good list while the control plane is away
+// (static stability, invariant 8), re-opens the stream with capped, jittered
+// backoff, and tells its subscribers only about real changes: a reconnect
+// that brings back the same servers changes nothing in any channel.
+
+import { status, type ClientReadableStream, type StatusObject } from '@grpc/grpc-js';
+import type { LookasideLogger } from './lookaside-logger.js';
+import { toServersUpdate, type LoadBalancerStub, type ServersQuery, type ServersUpdate, type WireServers } from './load-balancer-stub.js';
+import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
+import type { LookasideTarget } from './target-parser.js';
+import { toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
+
+/** What a watch knows about its service port. */
+export type ServerListState =
+  | {
+      readonly kind: 'list';
+      /** False when the control plane knows no such service or port. */
+      readonly exists: boolean;
+      readonly version: number;
+      /** Shared by every subscriber: never mutate. */
+      readonly endpoints: readonly WeightedEndpoint[];
+    }
+  | {
+      /** No list has arrived within the start wait. */
+      readonly kind: 'unreachable';
+      readonly reason: string;
+    };
+
+export type ServerListListener = (state: ServerListState) => void;
+
+/** Status codes after which the stream is re-opened at once (after the first backoff step). */
+export const RETRYABLE_CODES: ReadonlySet<status> = new Set([status.UNAVAILABLE, status.CANCELLED]);
+
+export interface ServerListWatchOptions {
+  readonly target: LookasideTarget;
+  readonly stub: LoadBalancerStub;
+  /** For messages: where the control plane is. */
+  readonly controlPlane: string;
+  /** How long to wait for the first list before reporting the control plane unreachable. */
+  readonly startTimeoutMs: number;
+  readonly backoff: ReconnectBackoffOptions;
+  readonly client?: ServersQuery['client'];
+  readonly logger: LookasideLogger;
+}
+
+export class ServerListWatch {
+  private readonly listeners = new Set<ServerListListener>();
+  private current: ServerListState | undefined;
+  private signature = '';
+  private call: ClientReadableStream<WireServers> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
+  private readonly backoff: ReconnectBackoff;
+  private lastError = 'no answer yet';
+  private closed = false;
+  private streams = 0;
+
+  constructor(private readonly options: ServerListWatchOptions) {
+    this.backoff = new ReconnectBackoff(options.backoff);
+  }
+
+  /** The last state, if any: a list, or the news that none came in time. */
+  get state(): ServerListState | undefined {
+    return this.current;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** How many streams this watch has opened (1 + reconnects). */
+  get streamsOpened(): number {
+    return this.streams;
+  }
+
+  /** Opens the stream and starts the start-wait timer. Called once. */
+  start(): void {
+    this.startTimer = setTimeout(() => {
+      this.startTimer = undefined;
+      if (this.current || this.closed) return;
+      this.options.logger.warn('no server list within the start wait', { target: this.options.target.key, controlPlane: this.options.controlPlane, waitMs: this.options.startTimeoutMs, lastError: this.lastError });
+      this.publish({ kind: 'unreachable', reason: `the control plane at ${this.options.controlPlane} sent no server list within ${this.options.startTimeoutMs} ms (${this.lastError})` });
+    }, this.options.startTimeoutMs);
+    this.startTimer.unref();
+    this.open();
+  }
+
+  subscribe(listener: ServerListListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Cancels the stream and every timer. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.startTimer);
+    clearTimeout(this.reconnectTimer);
+    this.listeners.clear();
+    const call = this.call;
+    this.call = undefined;
+    call?.cancel();
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const { target } = this.options;
+    this.streams++;
+    let call: ClientReadableStream<WireServers>;
+    try {
+      // No deadline: this stream lives as long as the channels that use it;
+      // keepalive on the control-plane channel detects a dead peer.
+      // waitForReady: while the control plane is down the call waits for it
+      // rather than failing in a tight loop.
+      call = this.options.stub.watchServers({ service: target.service, port: target.port, ...(this.options.client && { client: this.options.client }) }, { waitForReady: true });
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      this.options.logger.error('cannot open WatchServers', { target: target.key, err: error });
+      this.scheduleReconnect(false);
+      return;
+    }
+    this.call = call;
+    let received = false;
+    call.on('data', (message: WireServers) => {
+      if (this.call !== call) return;
+      try {
+        if (!received) {
+          received = true;
+          this.backoff.reset();
+        }
+        this.accept(toServersUpdate(message));
+      } catch (error) {
+        // Invariant 9: a bad message or a throwing subscriber must not stop the watch.
+        this.options.logger.error('failed to apply a server list', { target: target.key, err: error });
+      }
+    });
+    // Errors arrive again as 'status'; this listener only keeps an error
+    // event from being thrown as unhandled.
+    call.on('error', () => {});
+    call.on('status', (statusObject: StatusObject) => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      try {
+        this.onStreamEnd(statusObject);
+      } catch (error) {
+        this.options.logger.error('failed to handle the end of WatchServers', { target: target.key, err: error });
+      }
+    });
+  }
+
+  private onStreamEnd(statusObject: StatusObject): void {
+    if (this.closed) return;
+    const codeName = status[statusObject.code] ?? String(statusObject.code);
+    this.lastError = `WatchServers ended with ${codeName}: ${statusObject.details}`;
+    // OK (the server ended the stream) is as good as a disconnect: re-open.
+    const retryable = RETRYABLE_CODES.has(statusObject.code) || statusObject.code === status.OK;
+    this.options.logger[retryable ? 'info' : 'warn']('WatchServers stream ended; keeping the last server list and reconnecting', {
+      target: this.options.target.key,
+      code: codeName,
+      details: statusObject.details,
+      haveList: this.current?.kind === 'list',
+    });
+    this.scheduleReconnect(retryable);
+  }
+
+  private scheduleReconnect(retryable: boolean): void {
+    if (this.closed) return;
+    // A non-retryable answer (a bug, a permission problem) is retried too,
+    // but only at the slowest pace: the operator may fix it.
+    const delay = retryable ? this.backoff.next() : this.backoff.maxDelayMs;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.open();
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private accept(update: ServersUpdate): void {
+    const { endpoints, rejected } = toWeightedEndpoints(update.servers);
+    if (rejected.length > 0) {
+      this.options.logger.warn('skipping server addresses that cannot be dialled', { target: this.options.target.key, addresses: rejected });
+    }
+    // Versions restart with a restarted control plane, so compare content.
+    const signature = `${update.exists}|${endpoints.map((e) => `${JSON.stringify(e.addresses)}=${e.lookasideWeight}`).join(',')}`;
+    if (this.current?.kind === 'list' && signature === this.signature) return;
+    this.signature = signature;
+    clearTimeout(this.startTimer);
+    this.options.logger.debug('server list', { target: this.options.target.key, version: update.version, exists: update.exists, servers: endpoints.length });
+    this.publish({ kind: 'list', exists: update.exists, version: update.version, endpoints: Object.freeze(endpoints) });
+  }
+
+  private publish(state: ServerListState): void {
+    this.current = state;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(state);
+      } catch (error) {
+        this.options.logger.error('a server list subscriber threw', { target: this.options.target.key, err: error });
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// What both lookaside policies share: one LeafLoadBalancer (a pick_first over
+// one address) per endpoint, kept across updates by the endpoint's address,
+// so an update that changes only weights opens or closes no connection
+// (invariant 8); every backend kept connected; the channel's state derived
+// from the backends'; and a fresh immutable picker on every change. The
+// policies differ only in the picker they build.
+
+import { connectivityState as ConnectivityState, experimental, Metadata, status, type ChannelOptions } from '@grpc/grpc-js';
+import { weightOf } from './weighted-endpoint.js';
+import type { PickableBackend } from './weighted-picker.js';
+
+type Endpoint = experimental.Endpoint;
+type Picker = experimental.Picker;
+type ChannelControlHelper = experimental.ChannelControlHelper;
+type TypedLoadBalancingConfig = experimental.TypedLoadBalancingConfig;
+type LoadBalancer = experimental.LoadBalancer;
+type StatusOr<T> = experimental.StatusOr<T>;
+
+/**
+ * The resolver passes the service port's name to the policies under this
+ * channel-option key. The prefix keeps it out of subchannel options, so it
+ * never affects connection sharing.
+ */
+export const SERVICE_LABEL_OPTION = `${experimental.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX}.lookaside.service`;
+
+interface Backend {
+  readonly key: string;
+  leaf: experimental.LeafLoadBalancer;
+  weight: number;
+  /** Calls in flight on this backend; the same object across pickers. */
+  readonly inFlight: { count: number };
+  /** The state this policy last saw the leaf in, to notice a READY backend leaving READY. */
+  seenState: ConnectivityState;
+}
+
+export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancingConfig> implements LoadBalancer {
+  private backends = new Map<string, Backend>();
+  private currentState: ConnectivityState = ConnectivityState.IDLE;
+  private updatesPaused = false;
+  private destroyed = false;
+  private resolutionNote = '';
+  private serviceLabel = 'the service';
+  private lastConnectionError: string | null = null;
+  protected config: Config | undefined;
+
+  constructor(private readonly helper: ChannelControlHelper) {}
+
+  /** Whether `config` is this policy's config class. */
+  protected abstract isOwnConfig(config: TypedLoadBalancingConfig): config is Config;
+  /** Builds the picker over the READY backends (at least one). */
+  protected abstract createPicker(ready: readonly PickableBackend[], config: Config): Picker;
+  abstract getTypeName(): string;
+
+  updateAddressList(endpointList: StatusOr<Endpoint[]>, lbConfig: TypedLoadBalancingConfig, options: ChannelOptions, resolutionNote: string): boolean {
+    if (!this.isOwnConfig(lbConfig)) return false;
+    this.config = lbConfig;
+    this.resolutionNote = resolutionNote;
+    const label = (options as Record<string, unknown>)[SERVICE_LABEL_OPTION];
+    if (typeof label === 'string' && label) this.serviceLabel = label;
+    if (!endpointList.ok) {
+      // Keep serving from the backends we have (static stability); only a
+      // policy with nothing to serve from reports the resolver's error.
+      if (this.backends.size === 0) {
+        const details = endpointList.error.details;
+        this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details }), details);
+      }
+      return true;
+    }
+    const next = new Map<string, Backend>();
+    const added: Backend[] = [];
+    this.updatesPaused = true;
+    for (const endpoint of endpointList.value) {
+      const key = experimental.endpointToString(endpoint);
+      if (next.has(key)) continue;
+      const existing = this.backends.get(key);
+      if (existing) {
+        // Same address: keep the leaf and its connection; only the weight moves.
+        existing.weight = weightOf(endpoint);
+        next.set(key, existing);
+        continue;
+      }
+      const backend = this.createBackend(key, endpoint, options, resolutionNote);
+      next.set(key, backend);
+      added.push(backend);
+    }
+    const previous = this.backends;
+    this.backends = next;
+    for (const [key, backend] of previous) {
+      if (!next.has(key)) backend.leaf.destroy();
+    }
+    for (const backend of added) backend.leaf.startConnecting();
+    this.updatesPaused = false;
+    this.calculateAndUpdateState();
+    return true;
+  }
+
+  private createBackend(key: string, endpoint: Endpoint, options: ChannelOptions, resolutionNote: string): Backend {
+    const backend = { key, weight: weightOf(endpoint), inFlight: { count: 0 }, seenState: ConnectivityState.IDLE } as Backend;
+    const leafHelper = experimental.createChildChannelControlHelper(this.helper, {
+      updateState: (state, _picker, errorMessage) => {
+        if (this.destroyed || this.backends.get(key) !== backend) return;
+        if (backend.seenState === ConnectivityState.READY && state !== ConnectivityState.READY) {
+          // A connection went away (GOAWAY, max age, backend gone): ask for
+          // fresh data, as round_robin does. The lookaside resolver answers
+          // from its stream, so this is cheap.
+          this.helper.requestReresolution();
+        }
+        backend.seenState = state;
+        if (errorMessage) this.lastConnectionError = errorMessage;
+        this.calculateAndUpdateState();
+      },
+    });
+    backend.leaf = new experimental.LeafLoadBalancer(endpoint, leafHelper, options, resolutionNote);
+    return backend;
+  }
+
+  private calculateAndUpdateState(): void {
+    if (this.updatesPaused || this.destroyed) return;
+    const all = [...this.backends.values()];
+    if (all.length === 0) {
+      const details = this.resolutionNote || `lookaside: ${this.serviceLabel} has no ready endpoints`;
+      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details, metadata: new Metadata() }), details);
+      return;
+    }
+    const ready = all.filter((b) => b.leaf.getConnectivityState() === ConnectivityState.READY);
+    if (ready.length > 0) {
+      // Snapshot the leaves' pickers now: the picker must not change under a call.
+      const snapshot: PickableBackend[] = ready.map((b) => ({ picker: b.leaf.getPicker(), weight: b.weight, inFlight: b.inFlight }));
+      this.updateState(ConnectivityState.READY, this.createPicker(snapshot, this.config!), null);
+    } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].includes(b.leaf.getConnectivityState()))) {
+      this.updateState(ConnectivityState.CONNECTING, new experimental.QueuePicker(this), null);
+    } else {
+      const details = `lookaside: none of the ${all.length} backend${all.length === 1 ? '' : 's'} of ${this.serviceLabel} is reachable; last error: ${this.lastConnectionError ?? 'none reported'}`;
+      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details, metadata: new Metadata() }), details);
+    }
+    // Keep every backend connected: a backend that went IDLE (GOAWAY, max
+    // connection age) reconnects now rather than on some later pick.
+    for (const backend of all) {
+      if (backend.leaf.getConnectivityState() === ConnectivityState.IDLE) backend.leaf.exitIdle();
+    }
+  }
+
+  private updateState(state: ConnectivityState, picker: Picker, errorMessage: string | null): void {
+    this.currentState = state;
+    this.helper.updateState(state, picker, errorMessage);
+  }
+
+  exitIdle(): void {
+    for (const backend of this.backends.values()) {
+      if (backend.leaf.getConnectivityState() === ConnectivityState.IDLE) backend.leaf.exitIdle();
+    }
+  }
+
+  resetBackoff(): void {
+    // Each leaf's pick_first has no backoff of its own to reset.
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const backend of this.backends.values()) backend.leaf.destroy();
+    this.backends.clear();
+  }
+
+  /** For tests and debugging: the state this policy last reported. */
+  get state(): ConnectivityState {
+    return this.currentState;
+  }
+}

@@ -1,0 +1,61 @@
+// Weights travel on the Endpoint objects themselves. grpc-js hands the
+// resolver's endpoint objects to the policy by reference (also through
+// outlier_detection), while resolution attributes flow into every
+// subchannel's options: a weight there would make a weight-only update look
+// like new channel options and reconnect every backend.
+
+import type { experimental } from '@grpc/grpc-js';
+import type { ServerEntry } from './load-balancer-stub.js';
+
+type Endpoint = experimental.Endpoint;
+
+/** The weight of an endpoint whose source states none (DNS fallback, a 0 on the wire). */
+export const DEFAULT_WEIGHT = 100;
+
+/** An Endpoint with the control plane's weight for it (1..10000). */
+export interface WeightedEndpoint extends Endpoint {
+  readonly lookasideWeight: number;
+  /** The zone the backend runs in, if the control plane knows it. */
+  readonly lookasideZone?: string;
+}
+
+/** The weight carried by an endpoint, or DEFAULT_WEIGHT if it carries none. */
+export function weightOf(endpoint: Endpoint): number {
+  const weight = (endpoint as Partial<WeightedEndpoint>).lookasideWeight;
+  return typeof weight === 'number' && Number.isFinite(weight) && weight > 0 ? weight : DEFAULT_WEIGHT;
+}
+
+/** Splits "host:port" or "[v6]:port"; undefined when it is neither. */
+export function parseServerAddress(address: string): { host: string; port: number } | undefined {
+  const match = /^\[([^\]]+)\]:([0-9]{1,5})$/.exec(address) ?? /^([^:[\]]+):([0-9]{1,5})$/.exec(address);
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1]!, port };
+}
+
+/**
+ * Turns the control plane's servers into endpoints, skipping (and returning)
+ * addresses that cannot be dialled rather than failing the whole update.
+ */
+export function toWeightedEndpoints(servers: readonly ServerEntry[]): { endpoints: WeightedEndpoint[]; rejected: string[] } {
+  const endpoints: WeightedEndpoint[] = [];
+  const rejected: string[] = [];
+  const seen = new Set<string>();
+  for (const server of servers) {
+    const parsed = parseServerAddress(server.address);
+    if (!parsed) {
+      rejected.push(server.address);
+      continue;
+    }
+    const key = `${parsed.host}:${parsed.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    endpoints.push({
+      addresses: [{ host: parsed.host, port: parsed.port }],
+      lookasideWeight: server.weight > 0 ? server.weight : DEFAULT_WEIGHT,
+      ...(server.zone && { lookasideZone: server.zone }),
+    });
+  }
+  return { endpoints, rejected };
+}

@@ -1,0 +1,179 @@
+// Pickers over the READY backends of a lookaside policy. Each picker is an
+// immutable snapshot of which backends are ready and what they weigh; the
+// policy builds a new one whenever that changes. Only the scheduling state
+// inside a picker (deadlines, the random source) moves between picks.
+
+import { experimental } from '@grpc/grpc-js';
+
+type Picker = experimental.Picker;
+type PickArgs = experimental.PickArgs;
+type PickResult = experimental.PickResult;
+
+/** A READY backend as a picker sees it. */
+export interface PickableBackend {
+  /** The backend's own picker (its LeafLoadBalancer's), captured when the snapshot was taken. */
+  readonly picker: Picker;
+  /** Relative share, > 0. */
+  readonly weight: number;
+  /** Calls started on this backend and not yet ended; shared across snapshots. */
+  readonly inFlight: { count: number };
+}
+
+/**
+ * Earliest-deadline-first scheduling over static weights: backend i is due
+ * every 1/weight_i; each pick takes the earliest due backend and moves its
+ * deadline on by its period. Over any run of picks every backend's share is
+ * its weight's share to within one pick, and picks interleave smoothly
+ * (no bursts to one backend). O(log n) per pick.
+ */
+export class EarliestDeadlineFirstScheduler {
+  private readonly deadlines: Float64Array;
+  private readonly periods: Float64Array;
+  /** A binary min-heap of indices, ordered by (deadline, index). */
+  private readonly heap: number[];
+
+  /**
+   * @param weights positive weights, one per backend
+   * @param random used once per backend to offset the first deadline, so
+   *     that many clients built from the same list do not all start on the
+   *     same backend
+   */
+  constructor(weights: readonly number[], random: () => number = Math.random) {
+    const n = weights.length;
+    if (n === 0) throw new Error('EarliestDeadlineFirstScheduler needs at least one weight');
+    this.deadlines = new Float64Array(n);
+    this.periods = new Float64Array(n);
+    this.heap = [];
+    for (let i = 0; i < n; i++) {
+      const weight = weights[i]!;
+      if (!(weight > 0) || !Number.isFinite(weight)) throw new Error(`weight ${i} must be a positive number, got ${weight}`);
+      this.periods[i] = 1 / weight;
+      this.deadlines[i] = random() * this.periods[i]!;
+      this.push(i);
+    }
+  }
+
+  /** The index of the backend to use next. */
+  next(): number {
+    const index = this.heap[0]!;
+    this.deadlines[index] = this.deadlines[index]! + this.periods[index]!;
+    this.siftDown(0);
+    return index;
+  }
+
+  private before(a: number, b: number): boolean {
+    const da = this.deadlines[a]!;
+    const db = this.deadlines[b]!;
+    return da < db || (da === db && a < b);
+  }
+
+  private push(index: number): void {
+    const heap = this.heap;
+    heap.push(index);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && this.before(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && this.before(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+}
+
+/** Weighted round robin: EDF over the ready backends' weights. */
+export class WeightedRoundRobinPicker implements Picker {
+  private readonly scheduler: EarliestDeadlineFirstScheduler;
+
+  constructor(
+    private readonly backends: readonly PickableBackend[],
+    random: () => number = Math.random,
+  ) {
+    this.scheduler = new EarliestDeadlineFirstScheduler(
+      backends.map((b) => b.weight),
+      random,
+    );
+  }
+
+  pick(args: PickArgs): PickResult {
+    return this.backends[this.scheduler.next()]!.picker.pick(args);
+  }
+}
+
+/**
+ * Weighted least request by power of random choices: draw `choiceCount`
+ * backends with probability proportional to weight, take the one with the
+ * fewest calls in flight per unit of weight (the first drawn on a tie). With
+ * no calls in flight this gives each backend its weight's share; under load
+ * it steers calls away from backends that answer slowly.
+ */
+export class LeastRequestPicker implements Picker {
+  /** Running sums of the weights, for drawing by weight with a binary search. */
+  private readonly cumulative: Float64Array;
+  private readonly total: number;
+
+  constructor(
+    private readonly backends: readonly PickableBackend[],
+    private readonly choiceCount: number,
+    private readonly random: () => number = Math.random,
+  ) {
+    if (backends.length === 0) throw new Error('LeastRequestPicker needs at least one backend');
+    this.cumulative = new Float64Array(backends.length);
+    let sum = 0;
+    backends.forEach((backend, i) => {
+      sum += backend.weight;
+      this.cumulative[i] = sum;
+    });
+    this.total = sum;
+  }
+
+  private draw(): number {
+    const target = this.random() * this.total;
+    let low = 0;
+    let high = this.cumulative.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.cumulative[mid]! > target) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
+  pick(args: PickArgs): PickResult {
+    let best = this.backends[this.draw()]!;
+    for (let i = 1; i < this.choiceCount && this.backends.length > 1; i++) {
+      const candidate = this.backends[this.draw()]!;
+      if (candidate.inFlight.count / candidate.weight < best.inFlight.count / best.weight) best = candidate;
+    }
+    const result = best.picker.pick(args);
+    if (result.pickResultType !== experimental.PickResultType.COMPLETE) return result;
+    const counter = best.inFlight;
+    const innerStarted = result.onCallStarted;
+    const innerEnded = result.onCallEnded;
+    return {
+      ...result,
+      onCallStarted: () => {
+        counter.count++;
+        innerStarted?.();
+      },
+      onCallEnded: (code, details, metadata) => {
+        counter.count = Math.max(0, counter.count - 1);
+        innerEnded?.(code, details, metadata);
+      },
+    };
+  }
+}
