@@ -84,6 +84,7 @@ export class KubernetesApiHarness {
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private readonly watchListeners = new Set<() => void>();
+  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0 };
 
   private constructor(
     private readonly server: Server,
@@ -91,12 +92,12 @@ export class KubernetesApiHarness {
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<KubernetesApiHarness> {
-    let harness: KubernetesApiHarness | undefined;
-    const server = createServer((request, response) => harness!.handle(request, response));
-    harness = new KubernetesApiHarness(server, options);
+    const server = createServer();
+    const harness = new KubernetesApiHarness(server, options);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => harness.handle(request, response));
     server.on('connection', (socket) => {
-      harness!.sockets.add(socket);
-      socket.on('close', () => harness!.sockets.delete(socket));
+      harness.sockets.add(socket);
+      socket.on('close', () => harness.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return harness;
@@ -218,6 +219,11 @@ export class KubernetesApiHarness {
     });
   }
 
+  /** BOOKMARK events sent so far on watches of `resource`. */
+  bookmarksSent(resource: ResourceKind): number {
+    return this.bookmarkCounts[resource];
+  }
+
   /** Requests seen so far of one resource and verb. */
   requestsOf(resource: ResourceKind, verb: Verb): RequestRecord[] {
     return this.requests.filter((r) => r.resource === resource && r.verb === verb);
@@ -268,6 +274,7 @@ export class KubernetesApiHarness {
   private sendBookmark(watch: WatchConnection): void {
     if (!watch.bookmarks || watch.stalled) return;
     const { kind, apiVersion } = KINDS[watch.resource];
+    this.bookmarkCounts[watch.resource]++;
     this.write(watch.response, 'BOOKMARK', { kind, apiVersion, metadata: { resourceVersion: String(this.revision) } });
   }
 
