@@ -116,7 +116,7 @@ export class WeightedRoundRobinPicker implements Picker {
 
 /**
  * Weighted least request by power of random choices: draw `choiceCount`
- * backends with probability proportional to weight, take the one with the
+ * distinct backends with probability proportional to weight, take the one with the
  * fewest calls in flight per unit of weight (the first drawn on a tie). With
  * no calls in flight this gives each backend its weight's share; under load
  * it steers calls away from backends that answer slowly.
@@ -141,6 +141,7 @@ export class LeastRequestPicker implements Picker {
     this.total = sum;
   }
 
+  /** Draws a backend index with probability proportional to its weight. */
   private draw(): number {
     const target = this.random() * this.total;
     let low = 0;
@@ -153,10 +154,35 @@ export class LeastRequestPicker implements Picker {
     return low;
   }
 
+  /**
+   * Draws by weight among the backends not yet drawn. Distinct candidates
+   * matter: drawing a stuck backend twice would hand it the call with no
+   * comparison at all.
+   */
+  private drawExcluding(drawn: readonly number[]): number {
+    const first = this.draw();
+    if (!drawn.includes(first)) return first;
+    let remaining = this.total;
+    for (const index of drawn) remaining -= this.backends[index]!.weight;
+    let target = this.random() * remaining;
+    for (let i = 0; i < this.backends.length; i++) {
+      if (drawn.includes(i)) continue;
+      target -= this.backends[i]!.weight;
+      if (target < 0) return i;
+    }
+    // Rounding left a sliver: take the last backend not drawn.
+    for (let i = this.backends.length - 1; i >= 0; i--) if (!drawn.includes(i)) return i;
+    return first;
+  }
+
   pick(args: PickArgs): PickResult {
-    let best = this.backends[this.draw()]!;
-    for (let i = 1; i < this.choiceCount && this.backends.length > 1; i++) {
-      const candidate = this.backends[this.draw()]!;
+    const drawn = [this.draw()];
+    let best = this.backends[drawn[0]!]!;
+    const choices = Math.min(this.choiceCount, this.backends.length);
+    for (let i = 1; i < choices; i++) {
+      const index = this.drawExcluding(drawn);
+      drawn.push(index);
+      const candidate = this.backends[index]!;
       if (candidate.inFlight.count / candidate.weight < best.inFlight.count / best.weight) best = candidate;
     }
     const result = best.picker.pick(args);

@@ -3,7 +3,7 @@
 // and no new connection after a weight-only update.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerLookaside } from '../../src/client/index.js';
+import { LEAST_REQUEST_POLICY, registerLookaside, WEIGHTED_ROUND_ROBIN_POLICY } from '../../src/client/index.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -96,4 +96,96 @@ describe('lookaside_weighted_round_robin', () => {
     expect(three.map((b, i) => b.connectionsAccepted - acceptedBefore[i]!)).toEqual([1, 1, 1]);
     expect(three.map((b) => b.connectionsOpen)).toEqual([1, 1, 1]);
   });
+});
+
+function leastRequestConfig(choiceCount?: number): string {
+  return JSON.stringify({ loadBalancingConfig: [{ [LEAST_REQUEST_POLICY]: choiceCount === undefined ? {} : { choiceCount } }] });
+}
+
+describe('lookaside_least_request', () => {
+  it('honours weights 1:3 when no call is in flight', async () => {
+    const two = backends.slice(0, 2);
+    await cp.write([service('lr-weights', two.map((b, i) => ({ address: b.address, weight: i === 0 ? 100 : 300 })))]);
+    const c = client('lookaside:///lr-weights.test:grpc', { 'grpc.service_config': leastRequestConfig() });
+    await warmUp(c, two);
+    const before = two.map((b) => b.calls);
+    const { failures } = await c.spread(4_000, 1);
+    expect(failures).toEqual([]);
+    const share = ((two[1]!.calls - before[1]!) / 4_000) * 100;
+    // Random draws: 75% expected, standard deviation 0.7 points.
+    expect(Math.abs(share - 75), `heavy backend got ${share}%`).toBeLessThanOrEqual(3);
+  });
+
+  it('sends new calls away from a backend whose calls are stuck in flight', async () => {
+    const three = backends.slice(7, 10);
+    const stuck = three[0]!;
+    await cp.write([service('lr-stuck', three.map((b) => ({ address: b.address })))]);
+    const c = client('lookaside:///lr-stuck.test:grpc', { 'grpc.service_config': leastRequestConfig(2) });
+    await warmUp(c, three);
+    stuck.mode = 'hold';
+    try {
+      const arrived = () => three.reduce((sum, b) => sum + b.calls, 0);
+      const calls: Promise<unknown>[] = [];
+      const failures: unknown[] = [];
+      // One call at a time reaches a server; held calls stay in flight.
+      for (let i = 0; i < 300; i++) {
+        const before = arrived();
+        calls.push(c.who({ timeoutMs: 20_000 }).catch((error: unknown) => failures.push(error)));
+        await waitFor('the call to reach a backend', () => arrived() > before, 5_000, 1);
+      }
+      // Round robin would have stuck ~100 calls on it; least request sends it
+      // a call only when it has no more in flight than the other backend drawn.
+      expect(stuck.held).toBeLessThanOrEqual(5);
+      stuck.release();
+      await Promise.all(calls);
+      expect(failures).toEqual([]);
+    } finally {
+      stuck.mode = 'answer';
+      stuck.release();
+    }
+  });
+});
+
+describe('as the child of outlier_detection', () => {
+  const outlierConfig = (child: string) =>
+    JSON.stringify({
+      loadBalancingConfig: [
+        {
+          outlier_detection: {
+            interval: { seconds: 0, nanos: 100_000_000 },
+            base_ejection_time: { seconds: 30, nanos: 0 },
+            max_ejection_percent: 50,
+            failure_percentage_ejection: { threshold: 50, enforcement_percentage: 100, minimum_hosts: 3, request_volume: 10 },
+            child_policy: [{ [child]: {} }],
+          },
+        },
+      ],
+    });
+
+  for (const policy of [WEIGHTED_ROUND_ROBIN_POLICY, LEAST_REQUEST_POLICY]) {
+    it(`${policy}: balances, and stops sending to a failing backend once it is ejected`, async () => {
+      const three = backends.slice(0, 3);
+      const failing = three[2]!;
+      await cp.write([service(`od-${policy.length}`, three.map((b) => ({ address: b.address })))]);
+      const c = client(`lookaside:///od-${policy.length}.test:grpc`, { 'grpc.service_config': outlierConfig(policy) });
+      await warmUp(c, three);
+      failing.mode = 'fail';
+      try {
+        await waitFor('the failing backend to be ejected', async () => {
+          const before = failing.calls;
+          await c.spread(100, 4);
+          return failing.calls === before;
+        });
+        const before = three.map((b) => b.calls);
+        const { failures } = await c.spread(600, 8);
+        expect(failures).toEqual([]);
+        const counts = three.map((b, i) => b.calls - before[i]!);
+        expect(counts[2]).toBe(0);
+        expect(counts[0]! + counts[1]!).toBe(600);
+        expect(Math.min(counts[0]!, counts[1]!)).toBeGreaterThan(200);
+      } finally {
+        failing.mode = 'answer';
+      }
+    });
+  }
 });
