@@ -22,8 +22,10 @@
 //    rejects ("may not be in the loopback range"), so tests can point
 //    slices at local backends. Tests that check addresses should use
 //    real-looking ones (10.x, 2001:db8::) too;
-//  - no authentication, label or field selectors, pagination (limit /
-//    continue) or server-side watch timeouts;
+//  - lists page with limit/continue like the API server (a consistent
+//    snapshot per list; a continue token older than the last compaction
+//    gets 410), but there is no authentication, no label or field
+//    selectors and no server-side watch timeout;
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
 //    stalled watches (open but silent), graceful closes, and compaction.
 
@@ -84,6 +86,9 @@ export class KubernetesApiHarness {
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private readonly watchListeners = new Set<() => void>();
+  /** Snapshots of lists being paged through, by continue token. */
+  private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
+  private pageCounter = 0;
   private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0 };
 
   private constructor(
@@ -317,14 +322,36 @@ export class KubernetesApiHarness {
       );
       return;
     }
-    if (verb === 'list') this.list(route.resource, route.namespace, response);
+    if (verb === 'list') this.list(route.resource, route.namespace, query, response);
     else this.watch(route.resource, route.namespace, query, response);
   }
 
-  private list(resource: ResourceKind, namespace: string | undefined, response: ServerResponse): void {
-    const items = [...this.objects[resource].values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+  private list(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+    let snapshot: { revision: number; items: KubeObject[] };
+    if (query.continue) {
+      const found = this.pagedLists.get(query.continue);
+      this.pagedLists.delete(query.continue);
+      if (!found || found.revision < this.compactedRevision) {
+        this.status(response, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        return;
+      }
+      snapshot = found;
+    } else {
+      const items = [...this.objects[resource].values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+      snapshot = { revision: this.revision, items };
+    }
+    const limit = Number(query.limit ?? 0);
+    const page = limit > 0 ? snapshot.items.slice(0, limit) : snapshot.items;
+    const rest = snapshot.items.slice(page.length);
+    const metadata: Record<string, unknown> = { resourceVersion: String(snapshot.revision) };
+    if (rest.length > 0) {
+      const token = `page-${++this.pageCounter}`;
+      this.pagedLists.set(token, { revision: snapshot.revision, items: rest });
+      metadata.continue = token;
+      metadata.remainingItemCount = rest.length;
+    }
     response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ kind: `${KINDS[resource].kind}List`, apiVersion: KINDS[resource].apiVersion, metadata: { resourceVersion: String(this.revision) }, items }));
+    response.end(JSON.stringify({ kind: `${KINDS[resource].kind}List`, apiVersion: KINDS[resource].apiVersion, metadata, items: page }));
   }
 
   private watch(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {

@@ -7,7 +7,8 @@
 //    healthy (and can reset its backoff) even when only bookmarks flow, and
 //    a catch on the informer's event handler, whose rejected promise would
 //    otherwise be an unhandled rejection (invariant 9).
-// It also refuses to open a watch once closed: the informer starts a watch
+// It also hands the informer a converted object (see InformerSupervisor's
+// CachedObject), and refuses to open a watch once closed: the informer starts a watch
 // after a list that finished while it was being stopped.
 
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
@@ -15,6 +16,11 @@ import { Watch, type KubeConfig } from '@kubernetes/client-node';
 export interface WatchEventHooks {
   /** Called for every event line, before the informer sees it. */
   onEvent(type: string, object: unknown): void;
+  /**
+   * Replaces an ADDED/MODIFIED/DELETED object before the informer sees it
+   * (to cache a compact form); undefined drops the event.
+   */
+  convert(object: unknown): unknown;
   /** Called when the informer's own handling of an event failed. */
   onHandlerError(error: unknown): void;
 }
@@ -51,7 +57,12 @@ export class BookmarkWatch extends Watch {
     const guarded = (phase: string, apiObj: unknown, watchObj?: unknown): void => {
       try {
         this.hooks.onEvent(phase, apiObj);
-        const result: unknown = callback(phase, apiObj, watchObj);
+        let object = apiObj;
+        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') {
+          object = this.hooks.convert(apiObj);
+          if (object === undefined) return;
+        }
+        const result: unknown = callback(phase, object, watchObj);
         if (result instanceof Promise) result.catch((error: unknown) => this.hooks.onHandlerError(error));
       } catch (error) {
         this.hooks.onHandlerError(error);

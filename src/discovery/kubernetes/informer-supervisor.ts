@@ -8,6 +8,13 @@
 // resourceVersion across that restart, so a restart resumes the watch where
 // it was, and only a 410 costs a relist.
 //
+// The informer caches every object it sees. To keep that cache small (a
+// real Service or EndpointSlice carries managedFields, annotations, owner
+// references, often kilobytes), objects are converted at the edge, as they
+// come out of a list page or a watch event, into a CachedObject: name,
+// namespace, resourceVersion and the source's own compact view. Lists are
+// read in pages (limit/continue), so a large cluster is never held twice.
+//
 // It also tells its owner when a list has been applied completely: the
 // informer delivers a list as a burst of add/update/delete callbacks with
 // no end marker, so the list function is wrapped and the end is signalled
@@ -15,7 +22,7 @@
 // processing of the items.
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { explainFailure, httpStatusOf, type ApiRequestDescription } from './api-failure.js';
 import { BookmarkWatch } from './bookmark-watch.js';
@@ -41,32 +48,52 @@ export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   reconnectDelayScale: 1,
 };
 
-export interface InformerHandlers<T> {
+/** What the informer caches for one object: its identity and a compact view. */
+export interface CachedObject<V> {
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string };
+  /** undefined when the object could not be read (the failure was logged). */
+  readonly view: V | undefined;
+}
+
+/** One page of a list, as the generated API client returns it. */
+export interface ListPage {
+  readonly metadata?: { readonly resourceVersion?: string; readonly _continue?: string };
+  readonly items: readonly unknown[];
+}
+
+export const DEFAULT_LIST_PAGE_SIZE = 500;
+
+export interface InformerHandlers<V> {
   /** An object was added or changed. */
-  onUpsert(object: T): void;
-  onDelete(object: T): void;
+  onUpsert(object: CachedObject<V>): void;
+  onDelete(object: CachedObject<V>): void;
   /** A complete list has been applied (first sync, or a relist after 410). */
   onListApplied(): void;
 }
 
-export interface InformerSupervisorOptions<T extends KubernetesObject> {
+export interface InformerSupervisorOptions<V> {
   readonly kubeConfig: KubeConfig;
   /** The API path to watch, e.g. /apis/discovery.k8s.io/v1/endpointslices. */
   readonly path: string;
-  readonly list: () => Promise<KubernetesListObject<T>>;
+  /** Fetches one page of the list. */
+  readonly listPage: (page: { limit: number; _continue?: string }) => Promise<ListPage>;
+  /** Items per list page. */
+  readonly listPageSize?: number;
+  /** Reads the source's view out of a raw object; may throw on a malformed one. */
+  readonly toView: (raw: unknown) => V | undefined;
   /** What is being listed, for log messages. */
   readonly resource: Omit<ApiRequestDescription, 'verb'>;
-  readonly handlers: InformerHandlers<T>;
+  readonly handlers: InformerHandlers<V>;
   readonly logger: Logger;
   readonly timing: InformerTiming;
   /** A source of randomness in [0, 1) for jitter. */
   readonly random?: () => number;
 }
 
-export class InformerSupervisor<T extends KubernetesObject> {
+export class InformerSupervisor<V> {
   private readonly log: Logger;
   private readonly watch: BookmarkWatch;
-  private readonly informer: ListWatch<T>;
+  private readonly informer: ListWatch<CachedObject<V>>;
   private phase: 'list' | 'watch' = 'list';
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -74,19 +101,20 @@ export class InformerSupervisor<T extends KubernetesObject> {
   private started = false;
   private listsApplied = 0;
 
-  constructor(private readonly options: InformerSupervisorOptions<T>) {
+  constructor(private readonly options: InformerSupervisorOptions<V>) {
     const { resource } = options;
     this.log = options.logger.child({ component: 'informer', resource: resource.group ? `${resource.resource}.${resource.group}` : resource.resource, namespace: resource.namespace ?? '*' });
     this.watch = new BookmarkWatch(
       options.kubeConfig,
       {
         onEvent: (type, object) => this.onWatchEvent(type, object),
+        convert: (object) => this.toCached(object),
         onHandlerError: (error) => this.log.error({ err: error }, 'handling a watch event failed; the watch carries on'),
       },
       options.timing.watchTimeoutMs,
     );
     const scale = options.timing.reconnectDelayScale;
-    this.informer = new ListWatch<T>(options.path, this.watch, () => this.list(), false, undefined, undefined, {
+    this.informer = new ListWatch<CachedObject<V>>(options.path, this.watch, () => this.list(), false, undefined, undefined, {
       // unref'd: a pending reconnect must not keep a stopping process alive.
       delayFn: (ms) => delay(ms * scale, undefined, { ref: false }),
     });
@@ -122,9 +150,9 @@ export class InformerSupervisor<T extends KubernetesObject> {
     this.informer.start().catch((error: unknown) => this.onFailure(error));
   }
 
-  private async list(): Promise<KubernetesListObject<T>> {
+  private async list(): Promise<KubernetesListObject<CachedObject<V>>> {
     this.phase = 'list';
-    const list = await this.options.list();
+    const list = await this.listAllPages();
     // A list that lands after stop() must not be applied or followed by a
     // watch; failing it makes the informer end quietly (errors after stop
     // are ignored).
@@ -138,6 +166,47 @@ export class InformerSupervisor<T extends KubernetesObject> {
       this.guard('list', () => this.options.handlers.onListApplied());
     });
     return list;
+  }
+
+  /**
+   * Reads every page of the list. The resourceVersion of a paged list is the
+   * first page's: all pages are one consistent snapshot.
+   */
+  private async listAllPages(): Promise<KubernetesListObject<CachedObject<V>>> {
+    const limit = this.options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
+    const items: CachedObject<V>[] = [];
+    let resourceVersion: string | undefined;
+    let next: string | undefined;
+    do {
+      const page = await this.options.listPage({ limit, ...(next !== undefined && { _continue: next }) });
+      resourceVersion ??= page.metadata?.resourceVersion;
+      for (const raw of page.items) {
+        const cached = this.toCached(raw);
+        if (cached) items.push(cached);
+      }
+      next = page.metadata?._continue || undefined;
+    } while (next !== undefined && !this.stopped);
+    return { metadata: { resourceVersion: resourceVersion ?? '' }, items };
+  }
+
+  /**
+   * The cache entry for a raw object, or undefined when it has no name (the
+   * informer could not key it). A view that cannot be read is logged and
+   * cached as undefined, so the informer still advances past the object.
+   */
+  private toCached(raw: unknown): CachedObject<V> | undefined {
+    const metadata = (raw as { metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null)?.metadata;
+    if (typeof metadata?.name !== 'string' || typeof metadata.namespace !== 'string') return undefined;
+    let view: V | undefined;
+    try {
+      view = this.options.toView(raw);
+    } catch (error) {
+      this.log.error({ err: error, name: metadata.name, namespace: metadata.namespace }, 'cannot read an object; treating it as absent, and the watch carries on');
+    }
+    return {
+      metadata: { name: metadata.name, namespace: metadata.namespace, ...(typeof metadata.resourceVersion === 'string' && { resourceVersion: metadata.resourceVersion }) },
+      view,
+    };
   }
 
   private onWatchEvent(type: string, object: unknown): void {

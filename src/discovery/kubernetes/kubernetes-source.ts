@@ -15,15 +15,15 @@
 // reconnect re-publishes identical specs that the registry ignores, and no
 // partial or empty state is ever written (invariant 2).
 
-import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { checkNamespace } from '../../registry/service-ref.js';
 import type { DiscoverySource } from '../source.js';
 import type { IpFamilyPreference } from './endpoint-slice-merger.js';
-import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type InformerTiming } from './informer-supervisor.js';
+import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
 import { loadKubeConfig } from './kube-config-loader.js';
-import { objectName, toServiceView, toSliceView, type RawEndpointSlice, type RawService } from './kubernetes-objects.js';
+import { toServiceView, toSliceView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
@@ -49,6 +49,8 @@ export interface KubernetesSourceOptions {
    * only if the move takes longer than this. Default 100 ms.
    */
   readonly batchWindowMs?: number;
+  /** Items per list page (limit/continue). Default 500. */
+  readonly listPageSize?: number;
   /** Watch timeouts and backoff; tests make them short. */
   readonly timing?: Partial<InformerTiming>;
 }
@@ -67,7 +69,7 @@ export class KubernetesSource implements DiscoverySource {
   readonly kind = 'kubernetes';
   private readonly log: Logger;
   private readonly index: ServiceEndpointsIndex;
-  private readonly supervisors: InformerSupervisor<V1Service | V1EndpointSlice>[] = [];
+  private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView>)[] = [];
   private readonly batchWindowMs: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private synced = false;
@@ -105,32 +107,36 @@ export class KubernetesSource implements DiscoverySource {
     const scopes: (string | undefined)[] = namespaces.length > 0 ? namespaces : [undefined];
     for (const namespace of scopes) {
       this.supervisors.push(
-        new InformerSupervisor<V1Service>({
+        new InformerSupervisor<ServiceView>({
           kubeConfig,
           path: namespace ? `/api/v1/namespaces/${namespace}/services` : '/api/v1/services',
-          list: () => (namespace ? core.listNamespacedService({ namespace }) : core.listServiceForAllNamespaces()),
+          listPage: (page) => (namespace ? core.listNamespacedService({ namespace, ...page }) : core.listServiceForAllNamespaces(page)),
+          toView: (raw) => toServiceView(raw as RawService),
           resource: { ...SERVICES, namespace },
           logger: this.options.logger,
           timing,
+          ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onServiceUpsert(object),
             onDelete: (object) => this.onServiceDelete(object),
             onListApplied: () => this.onListApplied(),
           },
-        }) as InformerSupervisor<V1Service | V1EndpointSlice>,
-        new InformerSupervisor<V1EndpointSlice>({
+        }),
+        new InformerSupervisor<SliceView>({
           kubeConfig,
           path: namespace ? `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices` : '/apis/discovery.k8s.io/v1/endpointslices',
-          list: () => (namespace ? discovery.listNamespacedEndpointSlice({ namespace }) : discovery.listEndpointSliceForAllNamespaces()),
+          listPage: (page) => (namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...page }) : discovery.listEndpointSliceForAllNamespaces(page)),
+          toView: (raw) => toSliceView(raw as RawEndpointSlice),
           resource: { ...ENDPOINT_SLICES, namespace },
           logger: this.options.logger,
           timing,
+          ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onSliceUpsert(object),
             onDelete: (object) => this.onSliceDelete(object),
             onListApplied: () => this.onListApplied(),
           },
-        }) as InformerSupervisor<V1Service | V1EndpointSlice>,
+        }),
       );
     }
     this.log.info(
@@ -148,37 +154,27 @@ export class KubernetesSource implements DiscoverySource {
     await Promise.all(this.supervisors.map((s) => s.stop()));
   }
 
-  private onServiceUpsert(object: V1Service): void {
-    const view = toServiceView(object as RawService);
-    if (!view) {
-      this.log.warn({ metadata: object.metadata }, 'ignoring a Service without a name or namespace');
-      return;
-    }
-    this.index.setService(view);
+  private onServiceUpsert(object: CachedObject<ServiceView>): void {
+    // An object that could not be read counts as absent: serving a stale
+    // version of it could send traffic to pods it no longer selects.
+    if (object.view) this.index.setService(object.view);
+    else this.index.deleteService(object.metadata.namespace, object.metadata.name);
     this.scheduleFlush();
   }
 
-  private onServiceDelete(object: V1Service): void {
-    const id = objectName(object as RawService);
-    if (!id) return;
-    this.index.deleteService(id.namespace, id.name);
+  private onServiceDelete(object: CachedObject<ServiceView>): void {
+    this.index.deleteService(object.metadata.namespace, object.metadata.name);
     this.scheduleFlush();
   }
 
-  private onSliceUpsert(object: V1EndpointSlice): void {
-    const view = toSliceView(object as RawEndpointSlice);
-    if (!view) {
-      this.log.warn({ metadata: object.metadata }, 'ignoring an EndpointSlice without a name or namespace');
-      return;
-    }
-    this.index.setSlice(view);
+  private onSliceUpsert(object: CachedObject<SliceView>): void {
+    if (object.view) this.index.setSlice(object.view);
+    else this.index.deleteSlice(object.metadata.namespace, object.metadata.name);
     this.scheduleFlush();
   }
 
-  private onSliceDelete(object: V1EndpointSlice): void {
-    const id = objectName(object as RawEndpointSlice);
-    if (!id) return;
-    this.index.deleteSlice(id.namespace, id.name);
+  private onSliceDelete(object: CachedObject<SliceView>): void {
+    this.index.deleteSlice(object.metadata.namespace, object.metadata.name);
     this.scheduleFlush();
   }
 

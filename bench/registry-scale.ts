@@ -1,0 +1,116 @@
+// How long the Kubernetes source takes to sync a large cluster, and how much
+// memory it needs: 100,000 endpoints across 10,000 Services (one
+// EndpointSlice of 10 endpoints each), served by the list/watch harness.
+//
+//   npx tsx bench/registry-scale.ts [--size 100000]
+//
+// The harness runs in a child process (this same file, with --harness), so
+// the RSS measured here is the control plane's own: the registry, the
+// Kubernetes source, client-node's informer caches and the decoded lists.
+// Time to first sync runs from source.start() to registry.markSynced().
+//
+// tsx turns on Node's source-map support, which makes Node parse the source
+// map of every module it loads: some 50 MB for client-node's thousands of
+// generated files, which a production process (plain node on compiled
+// JavaScript) never pays. The bench turns it off before it loads the
+// Kubernetes modules, which it does lazily, as the CLI does.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { Registry } from '../src/registry/registry.js';
+import { KubernetesApiHarness } from '../test/support/kubernetes-api-harness.js';
+import { endpointSlice, service } from '../test/support/kubernetes-objects.js';
+
+const ENDPOINTS_PER_SERVICE = 10;
+const GOALS = { timeToSyncMs: 5_000, peakRssMb: 300 };
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+const size = Number(argument('--size') ?? 100_000);
+if (!Number.isInteger(size) || size < ENDPOINTS_PER_SERVICE) throw new Error(`--size must be a whole number of endpoints, at least ${ENDPOINTS_PER_SERVICE}`);
+const services = Math.floor(size / ENDPOINTS_PER_SERVICE);
+
+async function runHarness(): Promise<void> {
+  const harness = await KubernetesApiHarness.start();
+  for (let s = 0; s < services; s++) {
+    const name = `svc-${s}`;
+    const namespace = `ns-${s % 50}`;
+    harness.apply('services', service(name, namespace, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
+    const endpoints = [];
+    for (let e = 0; e < ENDPOINTS_PER_SERVICE; e++) {
+      const n = s * ENDPOINTS_PER_SERVICE + e;
+      endpoints.push({ address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, zone: `zone-${n % 3}`, node: `node-${n % 200}`, pod: `${name}-pod-${e}` });
+    }
+    harness.apply('endpointslices', endpointSlice({ name: `${name}-abcde`, namespace, service: name, ports: [{ name: 'grpc', port: 8080 }], endpoints }));
+  }
+  process.send!({ url: harness.url });
+  process.on('disconnect', () => void harness.close().then(() => process.exit(0)));
+}
+
+async function startHarnessChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--harness', '--size', String(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message: { url: string }) => resolve(message.url));
+    child.once('exit', (code) => reject(new Error(`the harness exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function main(): Promise<void> {
+  const { child, url } = await startHarnessChild();
+  process.setSourceMapsEnabled(false);
+  const { createKubernetesSource } = await import('../src/discovery/kubernetes/kubernetes-source.js');
+  const { harnessKubeConfig } = await import('../test/support/kubernetes-control-plane.js');
+  const registry = new Registry();
+  const source = createKubernetesSource({ registry, logger: pino({ level: 'silent' }), kubeConfig: harnessKubeConfig(url) });
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+  const started = performance.now();
+  const synced = new Promise<void>((resolve) => registry.onSynced(resolve));
+  await source.start();
+  await synced;
+  const timeToSyncMs = performance.now() - started;
+  const stats = registry.stats();
+  global.gc?.();
+  const memory = process.memoryUsage();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  await source.stop();
+  child.disconnect();
+
+  const metrics = {
+    timeToSyncMs: Math.round(timeToSyncMs),
+    peakRssMb: Math.round(peakRssMb),
+    rssAfterSyncMb: Math.round(memory.rss / 2 ** 20),
+    heapUsedAfterSyncMb: Math.round(memory.heapUsed / 2 ** 20),
+    rssBeforeStartMb: Math.round(rssBeforeMb),
+    services: stats.services,
+    backends: stats.backends,
+  };
+  if (stats.backends !== services * ENDPOINTS_PER_SERVICE) throw new Error(`synced ${stats.backends} backends, expected ${services * ENDPOINTS_PER_SERVICE}`);
+  const goals = [
+    { metric: 'timeToSyncMs', limit: GOALS.timeToSyncMs, met: metrics.timeToSyncMs <= GOALS.timeToSyncMs },
+    { metric: 'peakRssMb', limit: GOALS.peakRssMb, met: metrics.peakRssMb <= GOALS.peakRssMb },
+  ];
+  const result = {
+    name: 'registry-scale',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    params: { endpoints: services * ENDPOINTS_PER_SERVICE, services, endpointsPerService: ENDPOINTS_PER_SERVICE, slicesPerService: 1, harness: 'child process, not counted' },
+    metrics,
+    goals,
+  };
+  await mkdir(new URL('results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('results/registry-scale.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`registry-scale: ${metrics.backends} endpoints in ${metrics.services} services (${cpus().length} CPUs, Node ${process.version})`);
+  console.log(`  time to first sync  ${metrics.timeToSyncMs} ms   (goal ≤ ${GOALS.timeToSyncMs} ms: ${goals[0]!.met ? 'met' : 'NOT met'})`);
+  console.log(`  peak RSS            ${metrics.peakRssMb} MB   (goal ≤ ${GOALS.peakRssMb} MB: ${goals[1]!.met ? 'met' : 'NOT met'})`);
+  console.log(`  RSS after sync      ${metrics.rssAfterSyncMb} MB, heap used ${metrics.heapUsedAfterSyncMb} MB, RSS before start ${metrics.rssBeforeStartMb} MB`);
+  console.log('  written to bench/results/registry-scale.json');
+}
+
+if (process.argv.includes('--harness')) await runHarness();
+else await main();
