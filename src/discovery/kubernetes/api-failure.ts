@@ -4,8 +4,11 @@
 // .statusCode, undici throws TypeError("fetch failed") with a .cause that has
 // the socket error's code, and a stream cut mid-body ends in "terminated".
 
-/** Where the RBAC manifest lives; 403 messages point at it. */
-export const RBAC_MANIFEST_HINT = 'deploy/kubernetes/ (kubectl apply -f deploy/kubernetes/)';
+/** Where the RBAC manifests live; 403 messages point at them. */
+export const RBAC_MANIFEST_HINT = {
+  cluster: 'deploy/kubernetes/base/cluster-role.yaml (kubectl apply -k deploy/kubernetes/base)',
+  namespaced: 'deploy/kubernetes/overlays/single-namespace/role.yaml (kubectl apply -k deploy/kubernetes/overlays/single-namespace)',
+} as const;
 
 export interface ApiRequestDescription {
   readonly verb: 'list' | 'watch';
@@ -73,7 +76,7 @@ export function explainFailure(error: unknown, request: ApiRequestDescription): 
       status,
       message:
         `forbidden: this service account may not ${request.verb} ${resource} ${request.namespace ? `in namespace ${request.namespace}` : 'at cluster scope'}. ` +
-        `Grant the verbs list and watch on services and endpointslices.discovery.k8s.io with the RBAC manifest in ${RBAC_MANIFEST_HINT}; ` +
+        `Grant the verbs list and watch on services and endpointslices.discovery.k8s.io with the RBAC manifest ${request.namespace ? RBAC_MANIFEST_HINT.namespaced : RBAC_MANIFEST_HINT.cluster}; ` +
         `the watcher keeps retrying and recovers by itself once the permission exists.${said}`,
     };
   }

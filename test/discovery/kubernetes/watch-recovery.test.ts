@@ -131,7 +131,7 @@ it('stays NOT_SERVING while forbidden, says which verb and resource are missing,
   });
   const line = await log.waitFor((l) => l.level === 50 && /forbidden/.test(l.msg), 'a 403 error log');
   expect(line.msg).toMatch(/may not list endpointslices\.discovery\.k8s\.io at cluster scope/);
-  expect(line.msg).toMatch(/deploy\/kubernetes\//);
+  expect(line.msg).toMatch(/deploy\/kubernetes\/base\/cluster-role\.yaml/);
   // Several retries, and still not serving.
   await log.waitFor((l) => l.level === 50 && /forbidden/.test(l.msg) && (l.failures as number) >= 3, 'a third retry');
   expect(cp.controlPlane.registry.synced).toBe(false);
