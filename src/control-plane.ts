@@ -6,18 +6,24 @@ import type { Logger } from 'pino';
 import type { DiscoverySource } from './discovery/source.js';
 import { Registry } from './registry/registry.js';
 import { ControlPlaneServer } from './server/control-plane-server.js';
+import { ControlPlaneMetrics } from './server/metrics.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
 
 export interface ControlPlaneOptions {
   readonly logger: Logger;
-  /** Builds the source that feeds the registry. */
-  readonly createSource: (registry: Registry, logger: Logger) => DiscoverySource | Promise<DiscoverySource>;
+  /**
+   * Builds the source that feeds the registry. `metrics` is there when
+   * metrics are on, for the source's own counters.
+   */
+  readonly createSource: (registry: Registry, logger: Logger, metrics: ControlPlaneMetrics | undefined) => DiscoverySource | Promise<DiscoverySource>;
   readonly host?: string;
   readonly port: number;
   readonly credentials?: ServerCredentials;
   readonly keepaliveTimeMs?: number;
   readonly maxConnectionAgeMs?: number;
   readonly hooks?: FanoutHooks;
+  /** Serve Prometheus metrics on this address (port 0 picks a free one). */
+  readonly metrics?: { readonly host: string; readonly port: number };
 }
 
 export class ControlPlane {
@@ -29,6 +35,9 @@ export class ControlPlane {
     readonly server: ControlPlaneServer,
     readonly port: number,
     private readonly log: Logger,
+    readonly metrics: ControlPlaneMetrics | undefined,
+    /** The bound metrics port, when metrics are on. */
+    readonly metricsPort: number | undefined,
   ) {}
 
   /**
@@ -41,6 +50,8 @@ export class ControlPlane {
     const registry = new Registry({
       onListenerError: (error) => log.error({ err: error }, 'a registry listener threw; the source carries on'),
     });
+    const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
+    const hooks = { ...metrics?.fanoutHooks(), ...options.hooks };
     const server = new ControlPlaneServer({
       registry,
       logger: log,
@@ -49,19 +60,25 @@ export class ControlPlane {
       ...(options.credentials && { credentials: options.credentials }),
       ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
-      ...(options.hooks && { hooks: options.hooks }),
+      hooks,
+      ...(metrics && { interceptors: [metrics.interceptor()] }),
     });
-    const port = await server.start();
+    metrics?.observe(registry, () => server.loadBalancer.fanout.size);
     let source: DiscoverySource | undefined;
+    let metricsPort: number | undefined;
+    let port: number;
     try {
-      source = await options.createSource(registry, log);
+      if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }));
+      port = await server.start();
+      source = await options.createSource(registry, log, metrics);
       await source.start();
     } catch (error) {
       await source?.stop().catch(() => {});
       await server.shutdown(0);
+      await metrics?.close();
       throw error;
     }
-    return new ControlPlane(registry, source, server, port, log);
+    return new ControlPlane(registry, source, server, port, log, metrics, metricsPort);
   }
 
   /** Stops serving (see ControlPlaneServer.shutdown), then the source. Idempotent. */
@@ -69,6 +86,7 @@ export class ControlPlane {
     this.stopping ??= (async () => {
       await this.server.shutdown(graceMs);
       await this.source.stop();
+      await this.metrics?.close();
       this.log.info('control plane stopped');
     })();
     return this.stopping;

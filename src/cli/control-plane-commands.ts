@@ -1,7 +1,7 @@
 // `lookaside get` and `lookaside watch`: ask a running control plane, the way
 // a client would, and print what it answers.
 
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { LoadBalancerStub, toServersUpdate, type ServersUpdate } from '../client/load-balancer-stub.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServiceArgument } from './option-parsers.js';
@@ -10,6 +10,7 @@ import { formatServers } from './servers-table.js';
 export interface QueryOptions {
   readonly server: string;
   readonly output: 'table' | 'json';
+  readonly credentials: ChannelCredentials;
 }
 
 /** Keepalive on the CLI's channel, so a quiet `watch` notices a dead peer. */
@@ -44,7 +45,7 @@ function describe(error: ServiceError, server: string): string {
 }
 
 export async function runGet(target: ServiceArgument, options: QueryOptions & { readonly timeoutMs: number }): Promise<ExitCode> {
-  const stub = new LoadBalancerStub(options.server, undefined, CHANNEL_OPTIONS);
+  const stub = new LoadBalancerStub(options.server, options.credentials, CHANNEL_OPTIONS);
   try {
     const update = await stub.getServers(target, options.timeoutMs);
     process.stdout.write(render(update, options.output));
@@ -63,7 +64,7 @@ export async function runGet(target: ServiceArgument, options: QueryOptions & { 
  * stream fails (the exit code of its status).
  */
 export function runWatch(target: ServiceArgument, options: QueryOptions): Promise<ExitCode> {
-  const stub = new LoadBalancerStub(options.server, undefined, CHANNEL_OPTIONS);
+  const stub = new LoadBalancerStub(options.server, options.credentials, CHANNEL_OPTIONS);
   const call = stub.watchServers(target);
   return new Promise<ExitCode>((resolve) => {
     let interrupted = false;

@@ -7,8 +7,41 @@ import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { parseDuration, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
+import type { TlsFiles } from '../server/tls-credentials.js';
+import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 
 const DEFAULT_PORT = 50051;
+/** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
+const DEFAULT_METRICS_PORT = 9464;
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  source: 'auto' | 'file' | 'kubernetes';
+  file?: string;
+  logLevel: LogLevel;
+  grace: number;
+  keepaliveTime: number;
+  maxConnectionAge: number;
+  metrics: boolean;
+  metricsHost: string;
+  metricsPort: number;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  tlsReloadInterval: number;
+}
+
+/** The TLS flags must come as a set: certificate and key, and a client CA only with both. */
+function tlsFiles(opts: ServeFlags, command: Command): TlsFiles | undefined {
+  const { tlsCertFile, tlsKeyFile, tlsClientCaFile } = opts;
+  if (!tlsCertFile && !tlsKeyFile) {
+    if (tlsClientCaFile) command.error('error: --tls-client-ca-file needs --tls-cert-file and --tls-key-file (mutual TLS is TLS plus client certificates)', { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+    return undefined;
+  }
+  if (!tlsCertFile || !tlsKeyFile) command.error('error: --tls-cert-file and --tls-key-file go together: give both or neither', { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+  return { certFile: tlsCertFile!, keyFile: tlsKeyFile!, clientCaFile: tlsClientCaFile };
+}
 
 function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command('lookaside')
@@ -42,7 +75,15 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
         .default(0, '0')
         .argParser(parseDuration),
     )
-    .action(async (opts: { host: string; port: number; source: 'auto' | 'file' | 'kubernetes'; file?: string; logLevel: LogLevel; grace: number; keepaliveTime: number; maxConnectionAge: number }) => {
+    .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
+    .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
+    .addOption(new Option('--no-metrics', 'do not serve metrics'))
+    .addOption(new Option('--tls-cert-file <path>', 'serve TLS with this PEM certificate chain (needs --tls-key-file)').env('LOOKASIDE_TLS_CERT_FILE'))
+    .addOption(new Option('--tls-key-file <path>', 'PEM private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'))
+    .addOption(new Option('--tls-client-ca-file <path>', 'require client certificates signed by this PEM CA bundle (mutual TLS)').env('LOOKASIDE_TLS_CLIENT_CA_FILE'))
+    .addOption(new Option('--tls-reload-interval <duration>', 'how often the TLS files are re-read to pick up a rotated certificate').env('LOOKASIDE_TLS_RELOAD_INTERVAL').default(30_000, '30s').argParser(parseDuration))
+    .action(async (opts: ServeFlags, command: Command) => {
+      const tls = tlsFiles(opts, command);
       setExit(
         await runServe({
           host: opts.host,
@@ -53,32 +94,49 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           graceMs: opts.grace,
           keepaliveTimeMs: opts.keepaliveTime,
           maxConnectionAgeMs: opts.maxConnectionAge,
+          metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
+          tls,
+          tlsReloadIntervalMs: opts.tlsReloadInterval,
         }),
       );
     });
 
   const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_SERVER').default(`localhost:${DEFAULT_PORT}`);
   const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+  const withTlsOptions = (command: Command) =>
+    command
+      .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_TLS'))
+      .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_TLS_CA_FILE'))
+      .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_TLS_CERT_FILE'))
+      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'));
+  /** Builds credentials from the TLS flags; a bad flag is a usage error. */
+  const credentialsOf = (opts: ClientTlsFlags, command: Command) => {
+    try {
+      return channelCredentials(opts);
+    } catch (error) {
+      return command.error(`error: ${error instanceof Error ? error.message : String(error)}`, { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+    }
+  };
 
-  program
-    .command('get')
+  withTlsOptions(program
+    .command('get'))
     .description('Print the current backends of a service port, e.g. `lookaside get greeter.default:grpc`.')
     .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
     .addOption(serverOption())
     .addOption(outputOption())
     .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number }) => {
-      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout }));
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number } & ClientTlsFlags, command: Command) => {
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command) }));
     });
 
-  program
-    .command('watch')
+  withTlsOptions(program
+    .command('watch'))
     .description('Print the backends of a service port, then again after every change, until interrupted.')
     .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
     .addOption(serverOption())
     .addOption(outputOption())
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json' }) => {
-      setExit(await runWatch(service, { server: opts.server, output: opts.output }));
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json' } & ClientTlsFlags, command: Command) => {
+      setExit(await runWatch(service, { server: opts.server, output: opts.output, credentials: credentialsOf(opts, command) }));
     });
 
   return program;

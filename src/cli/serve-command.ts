@@ -8,6 +8,7 @@ import { FileSource } from '../discovery/file/file-source.js';
 import { RegistryFileError } from '../discovery/file/registry-file.js';
 import type { DiscoverySource } from '../discovery/source.js';
 import type { Registry } from '../registry/registry.js';
+import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/tls-credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { createRootLogger, type LogLevel } from './logger.js';
 
@@ -23,6 +24,11 @@ export interface ServeOptions {
   readonly graceMs: number;
   readonly keepaliveTimeMs: number;
   readonly maxConnectionAgeMs: number;
+  /** Where to serve /metrics; undefined turns metrics off. */
+  readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  /** Serve TLS (mutual TLS with a client CA) from these files. */
+  readonly tls: TlsFiles | undefined;
+  readonly tlsReloadIntervalMs: number;
 }
 
 function createSource(options: ServeOptions, log: Logger): (registry: Registry, logger: Logger) => DiscoverySource {
@@ -36,17 +42,23 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
   // Invariant 9: a stray rejection from an event handler is logged, not fatal.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   let controlPlane: ControlPlane;
+  let credentials: ReloadingServerCredentials | undefined;
   try {
+    if (options.tls) credentials = await ReloadingServerCredentials.create(options.tls, log, options.tlsReloadIntervalMs);
     controlPlane = await ControlPlane.start({
       logger: log,
       host: options.host,
       port: options.port,
       keepaliveTimeMs: options.keepaliveTimeMs,
       maxConnectionAgeMs: options.maxConnectionAgeMs,
+      ...(credentials && { credentials }),
+      ...(options.metrics && { metrics: options.metrics }),
       createSource: createSource(options, log),
     });
   } catch (error) {
-    if (error instanceof RegistryFileError) log.fatal({ file: error.file, problems: error.problems }, error.message);
+    credentials?.stop();
+    if (error instanceof TlsFileError) log.fatal({ file: error.file }, error.message);
+    else if (error instanceof RegistryFileError) log.fatal({ file: error.file, problems: error.problems }, error.message);
     else log.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
     log.flush();
     return ExitCode.FAILURE;
@@ -63,7 +75,10 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       }
       log.info({ signal, graceMs: options.graceMs }, 'shutting down');
       controlPlane.stop(options.graceMs).then(
-        () => resolve(ExitCode.OK),
+        () => {
+          credentials?.stop();
+          resolve(ExitCode.OK);
+        },
         (error: unknown) => {
           log.error({ err: error }, 'shutdown failed');
           resolve(ExitCode.FAILURE);

@@ -2,7 +2,7 @@
 // server reflection on one grpc-js server, with keepalive and a graceful,
 // bounded shutdown.
 
-import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
@@ -28,6 +28,8 @@ export interface ControlPlaneServerOptions {
    */
   readonly maxConnectionAgeMs?: number;
   readonly hooks?: FanoutHooks;
+  /** Interceptors for every call (metrics). */
+  readonly interceptors?: ServerInterceptor[];
 }
 
 export const DEFAULT_KEEPALIVE_TIME_MS = 30_000;
@@ -44,7 +46,8 @@ export class ControlPlaneServer {
 
   constructor(private readonly options: ControlPlaneServerOptions) {
     this.log = options.logger.child({ component: 'server' });
-    const channelOptions: ChannelOptions = {
+    const channelOptions: ServerOptions = {
+      ...(options.interceptors && { interceptors: options.interceptors }),
       'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
     };

@@ -23,6 +23,12 @@ export type WatchCall = ServerWritableStream<unknown, Buffer>;
 export interface FanoutHooks {
   /** Called after a message was handed to a stream: exists flag and version. */
   readonly onSent?: (stream: WatchStream, exists: boolean, version: number) => void;
+  /**
+   * Called once per service and batch, after the newest state was handed to
+   * every watcher that could take it: the seconds since the first change of
+   * the batch reached the fan-out (the source wrote the registry).
+   */
+  readonly onPropagated?: (key: string, seconds: number) => void;
 }
 
 export class WatchStream {
@@ -43,16 +49,16 @@ export class WatchStream {
 
   /** Starts following the registry; sends the current state once synced. */
   open(registry: Registry): void {
-    this.unsubscribe = registry.watch(this.request.service.key, () => this.fanout.markDirty(this));
+    this.unsubscribe = registry.watch(this.request.service.key, () => this.fanout.markDirty(this, performance.now()));
     if (registry.synced) this.fanout.markDirty(this);
   }
 
-  /** Writes the newest state if it differs from what was last sent. */
-  flush(registry: Registry, encoder: SnapshotEncoder, hooks: FanoutHooks): void {
-    if (this.closed || this.blocked || !registry.synced) return;
+  /** Writes the newest state if it differs from what was last sent; true if it wrote. */
+  flush(registry: Registry, encoder: SnapshotEncoder, hooks: FanoutHooks): boolean {
+    if (this.closed || this.blocked || !registry.synced) return false;
     const lookup = registry.lookup(this.request.service.key, this.request.port);
     const tag = `${lookup.status === 'found'}:${lookup.version}`;
-    if (tag === this.lastSent) return;
+    if (tag === this.lastSent) return false;
     this.lastSent = tag;
     const writable = this.call.write(encoder.encode(this.request.target, lookup));
     hooks.onSent?.(this, lookup.status === 'found', lookup.version);
@@ -63,6 +69,7 @@ export class WatchStream {
         this.fanout.markDirty(this);
       });
     }
+    return true;
   }
 
   /** Ends the stream with a status (UNAVAILABLE at shutdown). */
@@ -83,7 +90,11 @@ export class WatchStream {
 
 export class WatchFanout {
   private readonly streams = new Set<WatchStream>();
-  private readonly dirty = new Set<WatchStream>();
+  /**
+   * Streams to write, each with when a registry change first marked it
+   * (performance.now()); undefined when only an open or a drain did.
+   */
+  private readonly dirty = new Map<WatchStream, number | undefined>();
   private scheduled = false;
 
   constructor(
@@ -113,9 +124,10 @@ export class WatchFanout {
     return stream;
   }
 
-  markDirty(stream: WatchStream): void {
+  /** Schedules a write of the newest state; `changedAt` when a registry change asks. */
+  markDirty(stream: WatchStream, changedAt?: number): void {
     if (stream.isClosed) return;
-    this.dirty.add(stream);
+    if (this.dirty.get(stream) === undefined) this.dirty.set(stream, changedAt);
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
@@ -135,14 +147,21 @@ export class WatchFanout {
     this.scheduled = false;
     const batch = [...this.dirty];
     this.dirty.clear();
-    for (const stream of batch) {
+    const firstChange = new Map<string, number>();
+    for (const [stream, since] of batch) {
       try {
-        stream.flush(this.registry, this.encoder, this.hooks);
+        if (!stream.flush(this.registry, this.encoder, this.hooks) || since === undefined) continue;
+        const key = stream.request.service.key;
+        firstChange.set(key, Math.min(since, firstChange.get(key) ?? Infinity));
       } catch (error) {
         // Invariant 9: one broken stream must not stop the others.
         this.log.error({ err: error, service: stream.request.target.service }, 'writing to a watch stream failed; closing it');
         stream.end(status.INTERNAL, 'the control plane failed to write this stream; reconnect');
       }
+    }
+    if (this.hooks.onPropagated) {
+      const now = performance.now();
+      for (const [key, since] of firstChange) this.hooks.onPropagated(key, (now - since) / 1000);
     }
   }
 }

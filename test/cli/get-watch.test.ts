@@ -72,7 +72,7 @@ describe('lookaside get', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lookaside-cli-'));
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'services:\n  - name: greeter\n    ports: [{port: 99999}]\n');
-    const { code, stdout } = await runCliToEnd(['serve', '--source', 'file', '--file', file, '--port', '0', '--host', '127.0.0.1']);
+    const { code, stdout } = await runCliToEnd(['serve', '--source', 'file', '--file', file, '--port', '0', '--host', '127.0.0.1', '--no-metrics']);
     await rm(dir, { recursive: true, force: true });
     expect(code).toBe(1);
     expect(stdout).toContain(`${file}:3:20: services[0].ports[0].port: must be a port number from 1 to 65535`);

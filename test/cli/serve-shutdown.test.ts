@@ -23,7 +23,7 @@ async function startServe(graceMs: number): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'lookaside-serve-'));
   const file = join(dir, 'registry.yaml');
   await writeFile(file, registryYaml([{ name: 'greeter', ports: [{ name: 'grpc', port: 50051, backends: [{ address: '10.0.0.1:8080' }] }] }]));
-  serve = runCli(['serve', '--source', 'file', '--file', file, '--host', '127.0.0.1', '--port', '0', '--grace', `${graceMs}ms`]);
+  serve = runCli(['serve', '--source', 'file', '--file', file, '--host', '127.0.0.1', '--port', '0', '--grace', `${graceMs}ms`, '--metrics-host', '127.0.0.1', '--metrics-port', '0']);
   const listening = JSON.parse(await serve.waitForLine(/"msg":"listening"/)) as { address: string };
   await serve.waitForLine(/"msg":"source synced; serving"/);
   return listening.address;
