@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { parseDuration, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { parseDuration, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
@@ -30,6 +30,10 @@ interface ServeFlags {
   tlsKeyFile?: string;
   tlsClientCaFile?: string;
   tlsReloadInterval: number;
+  kubeconfig?: string;
+  context?: string;
+  namespaces: string[];
+  ipFamily: 'IPv4' | 'IPv6' | 'both';
 }
 
 /** The TLS flags must come as a set: certificate and key, and a client CA only with both. */
@@ -75,6 +79,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
         .default(0, '0')
         .argParser(parseDuration),
     )
+    .addOption(new Option('--kubeconfig <path>', 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)').env('LOOKASIDE_KUBECONFIG'))
+    .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
+    .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
+    .addOption(new Option('--ip-family <family>', 'which addresses of a dual-stack Service to publish').env('LOOKASIDE_IP_FAMILY').choices(['IPv4', 'IPv6', 'both']).default('IPv4'))
     .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
     .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
     .addOption(new Option('--no-metrics', 'do not serve metrics'))
@@ -97,6 +105,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
           tls,
           tlsReloadIntervalMs: opts.tlsReloadInterval,
+          kubeconfig: opts.kubeconfig,
+          context: opts.context,
+          namespaces: opts.namespaces,
+          ipFamily: opts.ipFamily,
         }),
       );
     });

@@ -4,7 +4,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import ms from 'ms';
-import { InvalidServiceRefError, parsePortRef, parseServiceName } from '../registry/service-ref.js';
+import { checkNamespace, InvalidServiceRefError, parsePortRef, parseServiceName } from '../registry/service-ref.js';
 
 export function parsePort(value: string): number {
   if (!/^[0-9]+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535 (0 picks a free port)');
@@ -40,4 +40,18 @@ export function parseServiceArgument(value: string): ServiceArgument {
     throw error;
   }
   return { service, port };
+}
+
+/** "a,b,c": namespaces to watch, each an RFC 1123 label. */
+export function parseNamespaces(value: string): string[] {
+  const namespaces = value.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  for (const namespace of namespaces) {
+    try {
+      checkNamespace(namespace, 'namespace');
+    } catch (error) {
+      if (error instanceof InvalidServiceRefError) throw new InvalidArgumentError(error.rule);
+      throw error;
+    }
+  }
+  return [...new Set(namespaces)];
 }

@@ -1,12 +1,17 @@
 // `lookaside serve`: runs the control plane until SIGTERM or SIGINT, then
 // shuts down gracefully within the grace period.
 
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ControlPlane } from '../control-plane.js';
 import { FileSource } from '../discovery/file/file-source.js';
 import { RegistryFileError } from '../discovery/file/registry-file.js';
+import type { IpFamilyPreference } from '../discovery/kubernetes/endpoint-slice-merger.js';
+import { chooseSource } from '../discovery/source-choice.js';
 import type { DiscoverySource } from '../discovery/source.js';
+import type { ControlPlaneMetrics } from '../server/metrics.js';
 import type { Registry } from '../registry/registry.js';
 import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/tls-credentials.js';
 import { ExitCode } from './exit-codes.js';
@@ -29,12 +34,47 @@ export interface ServeOptions {
   /** Serve TLS (mutual TLS with a client CA) from these files. */
   readonly tls: TlsFiles | undefined;
   readonly tlsReloadIntervalMs: number;
+  readonly kubeconfig: string | undefined;
+  readonly context: string | undefined;
+  /** Namespaces to watch; empty: all. */
+  readonly namespaces: readonly string[];
+  readonly ipFamily: IpFamilyPreference;
 }
 
-function createSource(options: ServeOptions, log: Logger): (registry: Registry, logger: Logger) => DiscoverySource {
-  const file = options.file ?? BUNDLED_REGISTRY_FILE;
-  log.info({ source: 'file', file, reason: options.source === 'file' ? '--source file' : 'no cluster configured' }, 'discovery source chosen');
-  return (registry, logger) => new FileSource({ path: file, registry, logger });
+type SourceFactory = (registry: Registry, logger: Logger, metrics: ControlPlaneMetrics | undefined) => Promise<DiscoverySource> | DiscoverySource;
+
+function createSource(options: ServeOptions, log: Logger): SourceFactory {
+  const choice = chooseSource({
+    flag: options.source === 'auto' ? undefined : options.source,
+    kubeconfig: options.kubeconfig,
+    env: process.env,
+    homedir: homedir(),
+    fileExists: existsSync,
+  });
+  if (choice.kind === 'file') {
+    const file = options.file ?? BUNDLED_REGISTRY_FILE;
+    log.info({ source: 'file', file, reason: choice.reason }, 'discovery source chosen');
+    return (registry, logger) => new FileSource({ path: file, registry, logger });
+  }
+  log.info({ source: 'kubernetes', namespaces: options.namespaces.length > 0 ? options.namespaces : 'all', ipFamily: options.ipFamily, reason: choice.reason }, 'discovery source chosen');
+  if (options.file) log.warn({ file: options.file }, '--file is ignored: the source is Kubernetes');
+  return async (registry, logger, metrics) => {
+    // Loaded only now: @kubernetes/client-node cannot be imported on Node
+    // versions the file source still runs on.
+    const { createKubernetesSource } = await import('../discovery/kubernetes/kubernetes-source.js');
+    return createKubernetesSource({
+      registry,
+      logger,
+      ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),
+      ...(options.context !== undefined && { context: options.context }),
+      namespaces: options.namespaces,
+      ipFamily: options.ipFamily,
+      ...(metrics && {
+        onWatchRestart: (resource: string, reason: string) => metrics.watchRestarted(resource, reason),
+        onEventLag: (resource: string, seconds: number) => metrics.eventReceived(resource, seconds),
+      }),
+    });
+  };
 }
 
 export async function runServe(options: ServeOptions): Promise<ExitCode> {
@@ -44,6 +84,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
   let controlPlane: ControlPlane;
   let credentials: ReloadingServerCredentials | undefined;
   try {
+    const sourceFactory = createSource(options, log);
     if (options.tls) credentials = await ReloadingServerCredentials.create(options.tls, log, options.tlsReloadIntervalMs);
     controlPlane = await ControlPlane.start({
       logger: log,
@@ -53,7 +94,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       maxConnectionAgeMs: options.maxConnectionAgeMs,
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
-      createSource: createSource(options, log),
+      createSource: sourceFactory,
     });
   } catch (error) {
     credentials?.stop();

@@ -23,6 +23,11 @@ export interface ApiRequestDescription {
 export interface ExplainedFailure {
   /** The HTTP status, when there was one. */
   readonly status: number | undefined;
+  /**
+   * A short, low-cardinality label for metrics: forbidden, unauthorized,
+   * not_found, http_<status>, unreachable, connection_lost or error.
+   */
+  readonly reason: string;
   readonly message: string;
 }
 
@@ -74,6 +79,7 @@ export function explainFailure(error: unknown, request: ApiRequestDescription): 
     const resource = request.group ? `${request.resource}.${request.group}` : request.resource;
     return {
       status,
+      reason: 'forbidden',
       message:
         `forbidden: this service account may not ${request.verb} ${resource} ${request.namespace ? `in namespace ${request.namespace}` : 'at cluster scope'}. ` +
         `Grant the verbs list and watch on services and endpointslices.discovery.k8s.io with the RBAC manifest ${request.namespace ? RBAC_MANIFEST_HINT.namespaced : RBAC_MANIFEST_HINT.cluster}; ` +
@@ -81,21 +87,21 @@ export function explainFailure(error: unknown, request: ApiRequestDescription): 
     };
   }
   if (status === 401) {
-    return { status, message: `unauthorized: the API server rejected the credentials while trying to ${what}; check the kubeconfig user or the service account token.${said}` };
+    return { status, reason: 'unauthorized', message: `unauthorized: the API server rejected the credentials while trying to ${what}; check the kubeconfig user or the service account token.${said}` };
   }
   if (status === 404) {
-    return { status, message: `not found while trying to ${what}: the API server does not serve this resource (discovery.k8s.io/v1 needs Kubernetes 1.21 or newer) or the namespace does not exist.${said}` };
+    return { status, reason: 'not_found', message: `not found while trying to ${what}: the API server does not serve this resource (discovery.k8s.io/v1 needs Kubernetes 1.21 or newer) or the namespace does not exist.${said}` };
   }
   if (status !== undefined) {
-    return { status, message: `HTTP ${status} while trying to ${what}.${said}` };
+    return { status, reason: `http_${status}`, message: `HTTP ${status} while trying to ${what}.${said}` };
   }
   const code = causeCode(error);
   const text = error instanceof Error ? error.message : String(error);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return { status, message: `cannot reach the API server (${code}) to ${what}` };
+    return { status, reason: 'unreachable', message: `cannot reach the API server (${code}) to ${what}` };
   }
   if (text === 'terminated' || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {
-    return { status, message: `the connection to the API server broke during ${what}${code ? ` (${code})` : ''}` };
+    return { status, reason: 'connection_lost', message: `the connection to the API server broke during ${what}${code ? ` (${code})` : ''}` };
   }
-  return { status, message: `${what} failed: ${text}${code ? ` (${code})` : ''}` };
+  return { status, reason: 'error', message: `${what} failed: ${text}${code ? ` (${code})` : ''}` };
 }

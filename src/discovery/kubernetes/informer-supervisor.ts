@@ -25,6 +25,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ListWatch, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { explainFailure, httpStatusOf, type ApiRequestDescription } from './api-failure.js';
+import { lastChangeTime } from './object-change-time.js';
 import { BookmarkWatch } from './bookmark-watch.js';
 
 export interface InformerTiming {
@@ -88,6 +89,10 @@ export interface InformerSupervisorOptions<V> {
   readonly timing: InformerTiming;
   /** A source of randomness in [0, 1) for jitter. */
   readonly random?: () => number;
+  /** Told of every restart: after a failure (its reason) or a 410 relist ("expired"). */
+  readonly onRestart?: (reason: string) => void;
+  /** Told, for each watch event, how long after the object's last change it arrived. */
+  readonly onEventLag?: (seconds: number) => void;
 }
 
 export class InformerSupervisor<V> {
@@ -212,8 +217,13 @@ export class InformerSupervisor<V> {
   private onWatchEvent(type: string, object: unknown): void {
     // Any event, a bookmark included, proves the watch works again.
     this.failures = 0;
+    if ((type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') && this.options.onEventLag) {
+      const changedAt = lastChangeTime(object);
+      if (changedAt !== undefined) this.options.onEventLag(Math.max(0, Date.now() - changedAt) / 1000);
+    }
     if (type === 'ERROR') {
       const status = object as { code?: number; message?: string } | undefined;
+      if (status?.code === 410) this.options.onRestart?.('expired');
       if (status?.code === 410) this.log.info({ message: status.message }, 'resource version expired (410 Gone); relisting, and publishing only real changes');
       else this.log.warn({ status }, 'the watch reported an error; it will be re-opened');
     }
@@ -223,6 +233,7 @@ export class InformerSupervisor<V> {
     if (this.stopped) return;
     const request: ApiRequestDescription = { ...this.options.resource, verb: this.phase };
     const explained = explainFailure(error, request);
+    this.options.onRestart?.(explained.reason);
     const waitMs = this.backoff();
     const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
     if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);

@@ -53,6 +53,10 @@ export interface KubernetesSourceOptions {
   readonly listPageSize?: number;
   /** Watch timeouts and backoff; tests make them short. */
   readonly timing?: Partial<InformerTiming>;
+  /** Told of every restart of a list/watch: the resource and why (for metrics). */
+  readonly onWatchRestart?: (resource: string, reason: string) => void;
+  /** Told how late each watch event arrived after its object's last change (for metrics). */
+  readonly onEventLag?: (resource: string, seconds: number) => void;
 }
 
 export const DEFAULT_BATCH_WINDOW_MS = 100;
@@ -115,6 +119,7 @@ export class KubernetesSource implements DiscoverySource {
           resource: { ...SERVICES, namespace },
           logger: this.options.logger,
           timing,
+          ...this.metricHooks('services'),
           ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onServiceUpsert(object),
@@ -130,6 +135,7 @@ export class KubernetesSource implements DiscoverySource {
           resource: { ...ENDPOINT_SLICES, namespace },
           logger: this.options.logger,
           timing,
+          ...this.metricHooks('endpointslices'),
           ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onSliceUpsert(object),
@@ -145,6 +151,15 @@ export class KubernetesSource implements DiscoverySource {
     );
     this.startedAt = performance.now();
     for (const supervisor of this.supervisors) supervisor.start();
+  }
+
+  /** The supervisor callbacks that feed the source's metrics, for one resource. */
+  private metricHooks(resource: string): { onRestart?: (reason: string) => void; onEventLag?: (seconds: number) => void } {
+    const { onWatchRestart, onEventLag } = this.options;
+    return {
+      ...(onWatchRestart && { onRestart: (reason: string) => onWatchRestart(resource, reason) }),
+      ...(onEventLag && { onEventLag: (seconds: number) => onEventLag(resource, seconds) }),
+    };
   }
 
   async stop(): Promise<void> {
