@@ -1,0 +1,97 @@
+// GetServers throughput as a ratio to an empty unary method on the same
+// server, channel and client setup: what the lookup, validation and the
+// response cost on top of a bare gRPC round trip.
+//
+//   npx tsx bench/get-servers-throughput.ts [--quick] [--calls 40000] [--inflight 64]
+//
+// Both methods are served by the control plane's own grpc-js server (the
+// empty one is added beside LoadBalancer for the benchmark) and called over
+// one shared connection with the same number of calls in flight. Rounds
+// alternate between the two (A B A B ...) so drift on a shared machine falls
+// on both; the ratio compares the medians of the rounds.
+
+import { credentials, Metadata, makeGenericClientConstructor, type Client, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import { argument, percentile, quick, recordResult } from './support/bench-result.js';
+import { BENCH_SERVICE, startBenchControlPlane } from './support/bench-control-plane.js';
+
+const callsPerRound = argument('calls', quick ? 4_000 : 40_000) / 4;
+const rounds = 4;
+const inflight = argument('inflight', 64);
+const GOAL_RATIO = 0.8;
+
+const EMPTY = Buffer.alloc(0);
+const emptyService: ServiceDefinition = {
+  Call: {
+    path: '/bench.v1.Empty/Call',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: () => EMPTY,
+    requestDeserialize: () => ({}),
+    responseSerialize: () => EMPTY,
+    responseDeserialize: () => ({}),
+  },
+};
+
+const controlPlane = await startBenchControlPlane();
+controlPlane.server.server.addService(emptyService, { Call: (_call: unknown, callback: (error: null, value: object) => void) => callback(null, {}) });
+const address = `127.0.0.1:${controlPlane.port}`;
+
+type UnaryFn = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null) => void) => void;
+const channelCredentials = credentials.createInsecure();
+const EmptyClient = makeGenericClientConstructor(emptyService, 'Empty');
+const { LoadBalancerStub } = await import('../src/client/load-balancer-stub.js');
+const lookaside = new LoadBalancerStub(address, channelCredentials);
+// The empty client rides on the very same channel as the LoadBalancer client.
+const empty = new EmptyClient(address, channelCredentials, { channelOverride: lookaside.raw.getChannel() }) as unknown as Client & { Call: UnaryFn };
+
+const getServersRequest = { target: { service: BENCH_SERVICE.service, port: BENCH_SERVICE.port } };
+const callGetServers: UnaryFn = (r, m, o, cb) => lookaside.raw.GetServers(r, m, o, (error) => cb(error));
+const callEmpty: UnaryFn = (r, m, o, cb) => empty.Call(r, m, o, cb);
+
+/** Runs `count` calls with `inflight` outstanding; resolves with calls per second. */
+function round(call: UnaryFn, request: object, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let started = 0;
+    let finished = 0;
+    const begin = performance.now();
+    const next = () => {
+      if (started >= count) return;
+      started += 1;
+      call(request, new Metadata(), { deadline: Date.now() + 10_000 }, (error) => {
+        if (error) return reject(error);
+        finished += 1;
+        if (finished === count) resolve(count / ((performance.now() - begin) / 1000));
+        else next();
+      });
+    };
+    for (let i = 0; i < inflight; i++) next();
+  });
+}
+
+// Warm up both paths.
+await round(callGetServers, getServersRequest, 2_000);
+await round(callEmpty, {}, 2_000);
+const getServersRates: number[] = [];
+const emptyRates: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  getServersRates.push(await round(callGetServers, getServersRequest, callsPerRound));
+  emptyRates.push(await round(callEmpty, {}, callsPerRound));
+}
+empty.close();
+lookaside.close();
+await controlPlane.stop(1_000);
+
+const getServersPerSecond = Math.round(percentile(getServersRates, 50));
+const emptyPerSecond = Math.round(percentile(emptyRates, 50));
+const ratio = Number((getServersPerSecond / emptyPerSecond).toFixed(3));
+await recordResult({
+  name: 'get-servers-throughput',
+  params: { calls: callsPerRound * rounds, rounds, inflight, backendsInAnswer: 10, client: 'same process, same channel' },
+  metrics: { getServersPerSecond, emptyPerSecond, ratio, getServersRates: getServersRates.map(Math.round), emptyRates: emptyRates.map(Math.round) },
+  goals: [{ metric: 'ratio', op: '>=', limit: GOAL_RATIO }],
+  summary: [
+    { label: 'GetServers calls/s (10 backends per answer)', value: String(getServersPerSecond) },
+    { label: 'empty unary calls/s, same server and channel', value: String(emptyPerSecond) },
+    { label: 'ratio GetServers / empty', value: String(ratio), goal: `≥ ${GOAL_RATIO}`, met: ratio >= GOAL_RATIO },
+  ],
+});
