@@ -1,0 +1,130 @@
+// The RBAC rules grant exactly what the Kubernetes source uses. The real
+// source (through the real @kubernetes/client-node) runs against the API
+// harness behind a proxy that records every request; each request is
+// mapped to the RBAC verb and resource the API server would authorize it
+// as, and the set of those must equal the rules of the ClusterRole (base)
+// and of the Role (single-namespace overlay). The run covers the first
+// sync, changes, a watch reconnect, and a relist after history was
+// compacted, so requests made only on recovery are seen too.
+
+import { describe, expect, test } from 'vitest';
+import { createKubernetesSource } from '../../src/discovery/kubernetes/kubernetes-source.js';
+import { Registry } from '../../src/registry/registry.js';
+import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { FAST_TIMING, harnessKubeConfig } from '../support/kubernetes-control-plane.js';
+import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
+import { RecordingApiProxy, type RecordedRequest } from '../support/recording-api-proxy.js';
+import { authorizationOf, ruleSet } from './rbac-rules.js';
+import { testLogger } from '../support/test-logger.js';
+import { waitUntil } from '../support/wait-until.js';
+import { BASE_DIR, flagValue, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
+import { renderKustomization, type KubeManifest } from './kustomization-renderer.js';
+
+/** The namespaces the Deployment tells the control plane to watch (--namespaces or LOOKASIDE_NAMESPACES); undefined: all. */
+function watchedNamespaces(deployment: DeploymentManifest): string[] | undefined {
+  const container = deployment.spec.template.spec.containers[0]!;
+  const fromFlag = flagValue(container.args ?? [], 'namespaces');
+  const env = container.env?.find((e) => e.name === 'LOOKASIDE_NAMESPACES');
+  let list = fromFlag ?? env?.value;
+  if (list === undefined && env?.valueFrom?.fieldRef) {
+    expect(env.valueFrom.fieldRef.fieldPath, 'LOOKASIDE_NAMESPACES from the downward API').toBe('metadata.namespace');
+    list = deployment.metadata.namespace;
+  }
+  const namespaces = (list ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  return namespaces.length > 0 ? namespaces : undefined;
+}
+
+/** Runs the real source against the harness and returns every request it made. */
+async function recordSourceRequests(namespaces: string[] | undefined): Promise<RecordedRequest[]> {
+  const namespace = namespaces?.[0] ?? 'app';
+  const harness = await KubernetesApiHarness.start({ bookmarkIntervalMs: 100 });
+  const proxy = await RecordingApiProxy.start(harness.url);
+  const slice = (address: string) =>
+    endpointSlice({ name: 'greeter-abc', namespace, service: 'greeter', ports: [{ name: 'grpc', port: 8080 }], endpoints: [{ address, ...READY }] });
+  harness.apply('services', service('greeter', namespace, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
+  harness.apply('endpointslices', slice('10.0.0.7'));
+  const registry = new Registry();
+  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), batchWindowMs: 10, timing: FAST_TIMING });
+  try {
+    await source.start();
+    await waitUntil(() => registry.synced, 'the source synced');
+    await harness.waitForWatches('services');
+    await harness.waitForWatches('endpointslices');
+    // A change, then a reconnect, then a relist after compaction.
+    harness.apply('endpointslices', slice('10.0.0.8'));
+    harness.closeWatches();
+    await harness.waitForWatches('services');
+    await harness.waitForWatches('endpointslices');
+    harness.stallWatches();
+    harness.apply('endpointslices', slice('10.0.0.9'));
+    harness.compact();
+    harness.closeWatches();
+    await waitUntil(() => harness.requestsOf('services', 'list').length >= 2 && harness.requestsOf('endpointslices', 'list').length >= 2, 'both relisted');
+    await harness.waitForWatches('services');
+    await harness.waitForWatches('endpointslices');
+  } finally {
+    await source.stop();
+    await proxy.close();
+    await harness.close();
+  }
+  return proxy.requests;
+}
+
+function bindingFor(manifests: readonly KubeManifest[], deployment: DeploymentManifest, kind: 'ClusterRoleBinding' | 'RoleBinding'): BindingManifest {
+  const serviceAccount = deployment.spec.template.spec.serviceAccountName ?? 'default';
+  const bindings = manifests.filter(
+    (m): m is BindingManifest =>
+      m.kind === kind && (m as BindingManifest).subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === deployment.metadata.namespace),
+  );
+  expect(bindings, `one ${kind} for ServiceAccount ${deployment.metadata.namespace}/${serviceAccount}`).toHaveLength(1);
+  return bindings[0]!;
+}
+
+describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
+  test('base: the ClusterRole bound to the control plane grants what the source uses in all namespaces, and no more', async () => {
+    const manifests = renderKustomization(BASE_DIR);
+    const deployment = only<DeploymentManifest>(manifests, 'Deployment');
+    const namespaces = watchedNamespaces(deployment);
+    expect(namespaces, 'the base watches every namespace').toBeUndefined();
+    const binding = bindingFor(manifests, deployment, 'ClusterRoleBinding');
+    expect(binding.roleRef).toMatchObject({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole' });
+    const clusterRole = only<KubeManifest & { rules: PolicyRule[] }>(manifests, 'ClusterRole', binding.roleRef.name);
+    expect(manifests.filter((m) => m.kind === 'Role' || m.kind === 'RoleBinding')).toEqual([]);
+
+    const requests = await recordSourceRequests(namespaces);
+    const needed = new Set(requests.map((r) => authorizationOf(r).rule));
+    expect([...needed].sort()).toEqual(['discovery.k8s.io|endpointslices|list', 'discovery.k8s.io|endpointslices|watch', '|services|list', '|services|watch']);
+    expect([...ruleSet(clusterRole.rules)].sort()).toEqual([...needed].sort());
+  });
+
+  test('single-namespace overlay: the Role grants what the source uses in its own namespace, and nothing is cluster-scoped', async () => {
+    const manifests = renderKustomization(SINGLE_NAMESPACE_DIR);
+    const deployment = only<DeploymentManifest>(manifests, 'Deployment');
+    const namespaces = watchedNamespaces(deployment);
+    expect(namespaces, 'the overlay watches the namespace it is installed in').toEqual([deployment.metadata.namespace]);
+    expect(manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'ClusterRoleBinding')).toEqual([]);
+    const binding = bindingFor(manifests, deployment, 'RoleBinding');
+    expect(binding.metadata.namespace).toBe(deployment.metadata.namespace);
+    expect(binding.roleRef).toMatchObject({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role' });
+    const role = only<KubeManifest & { rules: PolicyRule[] }>(manifests, 'Role', binding.roleRef.name);
+    expect(role.metadata.namespace).toBe(deployment.metadata.namespace);
+
+    const requests = await recordSourceRequests(namespaces);
+    const authorizations = requests.map(authorizationOf);
+    // A Role authorizes requests in its namespace only.
+    expect(authorizations.filter((a) => a.namespace !== deployment.metadata.namespace)).toEqual([]);
+    const needed = new Set(authorizations.map((a) => a.rule));
+    expect([...ruleSet(role.rules)].sort()).toEqual([...needed].sort());
+  });
+
+  test('requests map to RBAC verbs as the API server maps them', () => {
+    const of = (method: string, path: string, query: Record<string, string> = {}) => authorizationOf({ method, path, query });
+    expect(of('GET', '/api/v1/services')).toEqual({ rule: '|services|list', namespace: undefined });
+    expect(of('GET', '/api/v1/namespaces/a/services', { watch: 'true' })).toEqual({ rule: '|services|watch', namespace: 'a' });
+    expect(of('GET', '/api/v1/namespaces/a/services/greeter')).toEqual({ rule: '|services|get', namespace: 'a' });
+    expect(of('GET', '/api/v1/namespaces/a')).toEqual({ rule: '|namespaces|get', namespace: undefined });
+    expect(of('GET', '/apis/discovery.k8s.io/v1/endpointslices', { watch: '1' })).toEqual({ rule: 'discovery.k8s.io|endpointslices|watch', namespace: undefined });
+    expect(of('PATCH', '/apis/apps/v1/namespaces/a/deployments/x/status')).toEqual({ rule: 'apps|deployments/status|patch', namespace: 'a' });
+    expect(of('GET', '/version')).toEqual({ rule: 'nonResourceURL|/version|get', namespace: undefined });
+  });
+});
