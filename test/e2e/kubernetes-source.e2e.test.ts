@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../src/control-plane.js';
 import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
 import { createKubernetesSource } from '../../src/discovery/kubernetes/kubernetes-source.js';
-import { ServersWatchRecorder } from '../support/servers-watch-recorder.js';
+import { WatchRecorder } from '../support/watch-recorder.js';
 import { testLogger } from '../support/test-logger.js';
 
 const K3S_IMAGE = 'rancher/k3s:v1.31.4-k3s1';
@@ -35,7 +35,7 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
   let controlPlane: ControlPlane;
   let stub: LoadBalancerStub;
   let discovery: DiscoveryV1Api;
-  const recorders: ServersWatchRecorder[] = [];
+  const recorders: WatchRecorder[] = [];
 
   beforeAll(async () => {
     k3s = await new K3sContainer(K3S_IMAGE).start();
@@ -61,8 +61,8 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
     await k3s?.stop();
   });
 
-  function watch(service: string, port: string): ServersWatchRecorder {
-    const recorder = new ServersWatchRecorder(stub, { service: `${service}.${NS}`, port });
+  function watch(service: string, port: string): WatchRecorder {
+    const recorder = new WatchRecorder(stub, { service: `${service}.${NS}`, port });
     recorders.push(recorder);
     return recorder;
   }
@@ -83,9 +83,9 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
   it('follows hand-written EndpointSlices of a selector-less Service', async () => {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const watcher = watch('manual', 'grpc');
-    await watcher.waitFor((u) => !u.exists, 'the service unknown');
+    await watcher.waitForUpdate((u) => !u.exists, 'the service unknown');
     await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'manual' }, spec: { ports: [{ name: 'grpc', port: 50051, targetPort: 8080 }] } } });
-    await watcher.waitFor((u) => u.exists && u.servers.length === 0, 'the service, without endpoints');
+    await watcher.waitForUpdate((u) => u.exists && u.servers.length === 0, 'the service, without endpoints');
     await discovery.createNamespacedEndpointSlice({ namespace: NS, body: slice('manual-a', [{ ip: '10.20.0.1' }, { ip: '10.20.0.2' }]) });
     await discovery.createNamespacedEndpointSlice({ namespace: NS, body: slice('manual-b', [{ ip: '10.20.0.2' }, { ip: '10.20.0.3' }]) });
     const joined = await watcher.waitForAddresses(['10.20.0.1:8080', '10.20.0.2:8080', '10.20.0.3:8080']);
@@ -99,7 +99,7 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
     await watcher.waitForAddresses(['10.20.0.2:8080', '10.20.0.3:8080', '10.20.0.4:8080']);
     for (const list of watcher.addressLists().filter((l) => l.length > 0)) expect(list).toContain('10.20.0.2:8080');
     await core.deleteNamespacedService({ name: 'manual', namespace: NS });
-    await watcher.waitFor((u) => !u.exists, 'the service deleted');
+    await watcher.waitForUpdate((u) => !u.exists, 'the service deleted');
   });
 
   it('publishes the pods of a real Deployment', async () => {
@@ -119,7 +119,7 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
       },
     });
     const watcher = watch('pause', 'grpc');
-    const ready = await watcher.waitFor((u) => u.servers.length === 2, 'two ready pods', 240_000);
+    const ready = await watcher.waitForUpdate((u) => u.servers.length === 2, 'two ready pods', 240_000);
     for (const server of ready.servers) {
       expect(server.address).toMatch(/:8080$/);
       expect(server.metadata.pod).toMatch(/^pause-/);
@@ -128,6 +128,6 @@ describe.skipIf(skipReason !== undefined)('Kubernetes source on K3s', () => {
     await apps.patchNamespacedDeploymentScale(
       { name: 'pause', namespace: NS, body: [{ op: 'replace', path: '/spec/replicas', value: 1 }] },
     );
-    await watcher.waitFor((u) => u.servers.length === 1, 'one pod after scaling down', 120_000);
+    await watcher.waitForUpdate((u) => u.servers.length === 1, 'one pod after scaling down', 120_000);
   });
 });

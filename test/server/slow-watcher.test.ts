@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
 import { ControlPlane } from '../../src/control-plane.js';
-import type { ServiceSpec } from '../../src/registry/snapshot.js';
+import { busyService } from '../support/busy-service.js';
 import type { WatchStream } from '../../src/server/watch-fanout.js';
 import { ManualSource } from '../support/manual-source.js';
 import { testLogger } from '../support/test-logger.js';
@@ -9,20 +9,8 @@ import { WatchRecorder } from '../support/watch-recorder.js';
 
 const UPDATES = 1_000;
 
-/** A service whose every version is a few kilobytes, so flow control bites quickly. */
-function version(i: number): ServiceSpec {
-  return {
-    name: 'busy',
-    namespace: 'default',
-    ports: [
-      {
-        name: 'grpc',
-        port: 50051,
-        backends: Array.from({ length: 60 }, (_, b) => ({ host: `10.${b}.0.1`, port: 8080, weight: 1 + ((i + b) % 100), metadata: { pod: `busy-${b}-abcdefghij`, node: `node-${b % 7}` } })),
-      },
-    ],
-  };
-}
+/** Every version of the service is a few kilobytes, so flow control bites quickly. */
+const version = (i: number) => busyService(i, 60);
 
 const sent = new Map<WatchStream, { count: number; maxQueued: number }>();
 let controlPlane: ControlPlane;

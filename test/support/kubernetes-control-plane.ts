@@ -9,7 +9,7 @@ import { ControlPlane } from '../../src/control-plane.js';
 import { LoadBalancerStub, type ServersQuery } from '../../src/client/load-balancer-stub.js';
 import { createKubernetesSource, type KubernetesSourceOptions } from '../../src/discovery/kubernetes/kubernetes-source.js';
 import { KubernetesApiHarness, type HarnessOptions } from './kubernetes-api-harness.js';
-import { ServersWatchRecorder } from './servers-watch-recorder.js';
+import { WatchRecorder } from './watch-recorder.js';
 import { testLogger } from './test-logger.js';
 
 export const FAST_TIMING = { watchTimeoutMs: 1_000, restartInitialMs: 20, restartMaxMs: 200, reconnectDelayScale: 0.01 } as const;
@@ -30,7 +30,7 @@ export interface KubernetesControlPlane {
   readonly harness: KubernetesApiHarness;
   readonly controlPlane: ControlPlane;
   readonly stub: LoadBalancerStub;
-  watch(query: ServersQuery): ServersWatchRecorder;
+  watch(query: ServersQuery): WatchRecorder;
   /** Resolves when the registry has synced (health SERVING). */
   synced(): Promise<void>;
   close(): Promise<void>;
@@ -62,13 +62,13 @@ export async function startKubernetesControlPlane(options: KubernetesControlPlan
       }),
   });
   const stub = new LoadBalancerStub(`127.0.0.1:${controlPlane.port}`);
-  const recorders: ServersWatchRecorder[] = [];
+  const recorders: WatchRecorder[] = [];
   return {
     harness,
     controlPlane,
     stub,
     watch: (query) => {
-      const recorder = new ServersWatchRecorder(stub, query);
+      const recorder = new WatchRecorder(stub, query);
       recorders.push(recorder);
       return recorder;
     },

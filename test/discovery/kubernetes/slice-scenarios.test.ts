@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubernetesControlPlane, type KubernetesControlPlane } from '../../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service, STARTING, TERMINATING, type EndpointInput } from '../../support/kubernetes-objects.js';
-import type { ServersWatchRecorder } from '../../support/servers-watch-recorder.js';
+import type { WatchRecorder } from '../../support/watch-recorder.js';
 
 let cp: KubernetesControlPlane;
 beforeAll(async () => {
@@ -31,14 +31,14 @@ function range(prefix: string, from: number, to: number): EndpointInput[] {
 const at = (e: EndpointInput[]) => e.map((x) => `${x.address}:8080`);
 
 /** Opens a watcher before the service exists, so the first update it sees is "unknown" and every later one is caused by the test. */
-async function watchFromScratch(name: string): Promise<ServersWatchRecorder> {
+async function watchFromScratch(name: string): Promise<WatchRecorder> {
   const watcher = cp.watch({ service: `${name}.${ns}`, port: 'grpc' });
-  await watcher.waitFor((u) => !u.exists, `${name} unknown`);
+  await watcher.waitForUpdate((u) => !u.exists, `${name} unknown`);
   return watcher;
 }
 
 /** Asserts that versions only go up and that consecutive lists all differ. */
-function expectNoRepeats(recorder: ServersWatchRecorder) {
+function expectNoRepeats(recorder: WatchRecorder) {
   const versions = recorder.updates.map((u) => u.version);
   expect([...versions].sort((a, b) => a - b)).toEqual(versions);
   expect(new Set(versions).size).toBe(versions.length);
@@ -141,10 +141,10 @@ describe('slices', () => {
   it('tells an unknown service from one without endpoints, and waits for the Service before publishing slices', async () => {
     putSlice('early', 'early-a', [{ address: '10.5.0.1' }]);
     const watcher = cp.watch({ service: `early.${ns}`, port: 'grpc' });
-    await watcher.waitFor((u) => !u.exists, 'an unknown service');
+    await watcher.waitForUpdate((u) => !u.exists, 'an unknown service');
     putService('empty');
     const empty = cp.watch({ service: `empty.${ns}`, port: 'grpc' });
-    const update = await empty.waitFor((u) => u.exists, 'an existing service');
+    const update = await empty.waitForUpdate((u) => u.exists, 'an existing service');
     expect(update.servers).toEqual([]);
     putService('early');
     await watcher.waitForAddresses(['10.5.0.1:8080']);
@@ -157,10 +157,10 @@ describe('slices', () => {
     await watcher.waitForAddresses(['10.6.0.1:8080']);
     const since = watcher.updates.length - 1;
     cp.harness.delete('services', ns, 'billing');
-    await watcher.waitFor((u) => !u.exists, 'the service gone');
+    await watcher.waitForUpdate((u) => !u.exists, 'the service gone');
     cp.harness.delete('endpointslices', ns, 'billing-a');
     putService('billing');
-    await watcher.waitFor((u) => u.exists && u.servers.length === 0, 'the service back, empty');
+    await watcher.waitForUpdate((u) => u.exists && u.servers.length === 0, 'the service back, empty');
     putSlice('billing', 'billing-b', [{ address: '10.6.0.2' }]);
     await watcher.waitForAddresses(['10.6.0.2:8080']);
     expect(watcher.updates.slice(since).map((u) => [u.exists, u.servers.length])).toEqual([

@@ -160,7 +160,7 @@ it('names the watch verb when only watching is forbidden, and recovers', async (
   cp.harness.allow('services');
   await cp.harness.waitForWatches('services');
   cp.harness.delete('services', ns, 'greeter');
-  await watcher.waitFor((u) => !u.exists, 'the service deleted');
+  await watcher.waitForUpdate((u) => !u.exists, 'the service deleted');
 });
 
 it('watches only the configured namespaces', async () => {
