@@ -5,6 +5,7 @@
 // outcome; and a "bench-dns" resolver that hands grpc-js a list of
 // addresses re-read on a period, as a DNS client of a headless Service sees.
 
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Server, ServerCredentials, experimental, status, type ServiceError } from '@grpc/grpc-js';
 import { IDENTITY_SERVICE, IdentityClient } from '../../test/support/identity-backends.js';
 
@@ -19,6 +20,8 @@ export interface BenchBackend {
   readonly firstCallAt: number | undefined;
   /** Milliseconds each call waits before its answer; 0 answers at once. */
   delayMs: number;
+  /** Forgets firstCallAt, so the next call sets it again. */
+  resetFirstCall(): void;
   /** Ends every connection at once and stops listening, as a process that exits. */
   kill(): void;
 }
@@ -36,9 +39,19 @@ export async function startBenchBackend(name: string, delayMs = 0): Promise<Benc
       setTimeout(() => callback(null, { backend: name }), state.delayMs);
     },
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  // Connections are accepted by a plain TCP server and handed to grpc-js, so
+  // kill() can cut the sockets themselves, as the kernel does when a process exits.
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const sockets = new Set<Socket>();
+  const tcp = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    injector.injectConnection(socket);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as AddressInfo).port));
+  });
   let killed = false;
   return {
     name,
@@ -56,9 +69,14 @@ export async function startBenchBackend(name: string, delayMs = 0): Promise<Benc
     set delayMs(value: number) {
       state.delayMs = value;
     },
+    resetFirstCall() {
+      firstCallAt = undefined;
+    },
     kill() {
       if (killed) return;
       killed = true;
+      tcp.close();
+      for (const socket of sockets) socket.destroy();
       server.forceShutdown();
     },
   };

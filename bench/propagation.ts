@@ -1,0 +1,309 @@
+// Propagation: how long an EndpointSlice change takes to reach every
+// WatchServers stream, and a lookaside channel's picker.
+//
+//   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 20] [--batch-window-ms 100]
+//
+// Two processes. The control plane runs alone in a child process (this file
+// with --control-plane), as in production: on the Kubernetes source, through
+// the real client-node, with the production timings and batch window. This
+// process is the outside world: the Kubernetes API harness, the watchers (in
+// production each is in some client pod), a lookaside channel with calls
+// flowing, and the backends. So the control plane's event loop is not shared
+// with the thousands of streams' decoding, and the two cores are both used.
+// The watchers' own time to read a message is still counted (they share
+// this process), so at 5,000 watchers the numbers are pessimistic.
+//
+// All watchers (and the channel) follow one Service, whose endpoints are
+// local backends, one EndpointSlice per backend (ports differ per backend).
+// A change alternately adds a slice with a new, ready backend and deletes it.
+// Per change:
+//   end to end     harness write → the last watcher has the new version;
+//   after source   the registry write (registry.onChange in the control
+//                  plane) → the last watcher has it: what the control plane
+//                  adds after the Kubernetes source's batch window;
+//   fan-out        the control plane's own hooks.onPropagated: registry
+//                  write → handed to every stream;
+//   picker         (adds only) harness write → the first call of the
+//                  lookaside channel that the new backend receives.
+// Times across the two processes are performance.timeOrigin + now() in each.
+// Watchers are spread 100 streams per channel, each channel with its own
+// connection (grpc.use_local_subchannel_pool): the control plane sets no
+// max concurrent streams, so Node's default (2^32-1) applies, but a real
+// fleet has one connection per client anyway.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import { registerLookaside } from '../src/client/index.js';
+import { LoadBalancerStub } from '../src/client/load-balancer-stub.js';
+import { KubernetesApiHarness } from '../test/support/kubernetes-api-harness.js';
+import { endpointSlice, READY, service } from '../test/support/kubernetes-objects.js';
+import { IdentityClient } from '../test/support/identity-backends.js';
+import { percentile, quick, recordResult } from './support/bench-result.js';
+import { keepCallsInFlight, round, startBenchBackend, warmUp, type BenchBackend } from './support/call-load.js';
+
+const NAMESPACE = 'bench';
+const SERVICE = 'watched';
+const KEY = `${SERVICE}.${NAMESPACE}`;
+const STREAMS_PER_CHANNEL = 100;
+const GOAL = { watchers: 1_000, afterSourceP99Ms: 50 };
+
+function listArgument(name: string, fallback: number[]): number[] {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const values = (process.argv[index + 1] ?? '').split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) throw new Error(`--${name} must be a comma-separated list of positive whole numbers`);
+  return values;
+}
+function numberArgument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  return value;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+// ---- the control plane, in its own process ------------------------------
+
+type ChildMessage = { type: 'ready'; port: number } | { type: 'write'; key: string; at: number } | { type: 'propagated'; key: string; ms: number };
+
+async function runControlPlane(harnessUrl: string, batchWindowMs: number): Promise<void> {
+  process.setSourceMapsEnabled(false);
+  const { ControlPlane } = await import('../src/control-plane.js');
+  const { createKubernetesSource } = await import('../src/discovery/kubernetes/kubernetes-source.js');
+  const { harnessKubeConfig } = await import('../test/support/kubernetes-control-plane.js');
+  const send = (message: ChildMessage) => process.send!(message);
+  const controlPlane = await ControlPlane.start({
+    logger: pino({ level: 'silent' }),
+    host: '127.0.0.1',
+    port: 0,
+    hooks: { onPropagated: (key, seconds) => send({ type: 'propagated', key, ms: seconds * 1000 }) },
+    createSource: (registry, logger) => {
+      registry.onChange((key) => send({ type: 'write', key, at: epochNow() }));
+      return createKubernetesSource({ registry, logger, kubeConfig: harnessKubeConfig(harnessUrl), batchWindowMs });
+    },
+  });
+  await new Promise<void>((resolve) => controlPlane.registry.onSynced(resolve));
+  send({ type: 'ready', port: controlPlane.port });
+  process.on('disconnect', () => void controlPlane.stop(500).then(() => process.exit(0)));
+}
+
+// ---- the outside world ----------------------------------------------------
+
+class ControlPlaneChild {
+  private readonly writes: { key: string; at: number }[] = [];
+  private readonly propagated: { key: string; ms: number }[] = [];
+  private wake: (() => void) | undefined;
+
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'write') this.writes.push(message);
+      if (message.type === 'propagated') this.propagated.push(message);
+      this.wake?.();
+    });
+  }
+
+  static async start(harnessUrl: string, batchWindowMs: number): Promise<{ child: ControlPlaneChild; port: number }> {
+    const child = fork(fileURLToPath(import.meta.url), ['--control-plane', harnessUrl, '--batch-window-ms', String(batchWindowMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the control plane did not start within 30 s')), 30_000);
+      child.on('message', (message: ChildMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve(message.port);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the control plane exited with ${code}`)));
+    });
+    return { child: new ControlPlaneChild(child), port };
+  }
+
+  /** Forgets what was reported so far. */
+  clear(): void {
+    this.writes.length = 0;
+    this.propagated.length = 0;
+  }
+
+  /** The first registry write of KEY reported since clear(), waiting up to `timeoutMs`. */
+  async firstWrite(timeoutMs: number): Promise<{ at: number; fanoutMs: number | undefined }> {
+    const until = performance.now() + timeoutMs;
+    while (!this.writes.some((w) => w.key === KEY) || !this.propagated.some((p) => p.key === KEY)) {
+      if (performance.now() > until) break;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 20);
+      });
+    }
+    const write = this.writes.find((w) => w.key === KEY);
+    if (!write) throw new Error(`no registry write of ${KEY} reported within ${timeoutMs} ms`);
+    return { at: write.at, fanoutMs: this.propagated.find((p) => p.key === KEY)?.ms };
+  }
+
+  stop(): void {
+    this.child.disconnect();
+  }
+}
+
+interface Watcher {
+  version: number;
+  receivedAt: number;
+}
+
+/** N WatchServers streams on ceil(N/100) channels; each remembers the last version and when it came. */
+async function openWatchers(address: string, count: number): Promise<{ watchers: Watcher[]; close: () => void }> {
+  const stubs: LoadBalancerStub[] = [];
+  const streams: ClientReadableStream<unknown>[] = [];
+  const watchers: Watcher[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % STREAMS_PER_CHANNEL === 0) stubs.push(new LoadBalancerStub(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }));
+    const watcher: Watcher = { version: 0, receivedAt: 0 };
+    const stream = stubs.at(-1)!.watchServers({ service: KEY, port: 'grpc', client: { clientId: `watcher-${i}` } });
+    stream.on('data', (message: { version?: number }) => {
+      watcher.version = Number(message.version ?? 0);
+      watcher.receivedAt = epochNow();
+    });
+    stream.on('error', () => {});
+    streams.push(stream as ClientReadableStream<unknown>);
+    watchers.push(watcher);
+  }
+  await waitUntil(`${count} watchers to receive the first list`, () => watchers.every((w) => w.version > 0), 60_000);
+  return {
+    watchers,
+    close: () => {
+      for (const stream of streams) stream.cancel();
+      for (const stub of stubs) stub.close();
+    },
+  };
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+function slice(backend: BenchBackend) {
+  return endpointSlice({ name: `${SERVICE}-${backend.name}`, namespace: NAMESPACE, service: SERVICE, ports: [{ name: 'grpc', port: backend.port }], endpoints: [{ address: '127.0.0.1', ...READY, pod: `${SERVICE}-${backend.name}` }] });
+}
+
+interface Stats {
+  p50: number;
+  p99: number;
+  max: number;
+}
+const stats = (values: number[]): Stats => ({ p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1), max: round(Math.max(...values), 1) });
+
+async function main(): Promise<void> {
+  const watcherCounts = listArgument('watchers', quick ? [1, 100, 1_000] : [1, 100, 1_000, 5_000]);
+  const changes = numberArgument('changes', quick ? 6 : 20);
+  const batchWindowMs = numberArgument('batch-window-ms', 100);
+
+  const harness = await KubernetesApiHarness.start();
+  const steady = await Promise.all([0, 1, 2].map((i) => startBenchBackend(`pod-${i}`)));
+  const added = await startBenchBackend('pod-new');
+  harness.apply('services', service(SERVICE, NAMESPACE, [{ name: 'grpc', port: 50051, targetPort: 'grpc' }]));
+  for (const backend of steady) harness.apply('endpointslices', slice(backend));
+
+  const { child, port } = await ControlPlaneChild.start(harness.url, batchWindowMs);
+  const address = `127.0.0.1:${port}`;
+  registerLookaside({ controlPlane: address, startTimeoutMs: 5_000 });
+  const client = new IdentityClient(`lookaside:///${KEY}:grpc`, { 'grpc.service_config': JSON.stringify({ methodConfig: [{ name: [{}] }] }) });
+  await warmUp(client, steady.map((b) => b.name));
+  const load = keepCallsInFlight(client, { concurrency: 4, maxMs: 30 * 60_000 });
+
+  const results: Record<string, Record<string, unknown>> = {};
+  try {
+    for (const count of watcherCounts) {
+      const { watchers, close } = await openWatchers(address, count);
+      const e2e: number[] = [];
+      const afterSource: number[] = [];
+      const fanout: number[] = [];
+      const perWatcher: number[] = [];
+      const picker: number[] = [];
+      let present = false;
+      try {
+        for (let c = 0; c < changes; c++) {
+          const before = watchers[0]!.version;
+          if (watchers.some((w) => w.version !== before)) throw new Error('watchers disagree on the version before a change');
+          child.clear();
+          const adding = !present;
+          if (adding) added.resetFirstCall();
+          const writtenAt = epochNow();
+          const startedAt = performance.now();
+          if (adding) harness.apply('endpointslices', slice(added));
+          else harness.delete('endpointslices', NAMESPACE, `${SERVICE}-${added.name}`);
+          present = adding;
+          await waitUntil(`every watcher to get the version after ${before}`, () => watchers.every((w) => w.version > before), 30_000);
+          const last = Math.max(...watchers.map((w) => w.receivedAt));
+          const write = await child.firstWrite(10_000);
+          e2e.push(last - writtenAt);
+          afterSource.push(last - write.at);
+          if (write.fanoutMs !== undefined) fanout.push(write.fanoutMs);
+          for (const w of watchers) perWatcher.push(w.receivedAt - writtenAt);
+          if (adding) {
+            await waitUntil('a call on the added backend', () => added.firstCallAt !== undefined, 15_000);
+            picker.push(added.firstCallAt! - startedAt);
+          }
+          // Let the change settle (a removed backend's last calls, the next batch window) before the next.
+          await new Promise((resolve) => setTimeout(resolve, batchWindowMs + 50 + Math.random() * 50));
+        }
+      } finally {
+        close();
+      }
+      const row = { endToEndMs: stats(e2e), afterSourceMs: stats(afterSource), fanoutMs: stats(fanout), perWatcherEndToEndMs: stats(perWatcher), pickerMs: stats(picker), changes };
+      results[String(count)] = row;
+      console.log(
+        `${String(count).padStart(5)} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | fan-out p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    const record = await load.stop();
+    client.close();
+    child.stop();
+    await harness.close();
+    for (const b of [...steady, added]) b.kill();
+    if (record.failed > 0) console.log(`calls failed during the run: ${JSON.stringify(Object.fromEntries(record.failures))}`);
+  }
+
+  const goalRow = results[String(GOAL.watchers)] as { afterSourceMs: Stats } | undefined;
+  const metrics: Record<string, unknown> = { byWatchers: results };
+  if (goalRow) metrics.afterSourceP99MsAt1000 = goalRow.afterSourceMs.p99;
+  const summary = [];
+  for (const count of watcherCounts) {
+    const row = results[String(count)] as { endToEndMs: Stats; afterSourceMs: Stats; pickerMs: Stats };
+    const isGoal = count === GOAL.watchers;
+    summary.push({
+      label: `${count} watchers: after the source, p50 / p99 / max`,
+      value: `${row.afterSourceMs.p50} / ${row.afterSourceMs.p99} / ${row.afterSourceMs.max} ms`,
+      ...(isGoal && { goal: `p99 ≤ ${GOAL.afterSourceP99Ms} ms`, met: row.afterSourceMs.p99 <= GOAL.afterSourceP99Ms }),
+    });
+    summary.push({ label: `${count} watchers: end to end (${batchWindowMs} ms batch window), p99`, value: `${row.endToEndMs.p99} ms` });
+  }
+  const pickerRow = (goalRow ?? results[String(watcherCounts.at(-1))]) as { pickerMs: Stats } | undefined;
+  if (pickerRow) summary.push({ label: `picker uses a new backend (at ${goalRow ? GOAL.watchers : watcherCounts.at(-1)} watchers), p50 / p99`, value: `${pickerRow.pickerMs.p50} / ${pickerRow.pickerMs.p99} ms` });
+  await recordResult({
+    name: 'propagation',
+    params: {
+      watcherCounts,
+      changesPerCount: changes,
+      batchWindowMs,
+      streamsPerChannel: STREAMS_PER_CHANNEL,
+      change: 'alternately add and delete an EndpointSlice holding one ready local backend',
+      processes: 'control plane alone in a child process; harness, watchers, lookaside channel (4 calls in flight) and backends in the parent',
+      goalJudgedOn: 'after source: registry write → the last of 1,000 watchers has the version (excludes the configurable batch window)',
+    },
+    metrics,
+    goals: goalRow ? [{ metric: 'afterSourceP99MsAt1000', op: '<=', limit: GOAL.afterSourceP99Ms }] : [],
+    summary,
+  });
+  process.exit(0);
+}
+
+if (process.argv.includes('--control-plane')) await runControlPlane(process.argv[process.argv.indexOf('--control-plane') + 1]!, numberArgument('batch-window-ms', 100));
+else await main();
