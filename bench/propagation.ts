@@ -231,7 +231,7 @@ async function main(): Promise<void> {
           const before = watchers[0]!.version;
           if (watchers.some((w) => w.version !== before)) throw new Error('watchers disagree on the version before a change');
           child.clear();
-          const adding = !present;
+          const adding: boolean = !present;
           if (adding) added.resetFirstCall();
           const writtenAt = epochNow();
           const startedAt = performance.now();
