@@ -1,5 +1,6 @@
 // The V8 flags the control plane runs with in production (deploy/Dockerfile
-// sets them in NODE_OPTIONS). Benchmarks run with the same flags.
+// sets them in NODE_OPTIONS; test/deploy checks the two agree). Benchmarks
+// run with the same flags.
 //
 // A 2 MiB young generation: a sync of a large cluster allocates many
 // short-lived objects (decoded list pages, intermediate views), and V8's
