@@ -1,13 +1,13 @@
 // `lookaside serve` on the Kubernetes source, as a real process: the source
 // chosen from flags and the environment, a kubeconfig pointing at the API
 // harness, and the Kubernetes metrics after a 403 and a watch event.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
 
 let dir: string;
@@ -19,17 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lookaside-kube-cli-'));
   harness = await KubernetesApiHarness.start({ bookmarkIntervalMs: 200 });
   kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(
-    kubeconfig,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'harness', cluster: { server: harness.url, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'harness', user: { token: 'harness-token' } }],
-      contexts: [{ name: 'harness', context: { cluster: 'harness', user: 'harness' } }],
-      'current-context': 'harness',
-    }),
-  );
+  writeHarnessKubeconfig(kubeconfig, harness.url);
 });
 afterEach(() => serve?.child.kill('SIGKILL'));
 afterAll(async () => {

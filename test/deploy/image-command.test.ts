@@ -11,12 +11,13 @@
 // because this machine runs other tests at the same time.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkHealth, healthClient } from '../support/health-client.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
 import { RecordingApiProxy } from '../support/recording-api-proxy.js';
 import { BASE_DIR, DOCKERFILE, REPO_ROOT, SINGLE_NAMESPACE_DIR, only, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
@@ -203,18 +204,7 @@ describe('the image command on a production install', () => {
       return granted.has(authorization.rule) && (roleKind === 'ClusterRole' || authorization.namespace === role.metadata.namespace);
     });
     const kubeconfig = join(emulator.workspace, `kubeconfig-${name}.yaml`);
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'harness', cluster: { server: proxy.url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'harness', user: { token: 'harness-token' } }],
-        contexts: [{ name: 'harness', context: { cluster: 'harness', user: 'harness' } }],
-        'current-context': 'harness',
-      }),
-      { mode: 0o644 },
-    );
+    writeHarnessKubeconfig(kubeconfig, proxy.url);
     const running = start(
       [...runtime.entrypoint, ...(container.args ?? []), '--host=127.0.0.1', '--port=0', '--metrics-host=127.0.0.1', '--metrics-port=0'],
       { ...env, KUBECONFIG: kubeconfig },

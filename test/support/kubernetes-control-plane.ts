@@ -3,6 +3,7 @@
 // Timings (watch timeout, backoff, batch window) are short so recovery tests
 // finish in seconds; behaviour is what is asserted, never the timings.
 
+import { writeFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ControlPlane } from '../../src/control-plane.js';
@@ -24,6 +25,23 @@ export function harnessKubeConfig(url: string): KubeConfig {
     currentContext: 'harness',
   });
   return kubeConfig;
+}
+
+/**
+ * A kubeconfig file pointing at the harness (or a proxy in front of it),
+ * for a control plane run as a process with --kubeconfig or $KUBECONFIG.
+ */
+export function writeHarnessKubeconfig(path: string, url: string): void {
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'harness', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'harness', user: { token: 'harness-token' } }],
+    contexts: [{ name: 'harness', context: { cluster: 'harness', user: 'harness' } }],
+    'current-context': 'harness',
+  };
+  // JSON is YAML; readable by every user, as a mounted kubeconfig would be.
+  writeFileSync(path, JSON.stringify(config), { mode: 0o644 });
 }
 
 export interface KubernetesControlPlane {
