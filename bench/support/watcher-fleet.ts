@@ -6,6 +6,12 @@
 //   child  → { opened: n }              every watcher has its first message
 //   parent → { await: version }
 //   child  → { reached: version }       every watcher has seen >= version
+//   parent → { versions: true }
+//   child  → { min, max }               the lowest and highest version held
+//   parent → { above: version }
+//   child  → { above, first, last }     every watcher has a version > `above`;
+//                                       when the first and the last of them
+//                                       got it (epoch ms, performance clock)
 //   parent → { close: true }            the child cancels everything and exits
 
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,7 +26,12 @@ interface OpenCommand {
   readonly port: string;
 }
 
-type FleetMessage = { opened: number } | { reached: number };
+type FleetMessage = { opened: number } | { reached: number } | { min: number; max: number } | { above: number; first: number; last: number };
+
+/** Milliseconds since the epoch on the high-resolution clock, comparable across processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** The parent's handle on a fleet. */
 export class WatcherFleet {
@@ -59,6 +70,23 @@ export class WatcherFleet {
     await reached;
   }
 
+  /** The lowest and highest version the watchers hold. */
+  async versions(timeoutMs = 10_000): Promise<{ min: number; max: number }> {
+    const answer = this.next((m): m is { min: number; max: number } => 'min' in m, timeoutMs);
+    this.child.send({ versions: true });
+    return answer;
+  }
+
+  /**
+   * Resolves when every watcher holds a version above `version`, with when
+   * the first and the last watcher received theirs (epochNow() times).
+   */
+  async above(version: number, timeoutMs = 60_000): Promise<{ first: number; last: number }> {
+    const answer = this.next((m): m is { above: number; first: number; last: number } => 'above' in m && m.above === version, timeoutMs);
+    this.child.send({ above: version });
+    return answer;
+  }
+
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.send({ close: true });
@@ -79,7 +107,15 @@ function runFleet(): void {
     awaiting = undefined;
   };
   const calls: { cancel(): void }[] = [];
-  process.on('message', (message: { open?: OpenCommand; await?: number; close?: boolean }) => {
+  /** While answering { above }: when each watcher first held a version above it. */
+  let above: { version: number; arrivedAt: (number | undefined)[]; missing: number } | undefined;
+  const checkAbove = () => {
+    if (!above || above.missing > 0) return;
+    const times = above.arrivedAt as number[];
+    process.send!({ above: above.version, first: Math.min(...times), last: Math.max(...times) });
+    above = undefined;
+  };
+  process.on('message', (message: { open?: OpenCommand; await?: number; versions?: boolean; above?: number; close?: boolean }) => {
     if (message.open) {
       const { address, watchers, channels, service, port } = message.open;
       total = watchers;
@@ -89,9 +125,15 @@ function runFleet(): void {
         const call = stubs[w % channels]!.watchServers({ service, port });
         calls.push(call);
         call.on('data', (raw) => {
+          const receivedAt = epochNow();
           const first = latest[w] === -1;
           latest[w] = toServersUpdate(raw as Parameters<typeof toServersUpdate>[0]).version;
           if (first && ++opened === total) process.send!({ opened });
+          if (above && above.arrivedAt[w] === undefined && latest[w]! > above.version) {
+            above.arrivedAt[w] = receivedAt;
+            above.missing -= 1;
+            checkAbove();
+          }
           check();
         });
         call.on('error', () => {});
@@ -100,6 +142,14 @@ function runFleet(): void {
     if (message.await !== undefined) {
       awaiting = message.await;
       check();
+    }
+    if (message.versions) process.send!({ min: Math.min(...latest), max: Math.max(...latest) });
+    if (message.above !== undefined) {
+      const version = message.above;
+      // Watchers that already hold a newer version got it before this question: now.
+      const arrivedAt = latest.map((v) => (v > version ? epochNow() : undefined));
+      above = { version, arrivedAt, missing: arrivedAt.filter((t) => t === undefined).length };
+      checkAbove();
     }
     if (message.close) {
       for (const call of calls) call.cancel();

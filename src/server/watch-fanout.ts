@@ -88,6 +88,9 @@ export class WatchStream {
   }
 }
 
+/** Streams written per event-loop turn; see WatchFanout.writeChunk. */
+export const FLUSH_CHUNK = 128;
+
 export class WatchFanout {
   private readonly streams = new Set<WatchStream>();
   /**
@@ -147,8 +150,21 @@ export class WatchFanout {
     this.scheduled = false;
     const batch = [...this.dirty];
     this.dirty.clear();
-    const firstChange = new Map<string, number>();
-    for (const [stream, since] of batch) {
+    this.writeChunk(batch, 0, new Map());
+  }
+
+  /**
+   * Writes one chunk of a batch, then yields to the event loop before the
+   * next. Bytes only leave once the loop turns, so yielding lets the first
+   * watchers receive (and the machine's other cores decode) while the rest
+   * are written, and keeps a large fan-out from holding up unary calls and
+   * health checks. A stream marked dirty again meanwhile is written by the
+   * next batch; if that comes first, this one finds nothing new to send.
+   */
+  private writeChunk(batch: readonly [WatchStream, number | undefined][], start: number, firstChange: Map<string, number>): void {
+    const end = Math.min(batch.length, start + FLUSH_CHUNK);
+    for (let i = start; i < end; i++) {
+      const [stream, since] = batch[i]!;
       try {
         if (!stream.flush(this.registry, this.encoder, this.hooks) || since === undefined) continue;
         const key = stream.request.service.key;
@@ -158,6 +174,10 @@ export class WatchFanout {
         this.log.error({ err: error, service: stream.request.target.service }, 'writing to a watch stream failed; closing it');
         stream.end(status.INTERNAL, 'the control plane failed to write this stream; reconnect');
       }
+    }
+    if (end < batch.length) {
+      setImmediate(() => this.writeChunk(batch, end, firstChange));
+      return;
     }
     if (this.hooks.onPropagated) {
       const now = performance.now();

@@ -1,0 +1,49 @@
+// A fan-out larger than one chunk: every watcher still gets each version,
+// and the propagation hook reports once per change, after the last write.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { ControlPlane } from '../../src/control-plane.js';
+import { FLUSH_CHUNK } from '../../src/server/watch-fanout.js';
+import { busyService, BUSY_SERVICE } from '../support/busy-service.js';
+import { ManualSource } from '../support/manual-source.js';
+import { testLogger } from '../support/test-logger.js';
+import { WatchRecorder } from '../support/watch-recorder.js';
+
+const WATCHERS = FLUSH_CHUNK * 2 + 44;
+const propagated: string[] = [];
+let controlPlane: ControlPlane;
+let stubs: LoadBalancerStub[];
+
+beforeAll(async () => {
+  controlPlane = await ControlPlane.start({
+    logger: testLogger(),
+    host: '127.0.0.1',
+    port: 0,
+    createSource: (registry) => {
+      const source = new ManualSource(registry);
+      source.sync([busyService(0)]);
+      return source;
+    },
+    hooks: { onPropagated: (key) => propagated.push(key) },
+  });
+  stubs = [0, 1, 2].map(() => new LoadBalancerStub(`127.0.0.1:${controlPlane.port}`, undefined, { 'grpc.use_local_subchannel_pool': 1 }));
+});
+afterAll(async () => {
+  for (const stub of stubs) stub.close();
+  await controlPlane.stop(500);
+});
+
+it(`writes every version to all ${WATCHERS} watchers over several event-loop turns`, async () => {
+  const watchers = Array.from({ length: WATCHERS }, (_, i) => new WatchRecorder(stubs[i % stubs.length]!, BUSY_SERVICE));
+  await Promise.all(watchers.map((w) => w.waitFor((r) => r.updates.length === 1)));
+  expect(propagated).toEqual([]);
+
+  for (let i = 1; i <= 3; i++) {
+    controlPlane.registry.upsert(busyService(i));
+    const version = controlPlane.registry.revision;
+    await Promise.all(watchers.map((w) => w.waitFor((r) => r.last?.version === version)));
+  }
+  expect(watchers.every((w) => w.updates.length === 4)).toBe(true);
+  expect(propagated).toEqual(['busy.default', 'busy.default', 'busy.default']);
+  for (const w of watchers) w.close();
+});
