@@ -23,4 +23,5 @@ export { LEAST_REQUEST_POLICY, DEFAULT_CHOICE_COUNT, MAX_CHOICE_COUNT } from './
 export { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 export type { LookasideLogEntry, LookasideLogFunction, LookasideLogLevel } from './lookaside-logger.js';
 export { DEFAULT_WEIGHT } from './weighted-endpoint.js';
+export type { PickEvent, PickObserver } from './pick-observer.js';
 export { LoadBalancerStub, type ServerEntry, type ServersUpdate, type ServersQuery } from './load-balancer-stub.js';

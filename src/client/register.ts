@@ -9,6 +9,7 @@ import { ChannelCredentials, experimental, type ChannelOptions } from '@grpc/grp
 import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './load-balancer-least-request.js';
 import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
 import { createLookasideLogger, type LookasideLogFunction } from './lookaside-logger.js';
+import { setPickObserver, type PickObserver } from './pick-observer.js';
 import { createLookasideResolverClass, type FallbackTarget } from './lookaside-resolver.js';
 import { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 import { ServerListWatchPool } from './server-list-watch-pool.js';
@@ -59,6 +60,11 @@ export interface LookasideOptions {
   readonly client?: { readonly zone?: string; readonly node?: string; readonly clientId?: string };
   /** Receives the client's log entries. Default: grpc-js tracing (GRPC_TRACE=lookaside). */
   readonly logger?: LookasideLogFunction;
+  /**
+   * Told of every pick the lookaside policies make (service port and backend
+   * address), to count calls per backend: see PickObserver. Default: none.
+   */
+  readonly onPick?: PickObserver;
 }
 
 /** A registration: what registerLookaside set up. */
@@ -170,6 +176,8 @@ export function registerLookasidePolicies(): void {
  */
 export function registerLookaside(options: LookasideOptions = {}): LookasideRegistration {
   const resolved = resolveOptions(options);
+  if (options.onPick !== undefined && typeof options.onPick !== 'function') throw new LookasideOptionsError('onPick', `must be a function, got ${typeof options.onPick}`);
+  setPickObserver(options.onPick);
   const logger = createLookasideLogger(options.logger);
   const pool = new ServerListWatchPool({
     controlPlane: resolved.controlPlane,

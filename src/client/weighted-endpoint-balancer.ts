@@ -7,6 +7,7 @@
 
 import { connectivityState as ConnectivityState, experimental, Metadata, status, type ChannelOptions } from '@grpc/grpc-js';
 import { weightOf } from './weighted-endpoint.js';
+import { currentPickObserver, ObservedPicker } from './pick-observer.js';
 import type { PickableBackend } from './weighted-picker.js';
 
 type Endpoint = experimental.Endpoint;
@@ -126,7 +127,9 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     if (ready.length > 0) {
       // Snapshot the leaves' pickers now: the picker must not change under a call.
       const snapshot: PickableBackend[] = ready.map((b) => ({ picker: b.leaf.getPicker(), weight: b.weight, inFlight: b.inFlight }));
-      this.updateState(ConnectivityState.READY, this.createPicker(snapshot, this.config!), null);
+      const picker = this.createPicker(snapshot, this.config!);
+      const observer = currentPickObserver();
+      this.updateState(ConnectivityState.READY, observer ? new ObservedPicker(picker, this.serviceLabel, observer) : picker, null);
     } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].includes(b.leaf.getConnectivityState()))) {
       this.updateState(ConnectivityState.CONNECTING, new experimental.QueuePicker(this), null);
     } else {
