@@ -41,6 +41,7 @@ import { endpointSlice, READY, service } from '../test/support/kubernetes-object
 import { IdentityClient } from '../test/support/identity-backends.js';
 import { percentile, quick, recordResult } from './support/bench-result.js';
 import { epochNow, WatcherFleet } from './support/watcher-fleet.js';
+import { waitFor } from '../test/support/wait-until.js';
 import { keepCallsInFlight, round, startBenchBackend, warmUp, type BenchBackend } from './support/call-load.js';
 
 const NAMESPACE = 'bench';
@@ -159,14 +160,6 @@ async function openWatchers(address: string, count: number): Promise<WatcherFlee
   return fleet;
 }
 
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
 function slice(backend: BenchBackend) {
   return endpointSlice({ name: `${SERVICE}-${backend.name}`, namespace: NAMESPACE, service: SERVICE, ports: [{ name: 'grpc', port: backend.port }], endpoints: [{ address: '127.0.0.1', ...READY, pod: `${SERVICE}-${backend.name}` }] });
 }
@@ -227,7 +220,7 @@ async function main(): Promise<void> {
           firstAfterSource.push(first - write.at);
           if (write.fanoutMs !== undefined) fanout.push(write.fanoutMs);
           if (adding) {
-            await waitUntil('a call on the added backend', () => added.firstCallAt !== undefined, 15_000);
+            await waitFor('a call on the added backend', () => added.firstCallAt !== undefined, 15_000, 1);
             picker.push(added.firstCallAt! - startedAt);
           }
           // Let the change settle (a removed backend's last calls, the next batch window) before the next.

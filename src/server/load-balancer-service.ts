@@ -7,7 +7,7 @@ import type { PortLookup, Registry } from '../registry/registry.js';
 import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
 import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
-import { loadBalancerDefinition } from './proto-definitions.js';
+import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
 
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;
@@ -33,8 +33,8 @@ export class LoadBalancerService {
     // Responses are encoded ahead by the encoder; buffers pass through as is.
     const passThrough = (value: Buffer | ServersResponse): Buffer => (Buffer.isBuffer(value) ? value : serialize(value));
     this.definition = {
-      GetServers: { ...base.GetServers!, responseSerialize: passThrough },
-      WatchServers: { ...base.WatchServers!, responseSerialize: passThrough },
+      GetServers: { ...base.GetServers!, requestDeserialize: requestDecoder('GetServersRequest'), responseSerialize: passThrough },
+      WatchServers: { ...base.WatchServers!, requestDeserialize: requestDecoder('WatchServersRequest'), responseSerialize: passThrough },
     };
     this.fanout = new WatchFanout(options.registry, this.encoder, this.log, options.hooks);
   }

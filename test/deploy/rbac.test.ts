@@ -16,7 +16,7 @@ import { endpointSlice, READY, service } from '../support/kubernetes-objects.js'
 import { RecordingApiProxy, type RecordedRequest } from '../support/recording-api-proxy.js';
 import { authorizationOf, ruleSet } from './rbac-rules.js';
 import { testLogger } from '../support/test-logger.js';
-import { waitUntil } from '../support/wait-until.js';
+import { waitFor } from '../support/wait-until.js';
 import { BASE_DIR, flagValue, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
 import { renderKustomization, type KubeManifest } from './kustomization-renderer.js';
 
@@ -47,7 +47,7 @@ async function recordSourceRequests(namespaces: string[] | undefined): Promise<R
   const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), batchWindowMs: 10, timing: FAST_TIMING });
   try {
     await source.start();
-    await waitUntil(() => registry.synced, 'the source synced');
+    await waitFor('the source synced', () => registry.synced);
     await harness.waitForWatches('services');
     await harness.waitForWatches('endpointslices');
     // A change, then a reconnect, then a relist after compaction.
@@ -59,7 +59,7 @@ async function recordSourceRequests(namespaces: string[] | undefined): Promise<R
     harness.apply('endpointslices', slice('10.0.0.9'));
     harness.compact();
     harness.closeWatches();
-    await waitUntil(() => harness.requestsOf('services', 'list').length >= 2 && harness.requestsOf('endpointslices', 'list').length >= 2, 'both relisted');
+    await waitFor('both relisted', () => harness.requestsOf('services', 'list').length >= 2 && harness.requestsOf('endpointslices', 'list').length >= 2);
     await harness.waitForWatches('services');
     await harness.waitForWatches('endpointslices');
   } finally {

@@ -9,7 +9,7 @@ import { capturedLogger } from '../../support/captured-logger.js';
 import { startKubernetesControlPlane, type KubernetesControlPlane, type KubernetesControlPlaneOptions } from '../../support/kubernetes-control-plane.js';
 import { endpointSlice, service, type EndpointInput } from '../../support/kubernetes-objects.js';
 import type { KubernetesApiHarness } from '../../support/kubernetes-api-harness.js';
-import { waitUntil } from '../../support/wait-until.js';
+import { waitFor } from '../../support/wait-until.js';
 
 const ns = 'default';
 const ports = [{ name: 'grpc', port: 8080 }];
@@ -113,7 +113,7 @@ it('keeps bookmarked watches open through quiet periods', async () => {
   const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
   await watcher.waitForAddresses(initial);
   // Quiet for longer than the 1 s quiet-watch timeout: eight bookmarks.
-  await waitUntil(() => cp.harness.bookmarksSent('endpointslices') >= 8, 'eight bookmarks');
+  await waitFor('eight bookmarks', () => cp.harness.bookmarksSent('endpointslices') >= 8);
   putSlice(cp, 'greeter-b', [{ address: '10.0.0.3' }, { address: '10.0.0.6' }]);
   await watcher.waitForAddresses([...initial, '10.0.0.6:8080']);
   expect(cp.harness.requestsOf('endpointslices', 'watch').length).toBe(watchesBefore);
