@@ -1,7 +1,7 @@
 // Propagation: how long an EndpointSlice change takes to reach every
 // WatchServers stream, and a lookaside channel's picker.
 //
-//   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 20] [--batch-window-ms 100]
+//   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 50] [--batch-window-ms 100]
 //
 // Three processes. The control plane runs alone in a child process (this
 // file with --control-plane), as in production: on the Kubernetes source,
@@ -173,7 +173,7 @@ const stats = (values: number[]): Stats => ({ p50: round(percentile(values, 50),
 
 async function main(): Promise<void> {
   const watcherCounts = listArgument('watchers', quick ? [1, 100, 1_000] : [1, 100, 1_000, 5_000]);
-  const changes = numberArgument('changes', quick ? 6 : 20);
+  const changes = numberArgument('changes', quick ? 6 : 50);
   const batchWindowMs = numberArgument('batch-window-ms', 100);
 
   const harness = await KubernetesApiHarness.start();

@@ -39,7 +39,11 @@ export class WatcherFleet {
 
   static start(): WatcherFleet {
     // This very file: compiled .js, or .ts under tsx (the child inherits the loader).
-    const child = fork(fileURLToPath(import.meta.url), ['--fleet'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The watchers stand for client applications: they run without the
+    // control plane's V8 flags (a small young generation would slow their
+    // reading), but keep a TypeScript loader if there is one.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--max-semi-space-size') && arg !== '--expose-gc');
+    const child = fork(fileURLToPath(import.meta.url), ['--fleet'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     return new WatcherFleet(child);
   }
 
