@@ -5,81 +5,14 @@
 // outcome; and a "bench-dns" resolver that hands grpc-js a list of
 // addresses re-read on a period, as a DNS client of a headless Service sees.
 
-import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { Server, ServerCredentials, experimental, status, type ServiceError } from '@grpc/grpc-js';
-import { IDENTITY_SERVICE, IdentityClient } from '../../test/support/identity-backends.js';
+import { experimental, status, type ServiceError } from '@grpc/grpc-js';
+import { IdentityClient, startIdentityBackend, type IdentityBackend } from '../../test/support/identity-backends.js';
 
-export interface BenchBackend {
-  readonly name: string;
-  readonly port: number;
-  /** "127.0.0.1:port" */
-  readonly address: string;
-  /** Calls received. */
-  readonly calls: number;
-  /** performance.now() of the first call received, or undefined. */
-  readonly firstCallAt: number | undefined;
-  /** Milliseconds each call waits before its answer; 0 answers at once. */
-  delayMs: number;
-  /** Forgets firstCallAt, so the next call sets it again. */
-  resetFirstCall(): void;
-  /** Ends every connection at once and stops listening, as a process that exits. */
-  kill(): void;
-}
+/** A backend of the benchmarks: an identity backend that answers after a delay. */
+export type BenchBackend = IdentityBackend;
 
-export async function startBenchBackend(name: string, delayMs = 0): Promise<BenchBackend> {
-  const server = new Server();
-  let calls = 0;
-  let firstCallAt: number | undefined;
-  const state = { delayMs };
-  server.addService(IDENTITY_SERVICE, {
-    Who: (_call: unknown, callback: (error: Partial<ServiceError> | null, value?: { backend: string }) => void) => {
-      calls++;
-      firstCallAt ??= performance.now();
-      if (state.delayMs <= 0) return callback(null, { backend: name });
-      setTimeout(() => callback(null, { backend: name }), state.delayMs);
-    },
-  });
-  // Connections are accepted by a plain TCP server and handed to grpc-js, so
-  // kill() can cut the sockets themselves, as the kernel does when a process exits.
-  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
-  const sockets = new Set<Socket>();
-  const tcp = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    injector.injectConnection(socket);
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(0, '127.0.0.1', () => resolve((tcp.address() as AddressInfo).port));
-  });
-  let killed = false;
-  return {
-    name,
-    port,
-    address: `127.0.0.1:${port}`,
-    get calls() {
-      return calls;
-    },
-    get firstCallAt() {
-      return firstCallAt;
-    },
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(value: number) {
-      state.delayMs = value;
-    },
-    resetFirstCall() {
-      firstCallAt = undefined;
-    },
-    kill() {
-      if (killed) return;
-      killed = true;
-      tcp.close();
-      for (const socket of sockets) socket.destroy();
-      server.forceShutdown();
-    },
-  };
+export function startBenchBackend(name: string, delayMs = 0): Promise<BenchBackend> {
+  return startIdentityBackend(name, { delayMs });
 }
 
 export interface CallRecord {

@@ -58,30 +58,41 @@ export interface IdentityBackend {
   readonly connectionsOpen: number;
   /** Calls received and not answered yet (mode 'hold'). */
   readonly held: number;
-  /** 'answer' replies at once; 'fail' answers INTERNAL; 'hold' keeps calls until release(). */
+  /** performance.now() of the first call received (since resetFirstCall()), or undefined. */
+  readonly firstCallAt: number | undefined;
+  /** 'answer' replies (after delayMs); 'fail' answers INTERNAL; 'hold' keeps calls until release(). */
   mode: BackendMode;
+  /** Milliseconds each answer waits; 0 answers at once. */
+  delayMs: number;
+  /** Forgets firstCallAt, so the next call sets it again. */
+  resetFirstCall(): void;
   /** Answers every held call. */
   release(): void;
   /** Stops accepting, lets calls finish, closes connections. */
   stop(): Promise<void>;
+  /** Ends every connection at once and stops listening, as a process that exits. */
+  kill(): void;
 }
 
-export async function startIdentityBackend(name: string, options: { mode?: BackendMode; port?: number } = {}): Promise<IdentityBackend> {
+export async function startIdentityBackend(name: string, options: { mode?: BackendMode; port?: number; delayMs?: number } = {}): Promise<IdentityBackend> {
   const server = new Server();
   let calls = 0;
   let accepted = 0;
+  let firstCallAt: number | undefined;
   const sockets = new Set<Socket>();
   const heldCalls: (() => void)[] = [];
-  const state = { mode: options.mode ?? ('answer' as BackendMode) };
+  const state = { mode: options.mode ?? ('answer' as BackendMode), delayMs: options.delayMs ?? 0 };
   server.addService(IDENTITY_SERVICE, {
     Who: (_call: unknown, callback: (error: Partial<ServiceError> | null, value?: WhoReply) => void) => {
       calls++;
+      firstCallAt ??= performance.now();
       if (state.mode === 'fail') return callback({ code: status.INTERNAL, details: `${name} fails on purpose` });
       if (state.mode === 'hold') {
         heldCalls.push(() => callback(null, { backend: name }));
         return;
       }
-      callback(null, { backend: name });
+      if (state.delayMs <= 0) return callback(null, { backend: name });
+      setTimeout(() => callback(null, { backend: name }), state.delayMs);
     },
   });
   const injector: ConnectionInjector = server.createConnectionInjector(ServerCredentials.createInsecure());
@@ -115,6 +126,18 @@ export async function startIdentityBackend(name: string, options: { mode?: Backe
     get held() {
       return heldCalls.length;
     },
+    get firstCallAt() {
+      return firstCallAt;
+    },
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(value: number) {
+      state.delayMs = value;
+    },
+    resetFirstCall() {
+      firstCallAt = undefined;
+    },
     get mode() {
       return state.mode;
     },
@@ -138,6 +161,12 @@ export async function startIdentityBackend(name: string, options: { mode?: Backe
         server.forceShutdown();
       })();
       return stopping;
+    },
+    kill() {
+      stopping ??= Promise.resolve();
+      tcp.close();
+      for (const socket of sockets) socket.destroy();
+      server.forceShutdown();
     },
   };
   return backend;
