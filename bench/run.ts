@@ -36,6 +36,12 @@ for (const name of names) {
   if (run.status !== 0) failed.push(`${name} (exit ${run.status ?? run.signal})`);
 }
 
+if (quick) {
+  // Quick runs write <name>.quick.json and leave the full-size summary alone.
+  if (failed.length > 0) console.error(`benchmarks that failed: ${failed.join(', ')}`);
+  process.exit(failed.length > 0 ? 1 : 0);
+}
+
 // The summary covers every benchmark with a result file, not only this run's.
 const rows: string[] = [];
 for (const name of BENCHMARKS) {

@@ -41,7 +41,8 @@ export async function recordResult(result: BenchResult): Promise<void> {
   const file = { name: result.name, date: new Date().toISOString(), machine: machine(), params: result.params, metrics: result.metrics, goals, summary: result.summary };
   const dir = resultsDirectory();
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${result.name}.json`), `${JSON.stringify(file, null, 2)}\n`);
+  // A --quick run must not overwrite the full-size results the README shows.
+  await writeFile(join(dir, `${result.name}${quick ? '.quick' : ''}.json`), `${JSON.stringify(file, null, 2)}\n`);
   console.log(`${result.name}:`);
   for (const row of result.summary) console.log(`  ${row.label.padEnd(48)} ${row.value}${row.goal ? `   (goal ${row.goal}: ${row.met ? 'met' : 'NOT met'})` : ''}`);
 }
