@@ -109,18 +109,16 @@ export class KubernetesSource implements DiscoverySource {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
     const scopes: (string | undefined)[] = namespaces.length > 0 ? namespaces : [undefined];
+    const common = { kubeConfig, logger: this.options.logger, timing, ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }) };
     for (const namespace of scopes) {
       this.supervisors.push(
         new InformerSupervisor<ServiceView>({
-          kubeConfig,
+          ...common,
           path: namespace ? `/api/v1/namespaces/${namespace}/services` : '/api/v1/services',
           listPage: (page) => (namespace ? core.listNamespacedService({ namespace, ...page }) : core.listServiceForAllNamespaces(page)),
           toView: (raw) => toServiceView(raw as RawService),
           resource: { ...SERVICES, namespace },
-          logger: this.options.logger,
-          timing,
           ...this.metricHooks('services'),
-          ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onServiceUpsert(object),
             onDelete: (object) => this.onServiceDelete(object),
@@ -128,15 +126,12 @@ export class KubernetesSource implements DiscoverySource {
           },
         }),
         new InformerSupervisor<SliceView>({
-          kubeConfig,
+          ...common,
           path: namespace ? `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices` : '/apis/discovery.k8s.io/v1/endpointslices',
           listPage: (page) => (namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...page }) : discovery.listEndpointSliceForAllNamespaces(page)),
           toView: (raw) => toSliceView(raw as RawEndpointSlice),
           resource: { ...ENDPOINT_SLICES, namespace },
-          logger: this.options.logger,
-          timing,
           ...this.metricHooks('endpointslices'),
-          ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
           handlers: {
             onUpsert: (object) => this.onSliceUpsert(object),
             onDelete: (object) => this.onSliceDelete(object),
