@@ -54,7 +54,6 @@ export class ServerListWatch {
   private readonly backoff: ReconnectBackoff;
   private lastError = 'no answer yet';
   private closed = false;
-  private streams = 0;
 
   constructor(private readonly options: ServerListWatchOptions) {
     this.backoff = new ReconnectBackoff(options.backoff);
@@ -67,11 +66,6 @@ export class ServerListWatch {
 
   get listenerCount(): number {
     return this.listeners.size;
-  }
-
-  /** How many streams this watch has opened (1 + reconnects). */
-  get streamsOpened(): number {
-    return this.streams;
   }
 
   /** Opens the stream and starts the start-wait timer. Called once. */
@@ -108,7 +102,6 @@ export class ServerListWatch {
   private open(): void {
     if (this.closed) return;
     const { target } = this.options;
-    this.streams++;
     let call: ClientReadableStream<WireServers>;
     try {
       // No deadline: this stream lives as long as the channels that use it;

@@ -98,7 +98,3 @@ export function parsePortRef(value: string, field = 'port'): PortRef {
   checkPortName(value, field);
   return { kind: 'name', name: value };
 }
-
-export function formatPortRef(ref: PortRef): string {
-  return ref.kind === 'name' ? ref.name : String(ref.number);
-}
