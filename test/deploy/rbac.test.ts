@@ -44,7 +44,7 @@ async function recordSourceRequests(namespaces: string[] | undefined): Promise<R
   harness.apply('services', service('greeter', namespace, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
   harness.apply('endpointslices', slice('10.0.0.7'));
   const registry = new Registry();
-  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), batchWindowMs: 10, timing: FAST_TIMING });
+  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), minFlushIntervalMs: 10, timing: FAST_TIMING });
   try {
     await source.start();
     await waitFor('the source synced', () => registry.synced);

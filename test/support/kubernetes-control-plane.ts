@@ -1,6 +1,6 @@
 // A real control plane on the Kubernetes source, fed by the API harness over
 // HTTP through the real @kubernetes/client-node, with a real grpc-js client.
-// Timings (watch timeout, backoff, batch window) are short so recovery tests
+// Timings (watch timeout, backoff, flush interval) are short so recovery tests
 // finish in seconds; behaviour is what is asserted, never the timings.
 
 import { writeFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ export async function startKubernetesControlPlane(options: KubernetesControlPlan
         registry,
         logger,
         kubeConfig: harnessKubeConfig(harness.url),
-        batchWindowMs: 20,
+        minFlushIntervalMs: 20,
         ...options.source,
         timing: { ...FAST_TIMING, ...options.source?.timing },
       }),

@@ -7,7 +7,7 @@
 //
 // How state flows:
 //   informer events ──▶ ServiceEndpointsIndex (views, dirty set)
-//                    ──▶ flush after a short batch window ──▶ registry.upsert / delete
+//                    ──▶ flush, paced by FlushPacer ──▶ registry.upsert / delete
 // Nothing is written to the registry until every watcher has applied its
 // first list; then the whole state is written and registry.markSynced() is
 // called, which turns health SERVING (invariant 1). After that only dirty
@@ -21,6 +21,7 @@ import type { Registry } from '../../registry/registry.js';
 import { checkNamespace } from '../../registry/service-ref.js';
 import type { DiscoverySource } from '../source.js';
 import type { IpFamilyPreference } from './endpoint-slice-merger.js';
+import { FlushPacer } from './flush-pacer.js';
 import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
 import { loadKubeConfig } from './kube-config-loader.js';
 import { toServiceView, toSliceView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
@@ -43,12 +44,12 @@ export interface KubernetesSourceOptions {
   /** Which family of a dual-stack Service to publish (--ip-family). Default IPv4. */
   readonly ipFamily?: IpFamilyPreference;
   /**
-   * How long to gather events before writing them to the registry. A rolling
-   * update rewrites several slices in quick succession; gathering them lets
-   * an endpoint that moves from one slice to another be seen in neither
-   * only if the move takes longer than this. Default 100 ms.
+   * The least time between two writes to the registry (see FlushPacer): a
+   * change after a quiet period is written at once, and the changes of a
+   * burst (a rolling update rewriting slices) are gathered into one write per
+   * interval. Default 100 ms.
    */
-  readonly batchWindowMs?: number;
+  readonly minFlushIntervalMs?: number;
   /** Items per list page (limit/continue). Default 500. */
   readonly listPageSize?: number;
   /** Watch timeouts and backoff; tests make them short. */
@@ -59,7 +60,7 @@ export interface KubernetesSourceOptions {
   readonly onEventLag?: (resource: string, seconds: number) => void;
 }
 
-export const DEFAULT_BATCH_WINDOW_MS = 100;
+export const DEFAULT_MIN_FLUSH_INTERVAL_MS = 100;
 
 /** Builds the source; nothing happens until start(). */
 export function createKubernetesSource(options: KubernetesSourceOptions): DiscoverySource {
@@ -74,8 +75,7 @@ export class KubernetesSource implements DiscoverySource {
   private readonly log: Logger;
   private readonly index: ServiceEndpointsIndex;
   private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView>)[] = [];
-  private readonly batchWindowMs: number;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly pacer: FlushPacer;
   private synced = false;
   private startedAt = 0;
   private stopped = false;
@@ -83,7 +83,7 @@ export class KubernetesSource implements DiscoverySource {
   constructor(private readonly options: KubernetesSourceOptions) {
     this.log = options.logger.child({ component: 'kubernetes-source' });
     this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4');
-    this.batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
+    this.pacer = new FlushPacer(options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS, () => this.flush());
   }
 
   /**
@@ -160,7 +160,7 @@ export class KubernetesSource implements DiscoverySource {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.pacer.cancel();
     await Promise.all(this.supervisors.map((s) => s.stop()));
   }
 
@@ -191,10 +191,8 @@ export class KubernetesSource implements DiscoverySource {
   private onListApplied(): void {
     if (!this.synced && this.supervisors.every((s) => s.synced)) {
       // The first complete state: write it all at once, then serve.
-      if (this.flushTimer) clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
       this.index.markAllDirty();
-      this.flush();
+      this.pacer.flushNow();
       this.synced = true;
       this.options.registry.markSynced();
       const stats = this.options.registry.stats();
@@ -206,11 +204,8 @@ export class KubernetesSource implements DiscoverySource {
 
   private scheduleFlush(): void {
     // Before the first sync nothing is written: onListApplied writes it all.
-    if (!this.synced || this.flushTimer || this.stopped) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush();
-    }, this.batchWindowMs);
+    if (!this.synced || this.stopped) return;
+    this.pacer.request();
   }
 
   /** Writes every dirty service to the registry, each from its complete state. */

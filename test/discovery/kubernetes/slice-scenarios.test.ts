@@ -217,3 +217,37 @@ describe('dual stack with an IPv6 preference', () => {
     }
   });
 });
+
+describe('pacing of registry writes', () => {
+  it('writes a change after a quiet period at once, and gathers a burst into one update', async () => {
+    const intervalMs = 1_500;
+    const paced = await startKubernetesControlPlane({
+      source: { minFlushIntervalMs: intervalMs },
+      seed: (h) => {
+        h.apply('services', service('paced', ns, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
+        h.apply('endpointslices', endpointSlice({ name: 'paced-a', namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address: '10.9.0.1' }] }));
+      },
+    });
+    const put = (slice: string, address: string) =>
+      paced.harness.apply('endpointslices', endpointSlice({ name: slice, namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address }] }));
+    try {
+      await paced.synced();
+      const watcher = paced.watch({ service: `paced.${ns}`, port: 'grpc' });
+      await watcher.waitForAddresses(['10.9.0.1:8080']);
+      // Let the interval that the initial sync started run out: the next change is the first after a quiet period.
+      await new Promise((resolve) => setTimeout(resolve, intervalMs + 100));
+      put('paced-b', '10.9.0.2');
+      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080'], intervalMs / 2);
+      // A burst: three writes, each in a read of its own, inside one interval.
+      for (const [slice, address] of [['paced-c', '10.9.0.3'], ['paced-d', '10.9.0.4'], ['paced-e', '10.9.0.5']] as const) {
+        put(slice, address);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080', '10.9.0.3:8080', '10.9.0.4:8080', '10.9.0.5:8080'], intervalMs * 3);
+      expect(watcher.addressLists().map((l) => l.length)).toEqual([1, 2, 5]);
+      expectNoRepeats(watcher);
+    } finally {
+      await paced.close();
+    }
+  });
+});
