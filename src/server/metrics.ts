@@ -29,6 +29,7 @@ export class ControlPlaneMetrics {
   private readonly propagation: Histogram;
   private readonly watchRestarts: Counter<'resource' | 'reason'>;
   private readonly eventLag: Histogram<'resource'>;
+  private readonly methods = new Map<string, { labels: Record<'grpc_type' | 'grpc_service' | 'grpc_method', string>; streaming: boolean; sent: { inc(): void } }>();
   private watcherCount: () => number = () => 0;
   private http: HttpServer | undefined;
 
@@ -97,15 +98,7 @@ export class ControlPlaneMetrics {
   /** A server interceptor that counts and times every call. */
   interceptor(): ServerInterceptor {
     return (methodDescriptor, call: ServerInterceptingCallInterface) => {
-      const [, service = 'unknown', method = 'unknown'] = /^\/([^/]+)\/([^/]+)$/.exec(methodDescriptor.path) ?? [];
-      const type: GrpcType = methodDescriptor.requestStream
-        ? methodDescriptor.responseStream
-          ? 'bidi_stream'
-          : 'client_stream'
-        : methodDescriptor.responseStream
-          ? 'server_stream'
-          : 'unary';
-      const labels = { grpc_type: type, grpc_service: service, grpc_method: method };
+      const { labels, streaming, sent } = this.methodLabels(methodDescriptor.path, methodDescriptor.requestStream, methodDescriptor.responseStream);
       const start = performance.now();
       let done = false;
       const finish = (code: status) => {
@@ -117,16 +110,36 @@ export class ControlPlaneMetrics {
       this.started.inc(labels);
       return new ServerInterceptingCall(call, {
         start: (next) => next({ onCancel: () => finish(status.CANCELLED) }),
-        sendMessage: (message, next) => {
-          if (type === 'server_stream' || type === 'bidi_stream') this.sent.inc(labels);
-          next(message);
-        },
+        sendMessage: streaming
+          ? (message, next) => {
+              sent.inc();
+              next(message);
+            }
+          : (message, next) => next(message),
         sendStatus: (statusObject, next) => {
           finish(statusObject.code ?? status.UNKNOWN);
           next(statusObject);
         },
       });
     };
+  }
+
+  /**
+   * The labels of a method, worked out once per method rather than per call,
+   * with grpc_server_msg_sent_total's child counter already bound: a fan-out
+   * sends one message per watcher, and prom-client's inc(labels) hashes the
+   * label set each time.
+   */
+  private methodLabels(path: string, requestStream: boolean, responseStream: boolean) {
+    let entry = this.methods.get(path);
+    if (!entry) {
+      const [, service = 'unknown', method = 'unknown'] = /^\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
+      const type: GrpcType = requestStream ? (responseStream ? 'bidi_stream' : 'client_stream') : responseStream ? 'server_stream' : 'unary';
+      const labels = { grpc_type: type, grpc_service: service, grpc_method: method };
+      entry = { labels, streaming: responseStream, sent: this.sent.labels(labels) };
+      this.methods.set(path, entry);
+    }
+    return entry;
   }
 
   /** Serves GET /metrics on host:port; resolves with the bound port. */

@@ -31,9 +31,23 @@ export interface FanoutHooks {
   readonly onPropagated?: (key: string, seconds: number) => void;
 }
 
+/**
+ * What one batch sends to the watchers of one target: the registry is looked
+ * up and the answer encoded once per target and batch, not once per stream.
+ */
+interface TargetAnswer {
+  readonly version: number;
+  readonly exists: boolean;
+  readonly bytes: Buffer;
+}
+
 export class WatchStream {
+  /** Streams with the same key are sent the same bytes. */
+  readonly answerKey: string;
   private unsubscribe: (() => void) | undefined;
-  private lastSent = '';
+  /** What was last handed to the call; version -1 before the first message. */
+  private sentVersion = -1;
+  private sentExists = false;
   private blocked = false;
   private closed = false;
 
@@ -41,7 +55,9 @@ export class WatchStream {
     private readonly fanout: WatchFanout,
     readonly call: WatchCall,
     readonly request: ValidRequest,
-  ) {}
+  ) {
+    this.answerKey = `${request.service.key}\n${request.target.service}\n${request.target.port}`;
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -53,15 +69,20 @@ export class WatchStream {
     if (registry.synced) this.fanout.markDirty(this);
   }
 
-  /** Writes the newest state if it differs from what was last sent; true if it wrote. */
-  flush(registry: Registry, encoder: SnapshotEncoder, hooks: FanoutHooks): boolean {
-    if (this.closed || this.blocked || !registry.synced) return false;
+  /** The newest state for this stream's target, as it goes on the wire. */
+  answer(registry: Registry, encoder: SnapshotEncoder): TargetAnswer {
     const lookup = registry.lookup(this.request.service.key, this.request.port);
-    const tag = `${lookup.status === 'found'}:${lookup.version}`;
-    if (tag === this.lastSent) return false;
-    this.lastSent = tag;
-    const writable = this.call.write(encoder.encode(this.request.target, lookup));
-    hooks.onSent?.(this, lookup.status === 'found', lookup.version);
+    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup) };
+  }
+
+  /** Writes `answer` if it differs from what was last sent; true if it wrote. */
+  flush(answer: TargetAnswer, hooks: FanoutHooks): boolean {
+    if (this.closed || this.blocked) return false;
+    if (answer.version === this.sentVersion && answer.exists === this.sentExists) return false;
+    this.sentVersion = answer.version;
+    this.sentExists = answer.exists;
+    const writable = this.call.write(answer.bytes);
+    hooks.onSent?.(this, answer.exists, answer.version);
     if (!writable) {
       this.blocked = true;
       this.call.once('drain', () => {
@@ -148,9 +169,14 @@ export class WatchFanout {
 
   private flush(): void {
     this.scheduled = false;
+    if (!this.registry.synced) {
+      // Nothing is served before the sync (invariant 1); markSynced() tells every watcher again.
+      this.dirty.clear();
+      return;
+    }
     const batch = [...this.dirty];
     this.dirty.clear();
-    this.writeChunk(batch, 0, new Map());
+    this.writeChunk(batch, 0, new Map(), { revision: this.registry.revision, byKey: new Map() });
   }
 
   /**
@@ -160,13 +186,23 @@ export class WatchFanout {
    * are written, and keeps a large fan-out from holding up unary calls and
    * health checks. A stream marked dirty again meanwhile is written by the
    * next batch; if that comes first, this one finds nothing new to send.
+   *
+   * Answers are shared by the streams of a target while the registry's
+   * revision stays the same; a write in between starts afresh, so a later
+   * chunk never sends a version older than one already written.
    */
-  private writeChunk(batch: readonly [WatchStream, number | undefined][], start: number, firstChange: Map<string, number>): void {
+  private writeChunk(batch: readonly [WatchStream, number | undefined][], start: number, firstChange: Map<string, number>, answers: { revision: number; byKey: Map<string, TargetAnswer> }): void {
+    if (answers.revision !== this.registry.revision) answers = { revision: this.registry.revision, byKey: new Map() };
     const end = Math.min(batch.length, start + FLUSH_CHUNK);
     for (let i = start; i < end; i++) {
       const [stream, since] = batch[i]!;
       try {
-        if (!stream.flush(this.registry, this.encoder, this.hooks) || since === undefined) continue;
+        let answer = answers.byKey.get(stream.answerKey);
+        if (!answer) {
+          answer = stream.answer(this.registry, this.encoder);
+          answers.byKey.set(stream.answerKey, answer);
+        }
+        if (!stream.flush(answer, this.hooks) || since === undefined) continue;
         const key = stream.request.service.key;
         firstChange.set(key, Math.min(since, firstChange.get(key) ?? Infinity));
       } catch (error) {
@@ -176,7 +212,7 @@ export class WatchFanout {
       }
     }
     if (end < batch.length) {
-      setImmediate(() => this.writeChunk(batch, end, firstChange));
+      setImmediate(() => this.writeChunk(batch, end, firstChange, answers));
       return;
     }
     if (this.hooks.onPropagated) {
