@@ -1,12 +1,12 @@
 // Propagation: how long an EndpointSlice change takes to reach every
 // WatchServers stream, and a lookaside channel's picker.
 //
-//   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 50] [--batch-window-ms 100]
+//   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 200] [--warmup 20] [--min-flush-interval-ms 100]
 //
 // Three processes. The control plane runs alone in a child process (this
 // file with --control-plane), as in production: on the Kubernetes source,
-// through the real client-node, with the production timings and batch
-// window. The watchers run in another (bench/support/watcher-fleet.ts); in
+// through the real client-node, with the production timings and the
+// production minimum interval between registry writes. The watchers run in another (bench/support/watcher-fleet.ts); in
 // production each is in some client pod, here they all share one process and
 // read their streams one after another, so the time to the last watcher
 // includes reading N streams on one core and is pessimistic for large N.
@@ -17,16 +17,21 @@
 // local backends, one EndpointSlice per backend (ports differ per backend).
 // A change alternately adds a slice with a new, ready backend and deletes it.
 // Per change:
-//   end to end     harness write → the last watcher has the new version;
+//   end to end     harness write → the last watcher has the new version:
+//                  what the goal is judged on;
 //   after source   the registry write (registry.onChange in the control
-//                  plane) → the last watcher has it: what the control plane
-//                  adds after the Kubernetes source's batch window;
+//                  plane) → the last watcher has it: the part after the
+//                  Kubernetes source;
 //   first watcher  the registry write → the first watcher has it;
 //   fan-out        the control plane's own hooks.onPropagated: registry
 //                  write → handed to every stream;
 //   picker         (adds only) harness write → the first call of the
 //                  lookaside channel that the new backend receives.
-// Times across the two processes are performance.timeOrigin + now() in each.
+// Each watcher count starts a new fleet process, whose first changes run
+// before its JIT has compiled the read path: the first --warmup changes are
+// reported apart ("cold") and the percentiles cover the --changes after
+// them. --changes is large enough that p99 is not simply the maximum.
+// Times across the processes are performance.timeOrigin + now() in each.
 // Watchers are spread 100 streams per channel, each channel with its own
 // connection (grpc.use_local_subchannel_pool): the control plane sets no
 // max concurrent streams, so Node's default (2^32-1) applies, but a real
@@ -48,7 +53,7 @@ const NAMESPACE = 'bench';
 const SERVICE = 'watched';
 const KEY = `${SERVICE}.${NAMESPACE}`;
 const STREAMS_PER_CHANNEL = 100;
-const GOAL = { watchers: 1_000, afterSourceP99Ms: 50 };
+const GOAL = { watchers: 1_000, endToEndP99Ms: 50 };
 /**
  * Backends answer after this long, so the channel's 4 calls in flight make
  * some 400 calls a second: enough to see a new backend within a few ms,
@@ -76,7 +81,7 @@ function numberArgument(name: string, fallback: number): number {
 
 type ChildMessage = { type: 'ready'; port: number } | { type: 'write'; key: string; at: number } | { type: 'propagated'; key: string; ms: number };
 
-async function runControlPlane(harnessUrl: string, batchWindowMs: number): Promise<void> {
+async function runControlPlane(harnessUrl: string, minFlushIntervalMs: number): Promise<void> {
   process.setSourceMapsEnabled(false);
   const { ControlPlane } = await import('../src/control-plane.js');
   const { createKubernetesSource } = await import('../src/discovery/kubernetes/kubernetes-source.js');
@@ -89,7 +94,7 @@ async function runControlPlane(harnessUrl: string, batchWindowMs: number): Promi
     hooks: { onPropagated: (key, seconds) => send({ type: 'propagated', key, ms: seconds * 1000 }) },
     createSource: (registry, logger) => {
       registry.onChange((key) => send({ type: 'write', key, at: epochNow() }));
-      return createKubernetesSource({ registry, logger, kubeConfig: harnessKubeConfig(harnessUrl), batchWindowMs });
+      return createKubernetesSource({ registry, logger, kubeConfig: harnessKubeConfig(harnessUrl), minFlushIntervalMs });
     },
   });
   await new Promise<void>((resolve) => controlPlane.registry.onSynced(resolve));
@@ -112,8 +117,8 @@ class ControlPlaneChild {
     });
   }
 
-  static async start(harnessUrl: string, batchWindowMs: number): Promise<{ child: ControlPlaneChild; port: number }> {
-    const child = fork(fileURLToPath(import.meta.url), ['--control-plane', harnessUrl, '--batch-window-ms', String(batchWindowMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start(harnessUrl: string, minFlushIntervalMs: number): Promise<{ child: ControlPlaneChild; port: number }> {
+    const child = fork(fileURLToPath(import.meta.url), ['--control-plane', harnessUrl, '--min-flush-interval-ms', String(minFlushIntervalMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the control plane did not start within 30 s')), 30_000);
       child.on('message', (message: ChildMessage) => {
@@ -164,6 +169,17 @@ function slice(backend: BenchBackend) {
   return endpointSlice({ name: `${SERVICE}-${backend.name}`, namespace: NAMESPACE, service: SERVICE, ports: [{ name: 'grpc', port: backend.port }], endpoints: [{ address: '127.0.0.1', ...READY, pod: `${SERVICE}-${backend.name}` }] });
 }
 
+/**
+ * Lets a change settle (a removed backend's last calls) before the next, and
+ * spaces changes beyond the source's minimum flush interval: each change is
+ * then the first after a quiet period, as a pod turning ready or unready
+ * usually is. Changes inside the interval are gathered and wait for its end;
+ * bench/rolling-restart runs such bursts.
+ */
+function settle(minFlushIntervalMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, minFlushIntervalMs + 50 + Math.random() * 50));
+}
+
 interface Stats {
   p50: number;
   p99: number;
@@ -173,8 +189,9 @@ const stats = (values: number[]): Stats => ({ p50: round(percentile(values, 50),
 
 async function main(): Promise<void> {
   const watcherCounts = listArgument('watchers', quick ? [1, 100, 1_000] : [1, 100, 1_000, 5_000]);
-  const changes = numberArgument('changes', quick ? 6 : 50);
-  const batchWindowMs = numberArgument('batch-window-ms', 100);
+  const changes = numberArgument('changes', quick ? 20 : 200);
+  const warmup = numberArgument('warmup', quick ? 5 : 20);
+  const minFlushIntervalMs = numberArgument('min-flush-interval-ms', 100);
 
   const harness = await KubernetesApiHarness.start();
   const steady = await Promise.all([0, 1, 2].map((i) => startBenchBackend(`pod-${i}`, CALL_DELAY_MS)));
@@ -182,7 +199,7 @@ async function main(): Promise<void> {
   harness.apply('services', service(SERVICE, NAMESPACE, [{ name: 'grpc', port: 50051, targetPort: 'grpc' }]));
   for (const backend of steady) harness.apply('endpointslices', slice(backend));
 
-  const { child, port } = await ControlPlaneChild.start(harness.url, batchWindowMs);
+  const { child, port } = await ControlPlaneChild.start(harness.url, minFlushIntervalMs);
   const address = `127.0.0.1:${port}`;
   registerLookaside({ controlPlane: address, startTimeoutMs: 5_000 });
   const client = new IdentityClient(`lookaside:///${KEY}:grpc`, { 'grpc.service_config': JSON.stringify({ methodConfig: [{ name: [{}] }] }) });
@@ -198,9 +215,10 @@ async function main(): Promise<void> {
       const fanout: number[] = [];
       const firstAfterSource: number[] = [];
       const picker: number[] = [];
+      const cold: number[] = [];
       let present = false;
       try {
-        for (let c = 0; c < changes; c++) {
+        for (let c = 0; c < warmup + changes; c++) {
           const { min: before, max } = await fleet.versions();
           if (max !== before) throw new Error('watchers disagree on the version before a change');
           // Asked before the change is written, so no arrival can precede the question.
@@ -215,6 +233,11 @@ async function main(): Promise<void> {
           present = adding;
           const { first, last } = await arrival;
           const write = await child.firstWrite(10_000);
+          if (c < warmup) {
+            cold.push(last - writtenAt);
+            await settle(minFlushIntervalMs);
+            continue;
+          }
           e2e.push(last - writtenAt);
           afterSource.push(last - write.at);
           firstAfterSource.push(first - write.at);
@@ -223,16 +246,15 @@ async function main(): Promise<void> {
             await waitFor('a call on the added backend', () => added.firstCallAt !== undefined, 15_000, 1);
             picker.push(added.firstCallAt! - startedAt);
           }
-          // Let the change settle (a removed backend's last calls, the next batch window) before the next.
-          await new Promise((resolve) => setTimeout(resolve, batchWindowMs + 50 + Math.random() * 50));
+          await settle(minFlushIntervalMs);
         }
       } finally {
         await fleet.close();
       }
-      const row = { endToEndMs: stats(e2e), afterSourceMs: stats(afterSource), firstWatcherAfterSourceMs: stats(firstAfterSource), fanoutMs: stats(fanout), pickerMs: stats(picker), changes };
+      const row = { endToEndMs: stats(e2e), afterSourceMs: stats(afterSource), firstWatcherAfterSourceMs: stats(firstAfterSource), fanoutMs: stats(fanout), pickerMs: stats(picker), coldEndToEndMs: stats(cold), changes, warmup };
       results[String(count)] = row;
       console.log(
-        `${String(count).padStart(5)} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms`,
+        `${String(count).padStart(5)} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms | cold (first ${warmup}) end to end p50 ${row.coldEndToEndMs.p50} max ${row.coldEndToEndMs.max} ms`,
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -245,19 +267,20 @@ async function main(): Promise<void> {
     if (record.failed > 0) console.log(`calls failed during the run: ${JSON.stringify(Object.fromEntries(record.failures))}`);
   }
 
-  const goalRow = results[String(GOAL.watchers)] as { afterSourceMs: Stats } | undefined;
+  const goalRow = results[String(GOAL.watchers)] as { endToEndMs: Stats } | undefined;
   const metrics: Record<string, unknown> = { byWatchers: results };
-  if (goalRow) metrics.afterSourceP99MsAt1000 = goalRow.afterSourceMs.p99;
+  if (goalRow) metrics.endToEndP99MsAt1000 = goalRow.endToEndMs.p99;
   const summary = [];
   for (const count of watcherCounts) {
-    const row = results[String(count)] as { endToEndMs: Stats; afterSourceMs: Stats; pickerMs: Stats };
+    const row = results[String(count)] as { endToEndMs: Stats; afterSourceMs: Stats; pickerMs: Stats; coldEndToEndMs: Stats };
     const isGoal = count === GOAL.watchers;
     summary.push({
-      label: `${count} watchers: after the source, p50 / p99 / max`,
-      value: `${row.afterSourceMs.p50} / ${row.afterSourceMs.p99} / ${row.afterSourceMs.max} ms`,
-      ...(isGoal && { goal: `p99 ≤ ${GOAL.afterSourceP99Ms} ms`, met: row.afterSourceMs.p99 <= GOAL.afterSourceP99Ms }),
+      label: `${count} watchers: slice write → last watcher, p50 / p99 / max`,
+      value: `${row.endToEndMs.p50} / ${row.endToEndMs.p99} / ${row.endToEndMs.max} ms`,
+      ...(isGoal && { goal: `p99 ≤ ${GOAL.endToEndP99Ms} ms`, met: row.endToEndMs.p99 <= GOAL.endToEndP99Ms }),
     });
-    summary.push({ label: `${count} watchers: end to end (${batchWindowMs} ms batch window), p99`, value: `${row.endToEndMs.p99} ms` });
+    summary.push({ label: `${count} watchers: registry write → last watcher, p50 / p99`, value: `${row.afterSourceMs.p50} / ${row.afterSourceMs.p99} ms` });
+    if (isGoal) summary.push({ label: `${count} watchers: first ${warmup} changes of a new fleet (cold), p50 / max`, value: `${row.coldEndToEndMs.p50} / ${row.coldEndToEndMs.max} ms` });
   }
   const pickerRow = (goalRow ?? results[String(watcherCounts.at(-1))]) as { pickerMs: Stats } | undefined;
   if (pickerRow) summary.push({ label: `picker uses a new backend (at ${goalRow ? GOAL.watchers : watcherCounts.at(-1)} watchers), p50 / p99`, value: `${pickerRow.pickerMs.p50} / ${pickerRow.pickerMs.p99} ms` });
@@ -266,19 +289,20 @@ async function main(): Promise<void> {
     params: {
       watcherCounts,
       changesPerCount: changes,
-      batchWindowMs,
+      warmupChangesPerCount: warmup,
+      minFlushIntervalMs,
       streamsPerChannel: STREAMS_PER_CHANNEL,
       change: 'alternately add and delete an EndpointSlice holding one ready local backend',
-      processes: 'control plane alone in a child process; harness, watchers, lookaside channel (4 calls in flight) and backends in the parent',
+      processes: 'control plane alone in a child process; the watchers in another (a new one per watcher count); harness, lookaside channel (4 calls in flight) and backends in the parent',
       backendDelayMs: CALL_DELAY_MS,
-      goalJudgedOn: 'after source: registry write → the last of 1,000 watchers has the version (excludes the configurable batch window)',
+      goalJudgedOn: 'end to end: EndpointSlice write in the API harness → the last of 1,000 watchers has the version, over the changes after the warm-up',
     },
     metrics,
-    goals: goalRow ? [{ metric: 'afterSourceP99MsAt1000', op: '<=', limit: GOAL.afterSourceP99Ms }] : [],
+    goals: goalRow ? [{ metric: 'endToEndP99MsAt1000', op: '<=', limit: GOAL.endToEndP99Ms }] : [],
     summary,
   });
   process.exit(0);
 }
 
-if (process.argv.includes('--control-plane')) await runControlPlane(process.argv[process.argv.indexOf('--control-plane') + 1]!, numberArgument('batch-window-ms', 100));
+if (process.argv.includes('--control-plane')) await runControlPlane(process.argv[process.argv.indexOf('--control-plane') + 1]!, numberArgument('min-flush-interval-ms', 100));
 else await main();

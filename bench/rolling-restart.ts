@@ -18,7 +18,7 @@
 // Both clients run at once, through the same rollout, each keeping
 // --concurrency calls in flight (backends answer after 2 ms):
 //   lookaside     "lookaside:///…" through a real control plane on the
-//                 Kubernetes source (production batch window and timings),
+//                 Kubernetes source (production flush pacing and timings),
 //                 fed by the API harness through client-node;
 //   dns           grpc-js round_robin over a resolver that re-reads the
 //                 ready addresses (what CoreDNS answers for a headless
@@ -164,7 +164,7 @@ await recordResult({
     step: STEP,
     retries: 'none on either client (methodConfig without retryPolicy)',
     dnsBaseline: `round_robin over the ready addresses, re-read every ${dnsRefreshMs} ms and on every re-resolution request`,
-    lookaside: 'control plane on the Kubernetes source (batch window 100 ms, production timings), API harness in the same process',
+    lookaside: 'control plane on the Kubernetes source (registry writes at least 100 ms apart, production timings), API harness in the same process',
   },
   metrics: { rolloutSeconds: round(rolloutSeconds, 1), lookaside, dns, lookasideFailed: lookaside.failed, dnsFailed: dns.failed },
   goals: [{ metric: 'lookasideFailed', op: '<=', limit: 0 }],
