@@ -3,13 +3,15 @@
 //
 //   npx tsx bench/propagation.ts [--quick] [--watchers 1,100,1000,5000] [--changes 200] [--warmup 20] [--min-flush-interval-ms 100]
 //
-// Three processes. The control plane runs alone in a child process (this
-// file with --control-plane), as in production: on the Kubernetes source,
-// through the real client-node, with the production timings and the
-// production minimum interval between registry writes. The watchers run in another (bench/support/watcher-fleet.ts); in
-// production each is in some client pod, here they all share one process and
-// read their streams one after another, so the time to the last watcher
-// includes reading N streams on one core and is pessimistic for large N.
+// The control plane runs alone in a child process (this file with
+// --control-plane), as in production: on the Kubernetes source, through the
+// real client-node, with the production timings and the production minimum
+// interval between registry writes. The watchers (real grpc-js clients, the
+// client package's LoadBalancerStub) run in two more child processes
+// (bench/support/watcher-fleet.ts). In production each is in some client
+// pod; here they share two processes and read their streams one after
+// another, so the time to the last watcher includes reading N/2 streams on a
+// core the control plane also needs, and is pessimistic for large N.
 // This process is the rest of the world: the Kubernetes API harness, a
 // lookaside channel with calls flowing, and the backends.
 //
@@ -38,6 +40,7 @@
 // fleet has one connection per client anyway.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { registerLookaside } from '../src/client/index.js';
@@ -45,7 +48,7 @@ import { KubernetesApiHarness } from '../test/support/kubernetes-api-harness.js'
 import { endpointSlice, READY, service } from '../test/support/kubernetes-objects.js';
 import { IdentityClient } from '../test/support/identity-backends.js';
 import { percentile, quick, recordResult } from './support/bench-result.js';
-import { epochNow, WatcherFleet } from './support/watcher-fleet.js';
+import { epochNow, WatcherFleetGroup } from './support/watcher-fleet.js';
 import { waitFor } from '../test/support/wait-until.js';
 import { keepCallsInFlight, round, startBenchBackend, warmUp, type BenchBackend } from './support/call-load.js';
 
@@ -53,6 +56,7 @@ const NAMESPACE = 'bench';
 const SERVICE = 'watched';
 const KEY = `${SERVICE}.${NAMESPACE}`;
 const STREAMS_PER_CHANNEL = 100;
+const FLEET_PROCESSES = Math.max(1, Math.min(2, availableParallelism()));
 const GOAL = { watchers: 1_000, endToEndP99Ms: 50 };
 /**
  * Backends answer after this long, so the channel's 4 calls in flight make
@@ -158,10 +162,14 @@ class ControlPlaneChild {
   }
 }
 
-/** N WatchServers streams in a child process of their own, 100 per channel. */
-async function openWatchers(address: string, count: number): Promise<WatcherFleet> {
-  const fleet = WatcherFleet.start();
-  await fleet.open({ address, watchers: count, channels: Math.ceil(count / STREAMS_PER_CHANNEL), service: KEY, port: 'grpc' });
+/**
+ * N WatchServers streams, 100 per channel, in as many child processes as the
+ * machine has cores (2 here): once the control plane has written every
+ * stream, the watchers read on both cores, as remote clients would.
+ */
+async function openWatchers(address: string, count: number): Promise<WatcherFleetGroup> {
+  const fleet = WatcherFleetGroup.start(Math.min(count, FLEET_PROCESSES));
+  await fleet.open({ address, watchers: count, service: KEY, port: 'grpc' }, STREAMS_PER_CHANNEL);
   return fleet;
 }
 
@@ -207,6 +215,8 @@ async function main(): Promise<void> {
   const load = keepCallsInFlight(client, { concurrency: 4, maxMs: 30 * 60_000 });
 
   const results: Record<string, Record<string, unknown>> = {};
+  /** Whether the added backend's slice exists now; it carries over from one watcher count to the next. */
+  let present = false;
   try {
     for (const count of watcherCounts) {
       const fleet = await openWatchers(address, count);
@@ -216,7 +226,6 @@ async function main(): Promise<void> {
       const firstAfterSource: number[] = [];
       const picker: number[] = [];
       const cold: number[] = [];
-      let present = false;
       try {
         for (let c = 0; c < warmup + changes; c++) {
           const { min: before, max } = await fleet.versions();

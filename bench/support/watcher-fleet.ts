@@ -98,6 +98,45 @@ export class WatcherFleet {
   }
 }
 
+/**
+ * Watchers split over several fleet processes, answering as one fleet. The
+ * watchers stand for clients on other machines: in one process they read
+ * their streams one after another on one core, while the other core idles
+ * once the control plane has written them all.
+ */
+export class WatcherFleetGroup {
+  private constructor(private readonly fleets: readonly WatcherFleet[]) {}
+
+  static start(processes: number): WatcherFleetGroup {
+    return new WatcherFleetGroup(Array.from({ length: processes }, () => WatcherFleet.start()));
+  }
+
+  /** Opens `command.watchers` watchers in all, as evenly as possible, `perChannel` streams per channel. */
+  async open(command: Omit<OpenCommand, 'channels'>, perChannel: number): Promise<void> {
+    const n = this.fleets.length;
+    await Promise.all(
+      this.fleets.map((fleet, i) => {
+        const watchers = Math.floor(command.watchers / n) + (i < command.watchers % n ? 1 : 0);
+        return fleet.open({ ...command, watchers, channels: Math.max(1, Math.ceil(watchers / perChannel)) });
+      }),
+    );
+  }
+
+  async versions(): Promise<{ min: number; max: number }> {
+    const all = await Promise.all(this.fleets.map((f) => f.versions()));
+    return { min: Math.min(...all.map((v) => v.min)), max: Math.max(...all.map((v) => v.max)) };
+  }
+
+  async above(version: number, timeoutMs?: number): Promise<{ first: number; last: number }> {
+    const all = await Promise.all(this.fleets.map((f) => f.above(version, timeoutMs)));
+    return { first: Math.min(...all.map((a) => a.first)), last: Math.max(...all.map((a) => a.last)) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.fleets.map((f) => f.close()));
+  }
+}
+
 function runFleet(): void {
   const stubs: LoadBalancerStub[] = [];
   let latest: number[] = [];
