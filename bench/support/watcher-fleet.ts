@@ -16,7 +16,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LoadBalancerStub, toServersUpdate } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub, type ServersUpdate } from '../../src/client/load-balancer-stub.js';
 
 interface OpenCommand {
   readonly address: string;
@@ -167,10 +167,10 @@ function runFleet(): void {
       for (let w = 0; w < watchers; w++) {
         const call = stubs[w % channels]!.watchServers({ service, port });
         calls.push(call);
-        call.on('data', (raw) => {
+        call.on('data', (update: ServersUpdate) => {
           const receivedAt = epochNow();
           const first = latest[w] === -1;
-          latest[w] = toServersUpdate(raw as Parameters<typeof toServersUpdate>[0]).version;
+          latest[w] = update.version;
           if (first && ++opened === total) process.send!({ opened });
           if (above && above.arrivedAt[w] === undefined && latest[w]! > above.version) {
             above.arrivedAt[w] = receivedAt;

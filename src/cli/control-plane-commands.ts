@@ -2,7 +2,7 @@
 // a client would, and print what it answers.
 
 import { status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
-import { LoadBalancerStub, toServersUpdate, type ServersUpdate } from '../client/load-balancer-stub.js';
+import { LoadBalancerStub, type ServersUpdate } from '../client/load-balancer-stub.js';
 import { ExitCode } from './exit-codes.js';
 import type { ServiceArgument } from './option-parsers.js';
 import { formatServers } from './servers-table.js';
@@ -83,8 +83,7 @@ export function runWatch(target: ServiceArgument, options: QueryOptions): Promis
       stub.close();
       resolve(code);
     };
-    call.on('data', (message) => {
-      const update = toServersUpdate(message);
+    call.on('data', (update: ServersUpdate) => {
       const stamp = options.output === 'table' ? `--- ${new Date().toISOString()}\n` : '';
       process.stdout.write(stamp + render(update, options.output));
     });

@@ -1,22 +1,29 @@
 // A typed grpc-js client for lookaside.v1.LoadBalancer. The resolver uses it
 // to watch the control plane; the CLI uses it for `get` and `watch`. It
 // loads the proto shipped with the package and nothing from the server side.
+//
+// Responses are decoded with protobufjs straight into ServersUpdate, without
+// proto-loader's extra pass that copies every message into a plain object
+// with defaults: a large fleet's clients each decode every update, and a
+// GetServers caller pays it per call (bench/get-servers-throughput).
 
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   credentials as grpcCredentials,
-  loadPackageDefinition,
+  makeGenericClientConstructor,
   Metadata,
   type CallOptions,
   type ChannelCredentials,
   type ChannelOptions,
   type Client,
   type ClientReadableStream,
+  type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 
-const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
+const PROTO_FILE = join(fileURLToPath(new URL('../../proto/', import.meta.url)), 'lookaside/v1/lookaside.proto');
 
 /** One backend as the control plane sends it. */
 export interface ServerEntry {
@@ -43,34 +50,53 @@ export interface ServersQuery {
   readonly client?: { readonly zone?: string; readonly node?: string; readonly clientId?: string };
 }
 
+/** A response as protobufjs decodes it: unset fields read as their defaults. */
 export interface WireServers {
   target?: { service?: string; port?: string } | null;
-  version?: number;
+  /** uint64: a Long when protobufjs has long.js (it does), else a number. */
+  version?: number | { toNumber(): number } | null;
   exists?: boolean;
   servers?: { address?: string; weight?: number; zone?: string; metadata?: Record<string, string> }[];
 }
 
 type RawClient = Client & {
-  GetServers(request: object, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, value?: WireServers) => void): void;
-  WatchServers(request: object, metadata: Metadata, options: CallOptions): ClientReadableStream<WireServers>;
+  GetServers(request: object, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, value?: ServersUpdate) => void): void;
+  WatchServers(request: object, metadata: Metadata, options: CallOptions): ClientReadableStream<ServersUpdate>;
 };
 
 let clientConstructor: (new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => RawClient) | undefined;
 
+function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): MethodDefinition<object, ServersUpdate> {
+  const request = root.lookupType(`lookaside.v1.${name}Request`);
+  const response = root.lookupType(`lookaside.v1.${name}Response`);
+  return {
+    path: `/lookaside.v1.LoadBalancer/${name}`,
+    requestStream: false,
+    responseStream: name === 'WatchServers',
+    requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value)).finish()),
+    requestDeserialize: (bytes) => request.decode(bytes),
+    responseSerialize: () => {
+      throw new Error('the LoadBalancer client does not serialize responses');
+    },
+    responseDeserialize: (bytes) => toServersUpdate(response.decode(bytes) as WireServers),
+  };
+}
+
 function loadConstructor() {
   if (!clientConstructor) {
-    const definition = loadSync('lookaside/v1/lookaside.proto', { keepCase: false, longs: Number, defaults: true, includeDirs: [PROTO_ROOT] });
-    const loaded = loadPackageDefinition(definition) as unknown as { lookaside: { v1: { LoadBalancer: typeof clientConstructor } } };
-    clientConstructor = loaded.lookaside.v1.LoadBalancer;
+    const root = protobuf.loadSync(PROTO_FILE);
+    const definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root) };
+    clientConstructor = makeGenericClientConstructor(definition, 'LoadBalancer') as unknown as typeof clientConstructor;
   }
   return clientConstructor!;
 }
 
-/** Turns a wire message into a ServersUpdate, applying the documented defaults. */
+/** Turns a decoded message into a ServersUpdate, applying the documented defaults. */
 export function toServersUpdate(message: WireServers): ServersUpdate {
+  const version = message.version ?? 0;
   return {
     target: { service: message.target?.service ?? '', port: message.target?.port ?? '' },
-    version: Number(message.version ?? 0),
+    version: typeof version === 'number' ? version : version.toNumber(),
     exists: message.exists ?? false,
     servers: (message.servers ?? []).map((s) => ({
       address: s.address ?? '',
@@ -98,7 +124,7 @@ export class LoadBalancerStub {
     return new Promise((resolve, reject) => {
       this.raw.GetServers(toRequest(query), new Metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
         if (error) reject(error);
-        else resolve(toServersUpdate(value ?? {}));
+        else resolve(value ?? toServersUpdate({}));
       });
     });
   }
@@ -108,7 +134,7 @@ export class LoadBalancerStub {
    * long as the channel, kept alive by keepalive pings. `options` may set
    * waitForReady, so the call waits for the control plane to be reachable.
    */
-  watchServers(query: ServersQuery, options: { readonly waitForReady?: boolean } = {}): ClientReadableStream<WireServers> {
+  watchServers(query: ServersQuery, options: { readonly waitForReady?: boolean } = {}): ClientReadableStream<ServersUpdate> {
     const metadata = new Metadata();
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     return this.raw.WatchServers(toRequest(query), metadata, {});

@@ -6,7 +6,7 @@
 
 import { status, type ClientReadableStream, type StatusObject } from '@grpc/grpc-js';
 import type { LookasideLogger } from './lookaside-logger.js';
-import { toServersUpdate, type LoadBalancerStub, type ServersQuery, type ServersUpdate, type WireServers } from './load-balancer-stub.js';
+import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 import type { LookasideTarget } from './target-parser.js';
 import { toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
@@ -48,7 +48,7 @@ export class ServerListWatch {
   private readonly listeners = new Set<ServerListListener>();
   private current: ServerListState | undefined;
   private signature = '';
-  private call: ClientReadableStream<WireServers> | undefined;
+  private call: ClientReadableStream<ServersUpdate> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private readonly backoff: ReconnectBackoff;
@@ -102,7 +102,7 @@ export class ServerListWatch {
   private open(): void {
     if (this.closed) return;
     const { target } = this.options;
-    let call: ClientReadableStream<WireServers>;
+    let call: ClientReadableStream<ServersUpdate>;
     try {
       // No deadline: this stream lives as long as the channels that use it;
       // keepalive on the control-plane channel detects a dead peer.
@@ -117,14 +117,14 @@ export class ServerListWatch {
     }
     this.call = call;
     let received = false;
-    call.on('data', (message: WireServers) => {
+    call.on('data', (update: ServersUpdate) => {
       if (this.call !== call) return;
       try {
         if (!received) {
           received = true;
           this.backoff.reset();
         }
-        this.accept(toServersUpdate(message));
+        this.accept(update);
       } catch (error) {
         // Invariant 9: a bad message or a throwing subscriber must not stop the watch.
         this.options.logger.error('failed to apply a server list', { target: target.key, err: error });

@@ -1,6 +1,7 @@
 // The client package ships to every consumer of the resolver: it imports
 // nothing from the control plane's side (server, discovery, registry, CLI)
-// and depends on nothing but grpc-js, proto-loader and Node itself.
+// and depends on nothing but grpc-js, protobufjs (which grpc-js's own
+// proto-loader is built on) and Node itself.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { expect, it } from 'vitest';
 
 const CLIENT_DIR = fileURLToPath(new URL('../../src/client/', import.meta.url));
 const SRC_DIR = resolve(CLIENT_DIR, '..');
-const ALLOWED_PACKAGES = ['@grpc/grpc-js', '@grpc/proto-loader'];
+const ALLOWED_PACKAGES = ['@grpc/grpc-js', 'protobufjs'];
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {

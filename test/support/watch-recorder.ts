@@ -3,19 +3,19 @@
 // eventually see, and can then check every list the client saw on the way.
 
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { toServersUpdate, type LoadBalancerStub, type ServersQuery, type ServersUpdate } from '../../src/client/load-balancer-stub.js';
+import type { LoadBalancerStub, ServersQuery, ServersUpdate } from '../../src/client/load-balancer-stub.js';
 
 export class WatchRecorder {
   readonly updates: ServersUpdate[] = [];
   error: ServiceError | undefined;
   ended = false;
   private readonly waiters = new Set<() => void>();
-  readonly call: ClientReadableStream<unknown>;
+  readonly call: ClientReadableStream<ServersUpdate>;
 
   constructor(stub: LoadBalancerStub, query: ServersQuery) {
     this.call = stub.watchServers(query);
-    this.call.on('data', (message) => {
-      this.updates.push(toServersUpdate(message as Parameters<typeof toServersUpdate>[0]));
+    this.call.on('data', (update: ServersUpdate) => {
+      this.updates.push(update);
       this.wake();
     });
     this.call.on('error', (error: ServiceError) => {
