@@ -7,15 +7,17 @@
 // Both methods are served by the control plane's own grpc-js server (the
 // empty one is added beside LoadBalancer for the benchmark) and called over
 // one shared connection with the same number of calls in flight. Rounds
-// alternate between the two (A B A B ...) and the ratio is the median of the
-// ratios of adjacent pairs, so the drift of a shared machine's speed, which
-// moves both rates of a pair alike, cancels out.
+// alternate between the two, in pairs ordered A B, B A, A B ..., and the
+// ratio is the median of the pairs' ratios: the drift of a shared machine's
+// speed moves both rates of a pair alike and cancels out, and neither method
+// always runs first (or always inherits the other's garbage: each round
+// starts after a full GC).
 
 import { credentials, Metadata, makeGenericClientConstructor, type Client, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 import { argument, percentile, quick, recordResult } from './support/bench-result.js';
 import { BENCH_SERVICE, startBenchControlPlane } from './support/bench-control-plane.js';
 
-const rounds = quick ? 4 : 10;
+const rounds = quick ? 6 : 20;
 const callsPerRound = argument('calls', quick ? 4_000 : 40_000) / rounds;
 const inflight = argument('inflight', 64);
 const GOAL_RATIO = 0.8;
@@ -74,9 +76,13 @@ await round(callGetServers, getServersRequest, 2_000);
 await round(callEmpty, {}, 2_000);
 const getServersRates: number[] = [];
 const emptyRates: number[] = [];
+const measure = async (which: 'getServers' | 'empty') => {
+  global.gc?.();
+  if (which === 'getServers') getServersRates.push(await round(callGetServers, getServersRequest, callsPerRound));
+  else emptyRates.push(await round(callEmpty, {}, callsPerRound));
+};
 for (let r = 0; r < rounds; r++) {
-  getServersRates.push(await round(callGetServers, getServersRequest, callsPerRound));
-  emptyRates.push(await round(callEmpty, {}, callsPerRound));
+  for (const which of r % 2 === 0 ? (['getServers', 'empty'] as const) : (['empty', 'getServers'] as const)) await measure(which);
 }
 empty.close();
 lookaside.close();
