@@ -47,3 +47,28 @@ it(`writes every version to all ${WATCHERS} watchers over several event-loop tur
   expect(propagated).toEqual(['busy.default', 'busy.default', 'busy.default']);
   for (const w of watchers) w.close();
 });
+
+it('skips a version superseded in the middle of a fan-out, and never sends a watcher an older version', async () => {
+  const watchers = Array.from({ length: WATCHERS }, (_, i) => new WatchRecorder(stubs[i % stubs.length]!, BUSY_SERVICE));
+  await Promise.all(watchers.map((w) => w.waitFor((r) => r.updates.length === 1)));
+  controlPlane.registry.upsert(busyService(10));
+  const superseded = controlPlane.registry.revision;
+  // Runs right after the fan-out's first chunk was written: the rest of the batch is still to come.
+  const newest = await new Promise<number>((resolve) =>
+    setImmediate(() => {
+      controlPlane.registry.upsert(busyService(11));
+      resolve(controlPlane.registry.revision);
+    }),
+  );
+  await Promise.all(watchers.map((w) => w.waitFor((r) => r.last?.version === newest)));
+  for (const w of watchers) {
+    const versions = w.updates.map((u) => u.version);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+  }
+  const gotSuperseded = watchers.filter((w) => w.updates.some((u) => u.version === superseded)).length;
+  // The first chunk had it before the change; the streams after it go straight to the newest.
+  expect(gotSuperseded).toBeGreaterThan(0);
+  expect(gotSuperseded).toBeLessThan(WATCHERS);
+  for (const w of watchers) w.close();
+});
