@@ -11,13 +11,11 @@
 // It runs in a child process of its own, as the control plane does.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
+import type { ServersResponse } from '../../src/server/snapshot-encoder.js';
 import { epochNow } from './watcher-fleet.js';
-
-const PROTO_FILE = join(fileURLToPath(new URL('../../proto/', import.meta.url)), 'lookaside/v1/lookaside.proto');
 
 interface BareServerOptions {
   /** What every message names as its target. */
@@ -69,21 +67,15 @@ export class BareWatchServer {
 }
 
 async function runBareServer(options: BareServerOptions): Promise<void> {
-  const root = protobuf.loadSync(PROTO_FILE);
-  const response = root.lookupType('lookaside.v1.WatchServersResponse');
+  // The control plane's own serializer: the same bytes it would send.
+  const serialize = loadBalancerDefinition().WatchServers!.responseSerialize as (value: ServersResponse) => Buffer;
   const encode = (version: number) =>
-    Buffer.from(
-      response
-        .encode(
-          response.fromObject({
-            target: { service: options.service, port: options.port },
-            version,
-            exists: true,
-            servers: options.addresses.map((address, i) => ({ address, weight: 100, metadata: { pod: `bare-${i}` } })),
-          }),
-        )
-        .finish(),
-    );
+    serialize({
+      target: { service: options.service, port: options.port },
+      version: String(version),
+      exists: true,
+      servers: options.addresses.map((address, i) => ({ address, weight: 100, zone: '', metadata: { pod: `bare-${i}` } })),
+    });
   const streams = new Set<ServerWritableStream<unknown, Buffer>>();
   let current = encode(1);
   const server = new Server({ 'grpc.enable_channelz': 0 });

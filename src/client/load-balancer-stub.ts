@@ -51,7 +51,7 @@ export interface ServersQuery {
 }
 
 /** A response as protobufjs decodes it: unset fields read as their defaults. */
-export interface WireServers {
+interface WireServers {
   target?: { service?: string; port?: string } | null;
   /** uint64: a Long when protobufjs has long.js (it does), else a number. */
   version?: number | { toNumber(): number } | null;
@@ -92,7 +92,7 @@ function loadConstructor() {
 }
 
 /** Turns a decoded message into a ServersUpdate, applying the documented defaults. */
-export function toServersUpdate(message: WireServers): ServersUpdate {
+function toServersUpdate(message: WireServers): ServersUpdate {
   const version = message.version ?? 0;
   return {
     target: { service: message.target?.service ?? '', port: message.target?.port ?? '' },
