@@ -31,7 +31,7 @@ async function publish(fleet: WatcherFleet): Promise<void> {
 const rows: { watchers: number; cpuPerUpdateMs: number; cpuPerWatcherUs: number; encodesPerUpdate: number; wallPerUpdateP50Ms: number }[] = [];
 for (const watchers of counts) {
   const fleet = WatcherFleet.start();
-  await fleet.open({ address, watchers, channels: Math.ceil(watchers / WATCHERS_PER_CHANNEL), ...BENCH_SERVICE });
+  await fleet.open({ kind: 'grpc-js', address, watchers, channels: Math.ceil(watchers / WATCHERS_PER_CHANNEL), ...BENCH_SERVICE });
   for (let i = 0; i < 10; i++) await publish(fleet); // warm up the JIT and the connections
   global.gc?.();
   const encodesBefore = encoder.encodes;

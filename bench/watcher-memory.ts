@@ -30,11 +30,11 @@ async function measure(count: number, watchersPerChannel: number): Promise<{ rss
   const controlPlane = await startBenchControlPlane();
   const fleet = WatcherFleet.start();
   // Warm up the server's code paths with a few watchers, then close them.
-  await fleet.open({ address: `127.0.0.1:${controlPlane.port}`, watchers: 10, channels: 1, ...BENCH_SERVICE });
+  await fleet.open({ kind: 'grpc-js', address: `127.0.0.1:${controlPlane.port}`, watchers: 10, channels: 1, ...BENCH_SERVICE });
   await fleet.close();
   const before = await settle();
   const measured = WatcherFleet.start();
-  await measured.open({ address: `127.0.0.1:${controlPlane.port}`, watchers: count, channels: Math.ceil(count / watchersPerChannel), ...BENCH_SERVICE });
+  await measured.open({ kind: 'grpc-js', address: `127.0.0.1:${controlPlane.port}`, watchers: count, channels: Math.ceil(count / watchersPerChannel), ...BENCH_SERVICE });
   const after = await settle();
   const openWatchers = controlPlane.server.loadBalancer.fanout.size;
   await measured.close();

@@ -17,8 +17,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LoadBalancerStub, type ServersUpdate } from '../../src/client/load-balancer-stub.js';
+import { openHttp2Watchers } from './http2-watchers.js';
+
+/**
+ * What the watchers are: the client package's LoadBalancerStub on grpc-js, as
+ * a lookaside channel runs it, or bare HTTP/2 readers that take less of the
+ * shared CPU (bench/support/http2-watchers.ts).
+ */
+export type WatcherKind = 'grpc-js' | 'http2';
 
 interface OpenCommand {
+  readonly kind: WatcherKind;
   readonly address: string;
   readonly watchers: number;
   readonly channels: number;
@@ -138,7 +147,6 @@ export class WatcherFleetGroup {
 }
 
 function runFleet(): void {
-  const stubs: LoadBalancerStub[] = [];
   let latest: number[] = [];
   let opened = 0;
   let total = 0;
@@ -149,7 +157,6 @@ function runFleet(): void {
     process.send!({ reached: awaiting });
     awaiting = undefined;
   };
-  const calls: { cancel(): void }[] = [];
   /** While answering { above }: when each watcher first held a version above it. */
   let above: { version: number; arrivedAt: (number | undefined)[]; missing: number } | undefined;
   const checkAbove = () => {
@@ -158,28 +165,42 @@ function runFleet(): void {
     process.send!({ above: above.version, first: Math.min(...times), last: Math.max(...times) });
     above = undefined;
   };
+  /** Watcher `w` received `version`. */
+  const received = (w: number, version: number) => {
+    const receivedAt = epochNow();
+    const first = latest[w] === -1;
+    latest[w] = version;
+    if (first && ++opened === total) process.send!({ opened });
+    if (above && above.arrivedAt[w] === undefined && version > above.version) {
+      above.arrivedAt[w] = receivedAt;
+      above.missing -= 1;
+      checkAbove();
+    }
+    check();
+  };
+  let closing = false;
+  /** A watcher that fails mid-run would stall the benchmark until its timeout: say why at once. */
+  const failed = (w: number, error: Error) => {
+    if (!closing) console.error(`watcher ${w} failed: ${error.message}`);
+  };
+  const closers: (() => void)[] = [];
   process.on('message', (message: { open?: OpenCommand; await?: number; versions?: boolean; above?: number; close?: boolean }) => {
     if (message.open) {
-      const { address, watchers, channels, service, port } = message.open;
+      const { kind, address, watchers, channels, service, port } = message.open;
       total = watchers;
       latest = new Array<number>(watchers).fill(-1);
-      for (let c = 0; c < channels; c++) stubs.push(new LoadBalancerStub(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }));
-      for (let w = 0; w < watchers; w++) {
-        const call = stubs[w % channels]!.watchServers({ service, port });
-        calls.push(call);
-        call.on('data', (update: ServersUpdate) => {
-          const receivedAt = epochNow();
-          const first = latest[w] === -1;
-          latest[w] = update.version;
-          if (first && ++opened === total) process.send!({ opened });
-          if (above && above.arrivedAt[w] === undefined && latest[w]! > above.version) {
-            above.arrivedAt[w] = receivedAt;
-            above.missing -= 1;
-            checkAbove();
-          }
-          check();
-        });
-        call.on('error', () => {});
+      if (kind === 'http2') {
+        const fleet = openHttp2Watchers({ address, watchers, perSession: Math.ceil(watchers / channels), service, port, onVersion: received, onError: failed });
+        closers.push(() => fleet.close());
+      } else {
+        const stubs = Array.from({ length: channels }, () => new LoadBalancerStub(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }));
+        for (let w = 0; w < watchers; w++) {
+          const call = stubs[w % channels]!.watchServers({ service, port });
+          call.on('data', (update: ServersUpdate) => received(w, update.version));
+          call.on('error', (error) => failed(w, error));
+          closers.push(() => call.cancel());
+        }
+        for (const stub of stubs) closers.push(() => stub.close());
       }
     }
     if (message.await !== undefined) {
@@ -195,8 +216,8 @@ function runFleet(): void {
       checkAbove();
     }
     if (message.close) {
-      for (const call of calls) call.cancel();
-      for (const stub of stubs) stub.close();
+      closing = true;
+      for (const close of closers) close();
       process.disconnect();
       setImmediate(() => process.exit(0));
     }
