@@ -362,7 +362,7 @@ async function main(): Promise<void> {
     const row = results[String(count)] as { endToEndMs: Stats; afterSourceMs: Stats; pickerMs: Stats; coldEndToEndMs: Stats };
     const isGoal = count === GOAL.watchers;
     summary.push({
-      label: `${count} watchers: slice write → last watcher, p50 / p99 / max`,
+      label: `${count} HTTP/2 watchers: slice write → last watcher, p50 / p99 / max`,
       value: `${row.endToEndMs.p50} / ${row.endToEndMs.p99} / ${row.endToEndMs.max} ms`,
       ...(isGoal && { goal: `p99 ≤ ${GOAL.endToEndP99Ms} ms`, met: row.endToEndMs.p99 <= GOAL.endToEndP99Ms }),
     });
@@ -372,7 +372,7 @@ async function main(): Promise<void> {
       if (trialsP99.length > 1) summary.push({ label: `${count} watchers: p99 of each of ${trialsP99.length} trials (the median one is above)`, value: `${trialsP99.join(' / ')} ms` });
       summary.push({ label: `${count} watchers: first ${warmup} changes of a new fleet (cold), p50 / max`, value: `${row.coldEndToEndMs.p50} / ${row.coldEndToEndMs.max} ms` });
       if (baseline) {
-        summary.push({ label: `${count} watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99`, value: `${baseline.median.p50} / ${baseline.median.p99} ms (trials' p99 ${baseline.trials.map((b) => b.p99).join(' / ')} ms)` });
+        summary.push({ label: `${count} HTTP/2 watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99`, value: `${baseline.median.p50} / ${baseline.median.p99} ms (trials' p99 ${baseline.trials.map((b) => b.p99).join(' / ')} ms)` });
         summary.push({ label: `${count} watchers: registry write → last watcher, p50, as a ratio to the baseline's p50`, value: (row.afterSourceMs.p50 / baseline.median.p50).toFixed(2) });
       }
       if (grpcJsAtGoal) {
