@@ -74,6 +74,8 @@ const FLEET_PROCESSES = Math.max(1, Math.min(2, availableParallelism()));
 const GOAL = { watchers: 1_000, endToEndP99Ms: 50 };
 /** The watchers the percentiles and the goal are taken with; see the header. */
 const JUDGED_WATCHERS: WatcherKind = 'http2';
+const KIND_NAMES: Record<WatcherKind, string> = { http2: 'HTTP/2', 'grpc-js': 'grpc-js' };
+const JUDGED = KIND_NAMES[JUDGED_WATCHERS];
 /**
  * Backends answer after this long, so the channel's 4 calls in flight make
  * some 400 calls a second: enough to see a new backend within a few ms,
@@ -179,7 +181,7 @@ class ControlPlaneChild {
 }
 
 /**
- * N WatchServers streams, 100 per channel, in as many child processes as the
+ * N WatchServers streams, 100 per connection, in as many child processes as the
  * machine has cores (2 here): once the control plane has written every
  * stream, the watchers read on both cores, as remote clients would.
  */
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
     }
     const row = { endToEndMs: stats(e2e), afterSourceMs: stats(afterSource), firstWatcherAfterSourceMs: stats(firstAfterSource), fanoutMs: stats(fanout), pickerMs: stats(picker), coldEndToEndMs: stats(cold) };
     console.log(
-      `${String(count).padStart(5)} ${kind} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms | cold (first ${warmup}) end to end p50 ${row.coldEndToEndMs.p50} max ${row.coldEndToEndMs.max} ms`,
+      `${String(count).padStart(5)} ${KIND_NAMES[kind]} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms | cold (first ${warmup}) end to end p50 ${row.coldEndToEndMs.p50} max ${row.coldEndToEndMs.max} ms`,
     );
     return row;
   }
@@ -311,7 +313,7 @@ async function main(): Promise<void> {
       await fleet.close();
     }
     const row = stats(times);
-    console.log(`${String(count).padStart(5)} watchers, bare grpc-js server: write → last watcher p50 ${row.p50} p99 ${row.p99} max ${row.max} ms`);
+    console.log(`${String(count).padStart(5)} ${JUDGED} watchers, bare grpc-js server: write → last watcher p50 ${row.p50} p99 ${row.p99} max ${row.max} ms`);
     return row;
   }
 
@@ -362,7 +364,7 @@ async function main(): Promise<void> {
     const row = results[String(count)] as { endToEndMs: Stats; afterSourceMs: Stats; pickerMs: Stats; coldEndToEndMs: Stats };
     const isGoal = count === GOAL.watchers;
     summary.push({
-      label: `${count} HTTP/2 watchers: slice write → last watcher, p50 / p99 / max`,
+      label: `${count} ${JUDGED} watchers: slice write → last watcher, p50 / p99 / max`,
       value: `${row.endToEndMs.p50} / ${row.endToEndMs.p99} / ${row.endToEndMs.max} ms`,
       ...(isGoal && { goal: `p99 ≤ ${GOAL.endToEndP99Ms} ms`, met: row.endToEndMs.p99 <= GOAL.endToEndP99Ms }),
     });
@@ -372,7 +374,7 @@ async function main(): Promise<void> {
       if (trialsP99.length > 1) summary.push({ label: `${count} watchers: p99 of each of ${trialsP99.length} trials (the median one is above)`, value: `${trialsP99.join(' / ')} ms` });
       summary.push({ label: `${count} watchers: first ${warmup} changes of a new fleet (cold), p50 / max`, value: `${row.coldEndToEndMs.p50} / ${row.coldEndToEndMs.max} ms` });
       if (baseline) {
-        summary.push({ label: `${count} HTTP/2 watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99`, value: `${baseline.median.p50} / ${baseline.median.p99} ms (trials' p99 ${baseline.trials.map((b) => b.p99).join(' / ')} ms)` });
+        summary.push({ label: `${count} ${JUDGED} watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99`, value: `${baseline.median.p50} / ${baseline.median.p99} ms (trials' p99 ${baseline.trials.map((b) => b.p99).join(' / ')} ms)` });
         summary.push({ label: `${count} watchers: registry write → last watcher, p50, as a ratio to the baseline's p50`, value: (row.afterSourceMs.p50 / baseline.median.p50).toFixed(2) });
       }
       if (grpcJsAtGoal) {
@@ -393,11 +395,11 @@ async function main(): Promise<void> {
       streamsPerChannel: STREAMS_PER_CHANNEL,
       change: 'alternately add and delete an EndpointSlice holding one ready local backend',
       trialsAtGoal,
-      watchers: 'bare HTTP/2 readers (gRPC framing and a protobufjs decode); at 1,000 one more trial with grpc-js LoadBalancerStub watchers',
+      watchers: `${JUDGED} (http2: bare readers, gRPC framing and a protobufjs decode; grpc-js: LoadBalancerStub); at 1,000 one more trial with grpc-js LoadBalancerStub watchers`,
       processes: 'control plane alone in a child process; the watchers in two others (new ones per trial); harness, lookaside channel (4 calls in flight) and backends in the parent',
       baseline: 'a bare grpc-js WatchServers server in its own child process writing one new message to every stream in one loop, measured with the same watchers right after each trial',
       backendDelayMs: CALL_DELAY_MS,
-      goalJudgedOn: 'end to end: EndpointSlice write in the API harness → the last of 1,000 bare HTTP/2 watchers has the version, over the changes after the warm-up; p99 of the trial with the median p99',
+      goalJudgedOn: `end to end: EndpointSlice write in the API harness → the last of 1,000 ${JUDGED} watchers has the version, over the changes after the warm-up; p99 of the trial with the median p99`,
     },
     metrics,
     goals: goalRow ? [{ metric: 'endToEndP99MsAt1000', op: '<=', limit: GOAL.endToEndP99Ms }] : [],

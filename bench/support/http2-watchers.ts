@@ -67,34 +67,46 @@ export function openHttp2Watchers(options: Http2WatchersOptions): Http2Watchers 
     });
     streams.push(stream);
     stream.end(framed);
+    // A watcher stops at its first failure and reports it once: whatever
+    // else the stream does after that adds nothing.
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed || closing) return;
+      failed = true;
+      stream.removeAllListeners('data');
+      stream.close(constants.NGHTTP2_CANCEL);
+      options.onError(w, error);
+    };
     let pending: Buffer = Buffer.alloc(0);
     stream.on('data', (chunk: Buffer) => {
+      // Messages may share a chunk or span several: read every whole one.
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       while (pending.length >= 5) {
         const length = pending.readUInt32BE(1);
         if (pending.length < 5 + length) break;
-        if (pending[0] !== 0) {
-          options.onError(w, new Error(`watcher ${w}: a compressed message arrived; these watchers ask for none`));
-          stream.close();
-          return;
+        if (pending[0] !== 0) return fail(new Error(`watcher ${w}: a compressed message arrived; these watchers ask for none`));
+        let version: number;
+        try {
+          const message = response.decode(pending.subarray(5, 5 + length)) as unknown as { version?: number | { toNumber(): number } };
+          const raw = message.version ?? 0;
+          version = typeof raw === 'number' ? raw : raw.toNumber();
+        } catch (error) {
+          return fail(new Error(`watcher ${w}: a message does not decode as WatchServersResponse: ${(error as Error).message}`));
         }
-        const message = response.decode(pending.subarray(5, 5 + length)) as unknown as { version?: number | { toNumber(): number } };
         pending = pending.subarray(5 + length);
-        const version = message.version ?? 0;
-        options.onVersion(w, typeof version === 'number' ? version : version.toNumber());
+        options.onVersion(w, version);
       }
     });
     // A refusal comes as a trailers-only response: grpc-status in the headers.
     stream.on('response', (headers) => {
       const code = headers['grpc-status'];
-      if (code !== undefined && code !== '0') options.onError(w, new Error(`watcher ${w}: refused with grpc-status ${code}: ${headers['grpc-message'] ?? ''}`));
+      if (Number(headers[constants.HTTP2_HEADER_STATUS]) !== 200) fail(new Error(`watcher ${w}: HTTP status ${headers[constants.HTTP2_HEADER_STATUS]}`));
+      else if (code !== undefined) fail(new Error(`watcher ${w}: refused with grpc-status ${code}: ${headers['grpc-message'] ?? ''}`));
     });
-    stream.on('trailers', (trailers) => {
-      if (!closing) options.onError(w, new Error(`watcher ${w}: the stream ended with grpc-status ${trailers['grpc-status']}: ${trailers['grpc-message'] ?? ''}`));
-    });
-    stream.on('error', (error) => {
-      if (!closing) options.onError(w, error);
-    });
+    // A watch stream never ends by itself while the server runs: any end is a failure.
+    stream.on('trailers', (trailers) => fail(new Error(`watcher ${w}: the stream ended with grpc-status ${trailers['grpc-status']}: ${trailers['grpc-message'] ?? ''}`)));
+    stream.on('error', (error) => fail(error));
+    stream.on('close', () => fail(new Error(`watcher ${w}: the stream closed (HTTP/2 error code ${stream.rstCode})`)));
   }
   return {
     close() {

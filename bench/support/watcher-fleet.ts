@@ -2,7 +2,10 @@
 // benchmark measures in its own process (CPU, RSS) is the control plane's
 // alone. The parent drives it over IPC:
 //
-//   parent → { open: { address, watchers, channels, service, port } }
+//   parent → { open: { kind, address, watchers, channels, service, port } }
+//                                       kind 'grpc-js' or 'http2'; channels is
+//                                       the number of connections (grpc-js
+//                                       channels or HTTP/2 sessions)
 //   child  → { opened: n }              every watcher has its first message
 //   parent → { await: version }
 //   child  → { reached: version }       every watcher has seen >= version

@@ -3,7 +3,11 @@
 // those watchers see exactly what the client package's own stub sees, and if
 // a refused or broken stream is reported rather than waited on.
 
+import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
+import type { ServersResponse } from '../../src/server/snapshot-encoder.js';
 import { openHttp2Watchers, type Http2Watchers } from '../../bench/support/http2-watchers.js';
 import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
 import { ControlPlane } from '../../src/control-plane.js';
@@ -30,13 +34,14 @@ afterAll(async () => {
   await controlPlane.stop(500);
 });
 
-function open(options: { watchers: number; perSession: number; service: string }) {
+/** Opens HTTP/2 watchers, on the control plane unless `address` says otherwise. */
+function open(options: { watchers: number; perSession: number; service: string; address?: string }) {
   const versions = Array.from({ length: options.watchers }, () => [] as number[]);
   const errors: Error[] = [];
   const watchers = openHttp2Watchers({
-    address: `127.0.0.1:${controlPlane.port}`,
     port: BUSY_SERVICE.port,
     ...options,
+    address: options.address ?? `127.0.0.1:${controlPlane.port}`,
     onVersion: (index, version) => versions[index]!.push(version),
     onError: (_index, error) => errors.push(error),
   });
@@ -68,4 +73,71 @@ it('a refused stream is reported with its gRPC status, not waited on', async () 
   await waitFor('the refusal to be reported', () => errors.length > 0);
   expect(errors[0]!.message).toMatch(/grpc-status 3\b/);
   expect(versions[0]).toEqual([]);
+});
+
+/**
+ * A bare HTTP/2 server that answers one WatchServers stream by hand, so a
+ * test decides how the messages are cut into writes.
+ */
+async function handRolledServer(serve: (stream: ServerHttp2Stream) => Promise<void>): Promise<{ address: string; server: Http2Server }> {
+  const server = createServer();
+  server.on('stream', (stream) => {
+    // Breaking a stream off with an error code makes it emit that error here too.
+    stream.on('error', () => {});
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+    void serve(stream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A WatchServers message of `version` as it goes on the wire, framing included. */
+function framedMessage(version: number): Buffer {
+  const serialize = loadBalancerDefinition().WatchServers!.responseSerialize as (value: ServersResponse) => Buffer;
+  const body = serialize({ target: { service: BUSY_SERVICE.service, port: BUSY_SERVICE.port }, version: String(version), exists: true, servers: [{ address: '10.0.0.1:8080', weight: 100, zone: 'zone-a', metadata: { pod: 'p' } }] });
+  const framed = Buffer.alloc(5 + body.length);
+  framed.writeUInt32BE(body.length, 1);
+  body.copy(framed, 5);
+  return framed;
+}
+
+/** Lets the client read what was written so far before the next write. */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+it('reads messages that share a write and messages cut across writes', async () => {
+  const [one, two, three] = [framedMessage(1), framedMessage(2), framedMessage(3)];
+  const { address, server } = await handRolledServer(async (stream) => {
+    stream.write(Buffer.concat([one, two]));
+    await pause();
+    stream.write(three.subarray(0, 3)); // inside the 5-byte prefix
+    await pause();
+    stream.write(three.subarray(3, 10)); // inside the body
+    await pause();
+    stream.write(three.subarray(10));
+  });
+  try {
+    const { versions, errors } = open({ watchers: 1, perSession: 1, service: BUSY_SERVICE.service, address });
+    await waitFor('three versions', () => versions[0]!.length === 3);
+    expect(versions[0]).toEqual([1, 2, 3]);
+    expect(errors).toEqual([]);
+  } finally {
+    server.close();
+  }
+});
+
+it('a stream the server breaks off is reported, once', async () => {
+  const { address, server } = await handRolledServer(async (stream) => {
+    stream.write(framedMessage(1));
+    await pause();
+    stream.close(0x2); // INTERNAL_ERROR, no trailers
+  });
+  try {
+    const { versions, errors } = open({ watchers: 1, perSession: 1, service: BUSY_SERVICE.service, address });
+    await waitFor('the break to be reported', () => errors.length > 0);
+    await pause();
+    expect(versions[0]).toEqual([1]);
+    expect(errors).toHaveLength(1);
+  } finally {
+    server.close();
+  }
 });
