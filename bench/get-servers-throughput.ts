@@ -18,7 +18,8 @@ import { argument, percentile, quick, recordResult } from './support/bench-resul
 import { BENCH_SERVICE, startBenchControlPlane } from './support/bench-control-plane.js';
 
 const rounds = quick ? 6 : 20;
-const callsPerRound = argument('calls', quick ? 4_000 : 40_000) / rounds;
+// Whole calls per round: a round ends when exactly this many have finished.
+const callsPerRound = Math.max(1, Math.round(argument('calls', quick ? 4_000 : 40_000) / rounds));
 const inflight = argument('inflight', 64);
 const GOAL_RATIO = 0.8;
 
