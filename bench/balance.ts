@@ -21,7 +21,7 @@
 // fair share is the backend's weight over the total; latency is per call,
 // measured by the client.
 
-import { registerLookaside } from '../src/client/index.js';
+import { registerLookaside } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileService } from '../test/support/file-control-plane.js';
 import { IdentityClient } from '../test/support/identity-backends.js';
 import { argument, percentile, quick, recordResult } from './support/bench-result.js';

@@ -43,7 +43,7 @@ const address = `127.0.0.1:${controlPlane.port}`;
 type UnaryFn = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null) => void) => void;
 const channelCredentials = credentials.createInsecure();
 const EmptyClient = makeGenericClientConstructor(emptyService, 'Empty');
-const { LoadBalancerStub } = await import('../src/client/load-balancer-stub.js');
+const { LoadBalancerStub } = await import('grpc-lookaside-client');
 const lookaside = new LoadBalancerStub(address, channelCredentials);
 // The empty client rides on the very same channel as the LoadBalancer client.
 const empty = new EmptyClient(address, channelCredentials, { channelOverride: lookaside.raw.getChannel() }) as unknown as Client & { Call: UnaryFn };

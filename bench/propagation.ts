@@ -56,7 +56,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { registerLookaside } from '../src/client/index.js';
+import { registerLookaside } from 'grpc-lookaside-client';
 import { KubernetesApiHarness } from '../test/support/kubernetes-api-harness.js';
 import { endpointSlice, READY, service } from '../test/support/kubernetes-objects.js';
 import { IdentityClient } from '../test/support/identity-backends.js';

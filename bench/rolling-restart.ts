@@ -31,7 +31,7 @@
 // left the client applies to both alike.
 
 import { pino } from 'pino';
-import { registerLookaside } from '../src/client/index.js';
+import { registerLookaside } from 'grpc-lookaside-client';
 import { ControlPlane } from '../src/control-plane.js';
 import { createKubernetesSource } from '../src/discovery/kubernetes/kubernetes-source.js';
 import { IdentityClient } from '../test/support/identity-backends.js';

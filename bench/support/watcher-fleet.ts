@@ -19,7 +19,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LoadBalancerStub, type ServersUpdate } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
 import { openHttp2Watchers } from './http2-watchers.js';
 
 /**

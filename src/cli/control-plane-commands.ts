@@ -2,7 +2,7 @@
 // a client would, and print what it answers.
 
 import { status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
-import { LoadBalancerStub, type ServersUpdate } from '../client/load-balancer-stub.js';
+import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
 import { ExitCode } from './exit-codes.js';
 import type { ServiceArgument } from './option-parsers.js';
 import { formatServers } from './servers-table.js';

@@ -1,6 +1,6 @@
 // Renders a LoadBalancer answer for people: a header line and an aligned
 // table of backends, as `get` and `watch` print it.
-import type { ServersUpdate } from '../client/load-balancer-stub.js';
+import type { ServersUpdate } from 'grpc-lookaside-client';
 
 export function formatServers(update: ServersUpdate): string {
   const header = `${update.target.service}:${update.target.port}  version ${update.version}`;

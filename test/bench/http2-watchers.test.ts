@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
 import type { ServersResponse } from '../../src/server/snapshot-encoder.js';
 import { openHttp2Watchers, type Http2Watchers } from '../../bench/support/http2-watchers.js';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { busyService, BUSY_SERVICE } from '../support/busy-service.js';
 import { ManualSource } from '../support/manual-source.js';

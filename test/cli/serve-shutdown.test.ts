@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { runCli, type CliRun } from '../support/cli-process.js';
 import { registryYaml } from '../support/file-control-plane.js';
 import { healthClient } from '../support/health-client.js';

@@ -3,7 +3,7 @@
 // and no new connection after a weight-only update.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LEAST_REQUEST_POLICY, registerLookaside, WEIGHTED_ROUND_ROBIN_POLICY } from '../../src/client/index.js';
+import { LEAST_REQUEST_POLICY, registerLookaside, WEIGHTED_ROUND_ROBIN_POLICY } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 

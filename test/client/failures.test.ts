@@ -4,7 +4,7 @@
 
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerLookaside, type LookasideOptions } from '../../src/client/index.js';
+import { registerLookaside, type LookasideOptions, type LookasideRegistration } from 'grpc-lookaside-client';
 import type { FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackend, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 import { freePort, restartableControlPlane, type RestartableControlPlane } from '../support/restartable-control-plane.js';
@@ -70,6 +70,14 @@ function client(target: string): IdentityClient {
   return created;
 }
 
+const registrations: LookasideRegistration[] = [];
+/** Each test registers afresh; afterEach closes the registration so the next may claim the scheme. */
+function register(options: LookasideOptions): LookasideRegistration {
+  const registration = registerLookaside(options);
+  registrations.push(registration);
+  return registration;
+}
+
 beforeAll(async () => {
   backends = await startIdentityBackends(3, 'steady');
   cp = await restartableControlPlane([service('steady', backends.map((b) => ({ address: b.address }))), service('empty', [])]);
@@ -77,6 +85,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();
+  for (const r of registrations.splice(0)) r.close();
 });
 afterAll(async () => {
   await cp?.close();
@@ -85,14 +94,14 @@ afterAll(async () => {
 
 describe('errors calls see', () => {
   it('an unknown service (exists=false): UNAVAILABLE saying the control plane does not know it', async () => {
-    registerLookaside({ ...QUICK, controlPlane: cp.address });
+    register({ ...QUICK, controlPlane: cp.address });
     const error = await callError(client('lookaside:///missing.test:grpc'));
     expect(error.code).toBe(status.UNAVAILABLE);
     expect(error.details).toContain('missing.test port grpc is unknown to the control plane');
   });
 
   it('zero ready endpoints: fails fast with UNAVAILABLE naming the service, unless the call waits for ready', async () => {
-    registerLookaside({ ...QUICK, controlPlane: cp.address });
+    register({ ...QUICK, controlPlane: cp.address });
     const c = client('lookaside:///empty.test:grpc');
     const error = await callError(c);
     expect(error.code).toBe(status.UNAVAILABLE);
@@ -110,7 +119,7 @@ describe('errors calls see', () => {
   });
 
   it('a malformed target: the client constructor throws, naming the rule', () => {
-    registerLookaside({ ...QUICK, controlPlane: cp.address });
+    register({ ...QUICK, controlPlane: cp.address });
     const cases: [string, RegExp][] = [
       ['lookaside:///Greeter.default:grpc', /service name "Greeter" is not valid: a Service name is an RFC 1035 label/],
       ['lookaside:///greeter:grpc', /must be "name.namespace" with exactly one dot/],
@@ -131,7 +140,7 @@ describe('the control plane', () => {
   it('unreachable at start, no fallback: calls fail with UNAVAILABLE after the start wait, then work once it comes up', async () => {
     const absent = await restartableControlPlane([service('later', [{ address: backends[0]!.address }])], await freePort());
     try {
-      registerLookaside({ ...QUICK, controlPlane: absent.address });
+      register({ ...QUICK, controlPlane: absent.address });
       const c = client('lookaside:///later.test:grpc');
       const error = await callError(c, { timeoutMs: 5_000 });
       expect(error.code).toBe(status.UNAVAILABLE);
@@ -146,7 +155,7 @@ describe('the control plane', () => {
   it('unreachable at start, with a fallback target: calls go to the fallback until the control plane answers', async () => {
     const absent = await restartableControlPlane([service('fallback', [{ address: backends[1]!.address }])], await freePort());
     try {
-      registerLookaside({ ...QUICK, controlPlane: absent.address, fallbackTarget: () => `ipv4:127.0.0.1:${backends[0]!.port}` });
+      register({ ...QUICK, controlPlane: absent.address, fallbackTarget: () => `ipv4:127.0.0.1:${backends[0]!.port}` });
       const c = client('lookaside:///fallback.test:grpc');
       await expect(c.who({ timeoutMs: 5_000 })).resolves.toBe(backends[0]!.name);
       await absent.start();
@@ -161,13 +170,13 @@ describe('the control plane', () => {
 
   it('a template fallback fills in the target parts', async () => {
     const absent = await freePort();
-    registerLookaside({ ...QUICK, controlPlane: `127.0.0.1:${absent}`, fallbackTarget: 'ipv4:127.0.0.1:{port}' });
+    register({ ...QUICK, controlPlane: `127.0.0.1:${absent}`, fallbackTarget: 'ipv4:127.0.0.1:{port}' });
     const c = client(`lookaside:///anything.test:${backends[2]!.port}`);
     await expect(c.who({ timeoutMs: 5_000 })).resolves.toBe(backends[2]!.name);
   });
 
   it('killed while calls flow: 0 failed calls; a restarted control plane is picked up again', async () => {
-    registerLookaside({ ...QUICK, controlPlane: cp.address });
+    register({ ...QUICK, controlPlane: cp.address });
     const c = client('lookaside:///steady.test:grpc');
     const flow = callsFlowing(c);
     const extra = await startIdentityBackend('after-restart');
@@ -193,7 +202,7 @@ describe('the control plane', () => {
 
 describe('backends added and removed while calls flow', () => {
   it('fails no call', async () => {
-    registerLookaside({ ...QUICK, controlPlane: cp.address });
+    register({ ...QUICK, controlPlane: cp.address });
     const pool = await startIdentityBackends(4, 'churn');
     const [a, b, c2, d] = pool as [IdentityBackend, IdentityBackend, IdentityBackend, IdentityBackend];
     const write = (list: IdentityBackend[]) => cp.write([service('steady', backends.map((x) => ({ address: x.address }))), service('empty', []), service('churn', list.map((x) => ({ address: x.address })))]);

@@ -1,7 +1,7 @@
 // The pick hook: an application counts its calls per backend from it, and
 // the counts agree with what the backends themselves served.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerLookaside, type PickEvent } from '../../src/client/index.js';
+import { registerLookaside, type PickEvent } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, type IdentityBackend } from '../support/identity-backends.js';
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerLookaside } from '../../src/client/index.js';
+import { registerLookaside } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -37,6 +37,7 @@ it('shares one WatchServers stream among the channels of a target, and closes it
   second.close();
   expect(registration.watchCount).toBe(0);
   await waitFor('the control plane to see the stream end', () => cp.controlPlane.server.loadBalancer.fanout.size === 0);
+  registration.close();
 });
 
 it('lets a process that used the client exit on its own after close()', async () => {

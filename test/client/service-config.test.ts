@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVICE_CONFIG, LEAST_REQUEST_POLICY, lookasideChannelOptions, mergeServiceConfig } from '../../src/client/index.js';
-import { LeastRequestLoadBalancingConfig } from '../../src/client/load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancingConfig } from '../../src/client/load-balancer-weighted-round-robin.js';
-import { validateServiceConfig } from '../../src/client/service-config.js';
+import { DEFAULT_SERVICE_CONFIG, LEAST_REQUEST_POLICY, lookasideChannelOptions, mergeServiceConfig } from 'grpc-lookaside-client';
+import { LeastRequestLoadBalancingConfig } from '../../packages/client/src/load-balancer-least-request.js';
+import { WeightedRoundRobinLoadBalancingConfig } from '../../packages/client/src/load-balancer-weighted-round-robin.js';
+import * as grpc from '@grpc/grpc-js';
+import { validateServiceConfig } from '../../packages/client/src/service-config-validation.js';
 
 describe('mergeServiceConfig', () => {
   it('is the default when the user gives none', () => {
     expect(mergeServiceConfig(undefined)).toEqual(DEFAULT_SERVICE_CONFIG);
-    expect(() => validateServiceConfig(mergeServiceConfig(undefined))).not.toThrow();
+    expect(() => validateServiceConfig(mergeServiceConfig(undefined), grpc)).not.toThrow();
   });
 
   it("keeps the user's policy, methods and throttling, and the default retry for the rest", () => {
@@ -19,7 +20,7 @@ describe('mergeServiceConfig', () => {
     expect(merged.loadBalancingConfig).toEqual(user.loadBalancingConfig);
     expect(merged.methodConfig).toEqual([user.methodConfig[0], DEFAULT_SERVICE_CONFIG.methodConfig![0]]);
     expect(merged.retryThrottling).toEqual(DEFAULT_SERVICE_CONFIG.retryThrottling);
-    expect(() => validateServiceConfig(merged)).not.toThrow();
+    expect(() => validateServiceConfig(merged, grpc)).not.toThrow();
   });
 
   it('drops the default catch-all method config when the user has one', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LookasideTargetError, parseLookasideTargetString } from '../../src/client/index.js';
+import { LookasideTargetError, parseLookasideTargetString } from 'grpc-lookaside-client';
 
 describe('parseLookasideTargetString', () => {
   it('reads name, namespace and a port name or number', () => {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseLookasideTargetString } from '../../src/client/target-parser.js';
+import { parseLookasideTargetString } from 'grpc-lookaside-client';
 import { parseDuration } from '../../src/cli/option-parsers.js';
 import {
   BASE_DIR,

@@ -13,7 +13,7 @@ import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../src/control-plane.js';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { createKubernetesSource } from '../../src/discovery/kubernetes/kubernetes-source.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 import { testLogger } from '../support/test-logger.js';

@@ -1,7 +1,7 @@
 // A fan-out larger than one chunk: every watcher still gets each version,
 // and the propagation hook reports once per change, after the last write.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { FLUSH_CHUNK } from '../../src/server/watch-fanout.js';
 import { busyService, BUSY_SERVICE } from '../support/busy-service.js';

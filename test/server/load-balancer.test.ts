@@ -1,6 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 import { checkHealth, healthClient } from '../support/health-client.js';

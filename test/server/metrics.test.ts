@@ -2,7 +2,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ControlPlane } from '../../src/control-plane.js';
 import { FileSource } from '../../src/discovery/file/file-source.js';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { busyService } from '../support/busy-service.js';
 import type { WatchStream } from '../../src/server/watch-fanout.js';

@@ -2,7 +2,7 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { loadTlsFiles, ReloadingServerCredentials, TlsFileError } from '../../src/server/tls-credentials.js';
 import { ManualSource } from '../support/manual-source.js';

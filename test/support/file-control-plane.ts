@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ControlPlane } from '../../src/control-plane.js';
 import { FileSource } from '../../src/discovery/file/file-source.js';
-import { LoadBalancerStub } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { testLogger } from './test-logger.js';
 
 export interface FileBackend {

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ControlPlane } from '../../src/control-plane.js';
-import { LoadBalancerStub, type ServersQuery } from '../../src/client/load-balancer-stub.js';
+import { LoadBalancerStub, type ServersQuery } from 'grpc-lookaside-client';
 import { createKubernetesSource, type KubernetesSourceOptions } from '../../src/discovery/kubernetes/kubernetes-source.js';
 import { KubernetesApiHarness, type HarnessOptions } from './kubernetes-api-harness.js';
 import { WatchRecorder } from './watch-recorder.js';

@@ -3,7 +3,7 @@
 // eventually see, and can then check every list the client saw on the way.
 
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import type { LoadBalancerStub, ServersQuery, ServersUpdate } from '../../src/client/load-balancer-stub.js';
+import type { LoadBalancerStub, ServersQuery, ServersUpdate } from 'grpc-lookaside-client';
 
 export class WatchRecorder {
   readonly updates: ServersUpdate[] = [];

@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { credentials, Metadata } from '@grpc/grpc-js';
 // An application imports this as 'grpc-lookaside/client'.
-import { lookasideChannelOptions, registerLookaside } from '../../../src/client/index.js';
+import { lookasideChannelOptions, registerLookaside } from 'grpc-lookaside-client';
 import { Greeter, type SayHelloResponse } from './greeter-proto.js';
 
 export const GREETER_TARGET = 'lookaside:///greeter.default:grpc';

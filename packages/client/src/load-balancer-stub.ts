@@ -1,29 +1,19 @@
 // A typed grpc-js client for lookaside.v1.LoadBalancer. The resolver uses it
-// to watch the control plane; the CLI uses it for `get` and `watch`. It
-// loads the proto shipped with the package and nothing from the server side.
+// to watch the control plane; the CLI uses it for `get` and `watch`. Its
+// message types come from the descriptor generated from proto/ at build
+// time (lookaside-descriptor.ts): no file is read at run time, so the
+// package works the same from ESM, CommonJS and a bundle.
 //
 // Responses are decoded with protobufjs straight into ServersUpdate, without
 // proto-loader's extra pass that copies every message into a plain object
 // with defaults: a large fleet's clients each decode every update, and a
 // GetServers caller pays it per call (bench/get-servers-throughput).
 
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  credentials as grpcCredentials,
-  makeGenericClientConstructor,
-  Metadata,
-  type CallOptions,
-  type ChannelCredentials,
-  type ChannelOptions,
-  type Client,
-  type ClientReadableStream,
-  type MethodDefinition,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { defaultGrpc } from './default-grpc.js';
+import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-
-const PROTO_FILE = join(fileURLToPath(new URL('../../proto/', import.meta.url)), 'lookaside/v1/lookaside.proto');
+import type { GrpcModule } from './grpc-module.js';
+import { LOOKASIDE_DESCRIPTOR } from './lookaside-descriptor.js';
 
 /** One backend as the control plane sends it. */
 export interface ServerEntry {
@@ -64,7 +54,11 @@ type RawClient = Client & {
   WatchServers(request: object, metadata: Metadata, options: CallOptions): ClientReadableStream<ServersUpdate>;
 };
 
-let clientConstructor: (new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => RawClient) | undefined;
+type RawClientConstructor = new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => RawClient;
+
+/** One client class per grpc-js module: a class made by one copy cannot run on another. */
+const clientConstructors = new WeakMap<GrpcModule, RawClientConstructor>();
+let definition: Record<'GetServers' | 'WatchServers', MethodDefinition<object, ServersUpdate>> | undefined;
 
 function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): MethodDefinition<object, ServersUpdate> {
   const request = root.lookupType(`lookaside.v1.${name}Request`);
@@ -82,13 +76,17 @@ function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): Metho
   };
 }
 
-function loadConstructor() {
-  if (!clientConstructor) {
-    const root = protobuf.loadSync(PROTO_FILE);
-    const definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root) };
-    clientConstructor = makeGenericClientConstructor(definition, 'LoadBalancer') as unknown as typeof clientConstructor;
+function loadConstructor(grpc: GrpcModule): RawClientConstructor {
+  let constructor = clientConstructors.get(grpc);
+  if (!constructor) {
+    if (!definition) {
+      const root = protobuf.Root.fromJSON(LOOKASIDE_DESCRIPTOR as protobuf.INamespace);
+      definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root) };
+    }
+    constructor = grpc.makeGenericClientConstructor(definition, 'LoadBalancer') as unknown as RawClientConstructor;
+    clientConstructors.set(grpc, constructor);
   }
-  return clientConstructor!;
+  return constructor;
 }
 
 /** Turns a decoded message into a ServersUpdate, applying the documented defaults. */
@@ -113,16 +111,22 @@ function toRequest(query: ServersQuery): object {
 
 export class LoadBalancerStub {
   readonly raw: RawClient;
+  private readonly grpc: GrpcModule;
 
-  constructor(address: string, credentials: ChannelCredentials = grpcCredentials.createInsecure(), options: ChannelOptions = {}) {
-    const Constructor = loadConstructor();
-    this.raw = new Constructor(address, credentials, options);
+  /**
+   * @param grpc the grpc-js module to make the channel with; default: the
+   *     copy this package resolves. Credentials must come from the same module.
+   */
+  constructor(address: string, credentials?: ChannelCredentials, options: ChannelOptions = {}, grpc: GrpcModule = defaultGrpc) {
+    this.grpc = grpc;
+    const Constructor = loadConstructor(grpc);
+    this.raw = new Constructor(address, credentials ?? grpc.credentials.createInsecure(), options);
   }
 
   /** GetServers with a deadline (every call made by this code has one). */
   getServers(query: ServersQuery, timeoutMs: number): Promise<ServersUpdate> {
     return new Promise((resolve, reject) => {
-      this.raw.GetServers(toRequest(query), new Metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
+      this.raw.GetServers(toRequest(query), new this.grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
         if (error) reject(error);
         else resolve(value ?? toServersUpdate({}));
       });
@@ -135,7 +139,7 @@ export class LoadBalancerStub {
    * waitForReady, so the call waits for the control plane to be reachable.
    */
   watchServers(query: ServersQuery, options: { readonly waitForReady?: boolean } = {}): ClientReadableStream<ServersUpdate> {
-    const metadata = new Metadata();
+    const metadata = new this.grpc.Metadata();
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     return this.raw.WatchServers(toRequest(query), metadata, {});
   }

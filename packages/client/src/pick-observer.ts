@@ -1,8 +1,10 @@
 // An optional hook that sees every pick a lookaside policy makes, so that an
-// application can count calls per backend and graph the distribution. It is
-// one per process, like the registration that sets it.
+// application can count calls per backend and graph the distribution. Each
+// registration has its own: the resolver hands it to the policies of its
+// channels with the resolution, so nothing here is global.
 
-import { experimental } from '@grpc/grpc-js';
+import type { experimental } from '@grpc/grpc-js';
+import { PickResultType } from './grpc-module.js';
 
 type Picker = experimental.Picker;
 type PickArgs = experimental.PickArgs;
@@ -23,16 +25,6 @@ export interface PickEvent {
  */
 export type PickObserver = (pick: PickEvent) => void;
 
-let current: PickObserver | undefined;
-
-export function setPickObserver(observer: PickObserver | undefined): void {
-  current = observer;
-}
-
-export function currentPickObserver(): PickObserver | undefined {
-  return current;
-}
-
 /** Wraps a policy's picker to tell `observer` of each completed pick. */
 export class ObservedPicker implements Picker {
   constructor(
@@ -43,7 +35,7 @@ export class ObservedPicker implements Picker {
 
   pick(args: PickArgs): PickResult {
     const result = this.inner.pick(args);
-    if (result.pickResultType === experimental.PickResultType.COMPLETE && result.subchannel) {
+    if (result.pickResultType === PickResultType.COMPLETE && result.subchannel) {
       try {
         this.observer({ service: this.service, address: result.subchannel.getAddress() });
       } catch {

@@ -1,9 +1,12 @@
-// The public entry of the client package ("grpc-lookaside/client"): register
+// The public entry of the client package (grpc-lookaside-client): register
 // once, then target "lookaside:///name.namespace:port" with any grpc-js client.
 //
-//   import { registerLookaside } from 'grpc-lookaside/client';
-//   registerLookaside({ controlPlane: 'lookaside.lookaside-system.svc:50051' });
-//   const client = new GreeterClient('lookaside:///greeter.default:grpc', credentials.createInsecure());
+//   import * as grpc from '@grpc/grpc-js';
+//   import { registerLookaside } from 'grpc-lookaside-client';
+//   const lookaside = registerLookaside({ grpc, controlPlane: 'lookaside.lookaside.svc:50051' });
+//   const client = new GreeterClient('lookaside:///greeter.default:grpc', grpc.credentials.createInsecure());
+//   ...
+//   lookaside.close();
 
 export {
   registerLookaside,
@@ -16,6 +19,9 @@ export {
   type LookasideRegistration,
 } from './register.js';
 export { DEFAULT_SERVICE_CONFIG, DEFAULT_KEEPALIVE_OPTIONS, mergeServiceConfig, lookasideChannelOptions, type ServiceConfigJson } from './service-config.js';
+export { ServiceConfigError, validateServiceConfig } from './service-config-validation.js';
+export { SUPPORTED_GRPC_RANGE } from './grpc-copies.js';
+export type { GrpcModule } from './grpc-module.js';
 export { LOOKASIDE_SCHEME, LookasideTargetError, parseLookasideTargetString, type LookasideTarget } from './target-parser.js';
 export type { FallbackTarget } from './lookaside-resolver.js';
 export { WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';

@@ -6,13 +6,15 @@
 // has not answered within the start wait, it reports an error, or resolves
 // the configured fallback target instead.
 
-import { experimental, status, type ChannelOptions, type ServiceConfig } from '@grpc/grpc-js';
+import type { ChannelOptions, experimental, ServiceConfig } from '@grpc/grpc-js';
+import { Status, type GrpcModule } from './grpc-module.js';
 import type { LookasideLogger } from './lookaside-logger.js';
+import type { PickObserver } from './pick-observer.js';
+import { resolverContextAttributes } from './resolver-context.js';
 import type { ServerListState, ServerListWatch } from './server-list-watch.js';
 import type { ServerListSubscription, ServerListWatchPool } from './server-list-watch-pool.js';
 import { resolveServiceConfig, type ServiceConfigJson } from './service-config.js';
-import { LOOKASIDE_SCHEME, LookasideTargetError, parseLookasideTarget, type LookasideTarget } from './target-parser.js';
-import { SERVICE_LABEL_OPTION } from './weighted-endpoint-balancer.js';
+import { LookasideTargetError, parseLookasideTarget, type LookasideTarget } from './target-parser.js';
 
 type GrpcUri = experimental.GrpcUri;
 type ResolverListener = experimental.ResolverListener;
@@ -24,22 +26,28 @@ export type FallbackTarget = (target: LookasideTarget) => string | undefined;
 
 /** What the resolvers of one registration share. */
 export interface LookasideResolverContext {
+  readonly grpc: GrpcModule;
+  /** The scheme this registration serves ("lookaside" unless chosen). */
+  readonly scheme: string;
   readonly pool: ServerListWatchPool;
   readonly controlPlane: string;
   readonly fallback: FallbackTarget | undefined;
   readonly serviceConfig: Readonly<ServiceConfigJson>;
   readonly logger: LookasideLogger;
+  readonly onPick: PickObserver | undefined;
+  /** Set once the registration is closed: its resolvers then fail every resolution, saying so. */
+  readonly isClosed: () => boolean;
 }
 
 /** grpc-js's URI grammar: scheme, "//authority/", path. */
 const URI_PATTERN = /^(?:([A-Za-z0-9+.-]+):)?(?:\/\/([^/]*)\/)?(.+)$/;
 
-function parseFallbackUri(target: string): GrpcUri {
+function parseFallbackUri(target: string, ownScheme: string): GrpcUri {
   const match = URI_PATTERN.exec(target);
   if (!match) throw new Error(`the fallback target "${target}" is not a gRPC target URI`);
   // A target without a scheme is a DNS name, as grpc-js reads it.
   const scheme = match[1] ?? 'dns';
-  if (scheme === LOOKASIDE_SCHEME) throw new Error(`the fallback target "${target}" cannot itself be a lookaside target`);
+  if (scheme === ownScheme) throw new Error(`the fallback target "${target}" cannot itself be a ${ownScheme}: target`);
   return { scheme, ...(match[2] !== undefined && { authority: match[2] }), path: match[3]! };
 }
 
@@ -47,6 +55,7 @@ export type ResolverConstructor = Parameters<typeof experimental.registerResolve
 
 /** Builds the resolver class for one registration's context. */
 export function createLookasideResolverClass(context: LookasideResolverContext): ResolverConstructor {
+  const api = context.grpc.experimental;
   return class LookasideResolver implements experimental.Resolver {
     private readonly target: LookasideTarget | undefined;
     private readonly targetError: LookasideTargetError | undefined;
@@ -69,9 +78,15 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
         if (!(error instanceof LookasideTargetError)) throw error;
         this.targetError = error;
       }
-      this.serviceConfig = resolveServiceConfig(channelOptions, context.serviceConfig);
-      if (!this.serviceConfig.ok) context.logger.error('invalid service config; calls will fail', { details: this.serviceConfig.error.details });
-      this.attributes = { [SERVICE_LABEL_OPTION]: this.target?.key ?? '' };
+      try {
+        this.serviceConfig = api.statusOrFromValue(resolveServiceConfig(channelOptions, context.serviceConfig, context.grpc));
+      } catch (error) {
+        // Thrown here, the error reaches the application from the client's
+        // constructor: a bad policy config must not quietly become pick_first.
+        context.logger.error('the channel\'s service config cannot be used', { target: this.target?.key, err: error });
+        throw error;
+      }
+      this.attributes = resolverContextAttributes(context.grpc, { service: this.target?.key ?? 'the service', onPick: context.onPick });
     }
 
     /**
@@ -88,9 +103,14 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
 
     updateResolution(): void {
       if (this.destroyed) this.destroyed = false;
-      if (this.targetError) {
-        const details = this.targetError.message;
-        this.later(() => this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details }), {}, null, details));
+      const failure = context.isClosed()
+        ? `${context.scheme}: the registration that served "${context.scheme}:" targets was closed; create the channel after a new registerLookaside()`
+        : this.targetError?.message;
+      if (failure) {
+        this.subscription?.unsubscribe();
+        this.subscription = undefined;
+        this.stopFallback();
+        this.later(() => this.listener(api.statusOrFromError({ code: Status.UNAVAILABLE, details: failure }), {}, null, failure));
         return;
       }
       if (!this.subscription) {
@@ -124,7 +144,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
     }
 
     private onState(state: ServerListState): void {
-      if (this.destroyed) return;
+      if (this.destroyed || context.isClosed()) return;
       const target = this.target!;
       if (state.kind === 'list') {
         if (this.fallback) {
@@ -137,7 +157,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
             ? `lookaside: ${target.service} port ${target.port} has no ready endpoints (control plane ${context.controlPlane}, version ${state.version})`
             : `lookaside: ${target.key} from ${context.controlPlane}, version ${state.version}`;
         // A copy of the array per channel; the endpoint objects themselves are shared.
-        this.report(experimental.statusOrFromValue([...state.endpoints] as Endpoint[]), note);
+        this.report(api.statusOrFromValue([...state.endpoints] as Endpoint[]), note);
         return;
       }
       this.onUnreachable(target, state.reason);
@@ -160,18 +180,18 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
       }
       if (this.fallback) return;
       const details = `lookaside: cannot resolve ${target.key}: ${reason}; calls fail until it answers (configure a fallback target to use meanwhile)`;
-      this.report(experimental.statusOrFromError({ code: status.UNAVAILABLE, details }), details);
+      this.report(api.statusOrFromError({ code: Status.UNAVAILABLE, details }), details);
     }
 
     private startFallback(target: LookasideTarget, fallbackTarget: string, reason: string): void {
-      const uri = parseFallbackUri(fallbackTarget);
+      const uri = parseFallbackUri(fallbackTarget, context.scheme);
       context.logger.warn('control plane unreachable; resolving the fallback target', { target: target.key, fallback: fallbackTarget, reason });
       const forward: ResolverListener = (endpoints, _attributes, _serviceConfig, note) => {
         if (this.destroyed || this.fallback?.resolver !== resolver) return false;
         // The fallback's endpoints carry no weights: every backend counts the same.
         return this.listener(endpoints, this.attributes, this.serviceConfig, `lookaside: ${target.key} via fallback ${fallbackTarget} (${reason}): ${note}`);
       };
-      const resolver = experimental.createResolver(uri, forward, this.channelOptions);
+      const resolver = api.createResolver(uri, forward, this.channelOptions);
       this.fallback = { target: fallbackTarget, resolver };
       resolver.updateResolution();
     }

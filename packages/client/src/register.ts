@@ -1,19 +1,26 @@
-// registerLookaside: the one call an application makes. It registers the
-// "lookaside" scheme and the two weighted policies with grpc-js's
-// experimental API; every channel created afterwards with a
+// registerLookaside: the one call an application makes. It registers a
+// target scheme ("lookaside" by default) and the two weighted policies with
+// grpc-js's experimental API; every channel created afterwards with a
 // "lookaside:///name.namespace:port" target balances its calls across that
-// service port's current backends.
+// service port's current backends. A registration is an object: it owns its
+// watches, its logger and its pick observer, and close() undoes it. Nothing
+// here is process-wide but the table that stops two live registrations from
+// claiming one scheme of one grpc-js.
 
 import { hostname } from 'node:os';
-import { ChannelCredentials, experimental, type ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions, experimental } from '@grpc/grpc-js';
+import { defaultGrpc } from './default-grpc.js';
+import { guardOtherGrpcCopies } from './grpc-copies.js';
+import { isGrpcModule, type GrpcModule } from './grpc-module.js';
 import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './load-balancer-least-request.js';
 import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
 import { createLookasideLogger, type LookasideLogFunction } from './lookaside-logger.js';
-import { setPickObserver, type PickObserver } from './pick-observer.js';
+import type { PickObserver } from './pick-observer.js';
 import { createLookasideResolverClass, type FallbackTarget } from './lookaside-resolver.js';
 import { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 import { ServerListWatchPool } from './server-list-watch-pool.js';
-import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, validateServiceConfig, type ServiceConfigJson } from './service-config.js';
+import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, type ServiceConfigJson } from './service-config.js';
+import { validateServiceConfig } from './service-config-validation.js';
 import { LOOKASIDE_SCHEME, type LookasideTarget } from './target-parser.js';
 
 /** The environment variable that names the control plane when the options do not. */
@@ -24,6 +31,22 @@ export const DEFAULT_CONTROL_PLANE = 'localhost:50051';
 export const DEFAULT_START_TIMEOUT_MS = 5_000;
 
 export interface LookasideOptions {
+  /**
+   * The application's grpc-js module (`import * as grpc from '@grpc/grpc-js'`
+   * or `require('@grpc/grpc-js')`). Default: the copy this package resolves
+   * as its peer dependency. Pass it when the application's channels may use
+   * another copy (a monorepo, a bundler, an install that nested one): the
+   * scheme and policies are registered in the module given, and credentials
+   * must come from it too.
+   */
+  readonly grpc?: GrpcModule;
+  /**
+   * The target scheme to serve. Default "lookaside". Give a second
+   * registration in one process its own scheme (for example
+   * "lookaside-eu" for another control plane); channels then target
+   * "lookaside-eu:///name.namespace:port".
+   */
+  readonly scheme?: string;
   /**
    * The control plane as a gRPC target ("host:port", "dns:///name:port").
    * Default: $LOOKASIDE_CONTROL_PLANE, else "localhost:50051".
@@ -67,12 +90,25 @@ export interface LookasideOptions {
   readonly onPick?: PickObserver;
 }
 
-/** A registration: what registerLookaside set up. */
+/** A registration: what registerLookaside set up, and the way to undo it. */
 export interface LookasideRegistration {
   /** The control plane in use. */
   readonly controlPlane: string;
+  /** The target scheme it serves: channels target "<scheme>:///name.namespace:port". */
+  readonly scheme: string;
   /** Open WatchServers streams: one per service port some open channel targets. */
   readonly watchCount: number;
+  /** Whether close() was called. */
+  readonly closed: boolean;
+  /**
+   * Ends every watch stream and the control-plane channel. Channels already
+   * open keep the backends they last had (as they do while the control plane
+   * is unreachable) but follow no more changes; grpc-js cannot unregister a
+   * scheme, so a channel that resolves afresh on this scheme fails its calls
+   * with UNAVAILABLE saying the registration was closed, until a new
+   * registerLookaside() serves the scheme again. Idempotent.
+   */
+  close(): void;
 }
 
 /** An option that cannot be used; the message names it and what is allowed. */
@@ -95,10 +131,10 @@ function templateFallback(template: string): FallbackTarget {
 }
 
 /** Validated here, so a bad base config fails the registration rather than every call. */
-function checkServiceConfig(config: ServiceConfigJson): ServiceConfigJson {
+function checkServiceConfig(config: ServiceConfigJson, grpc: GrpcModule): ServiceConfigJson {
   const copy = mergeServiceConfig(undefined, config);
   try {
-    validateServiceConfig(copy);
+    validateServiceConfig(copy, grpc);
   } catch (error) {
     throw new LookasideOptionsError('serviceConfig', `is not a valid service config: ${(error as Error).message}`);
   }
@@ -106,6 +142,8 @@ function checkServiceConfig(config: ServiceConfigJson): ServiceConfigJson {
 }
 
 interface ResolvedOptions {
+  grpc: GrpcModule;
+  scheme: string;
   controlPlane: string;
   credentials: ChannelCredentials | undefined;
   startTimeoutMs: number;
@@ -115,22 +153,36 @@ interface ResolvedOptions {
 }
 
 /** Validates untyped options (JavaScript callers) with a message per field. */
+/** Schemes grpc-js or gRPC itself give a meaning to: taking one would break ordinary channels. */
+const RESERVED_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix', 'unix-abstract', 'vsock', 'xds', 'google-c2p', 'http', 'https']);
+const SCHEME_PATTERN = /^[a-z][a-z0-9+.-]*$/;
+
 function resolveOptions(options: LookasideOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new LookasideOptionsError('options', 'must be an object');
+  const grpc = options.grpc ?? defaultGrpc;
+  if (!isGrpcModule(grpc)) throw new LookasideOptionsError('grpc', "must be the @grpc/grpc-js module itself (import * as grpc from '@grpc/grpc-js', or require('@grpc/grpc-js'))");
+  const scheme = options.scheme ?? LOOKASIDE_SCHEME;
+  if (typeof scheme !== 'string' || !SCHEME_PATTERN.test(scheme)) {
+    throw new LookasideOptionsError('scheme', `must be a URI scheme: a lower-case letter, then letters, digits, "+", "-" or "."; got ${JSON.stringify(scheme)}`);
+  }
+  if (RESERVED_SCHEMES.has(scheme)) throw new LookasideOptionsError('scheme', `"${scheme}" belongs to gRPC itself; choose another, such as "lookaside-eu"`);
   const fromEnv = process.env[CONTROL_PLANE_ENV]?.trim();
   const controlPlane = options.controlPlane ?? (fromEnv || DEFAULT_CONTROL_PLANE);
   if (typeof controlPlane !== 'string' || controlPlane.trim() === '') {
     throw new LookasideOptionsError('controlPlane', `must be a non-empty gRPC target such as "lookaside.lookaside-system.svc:50051" (or set ${CONTROL_PLANE_ENV})`);
   }
-  if (controlPlane.startsWith(`${LOOKASIDE_SCHEME}:`)) throw new LookasideOptionsError('controlPlane', 'cannot itself be a lookaside target');
-  if (options.credentials !== undefined && !(options.credentials instanceof ChannelCredentials)) {
-    throw new LookasideOptionsError('credentials', 'must be grpc-js ChannelCredentials, for example credentials.createSsl()');
+  if (controlPlane.startsWith(`${scheme}:`)) throw new LookasideOptionsError('controlPlane', `cannot itself be a ${scheme}: target`);
+  if (options.credentials !== undefined && !(options.credentials instanceof grpc.ChannelCredentials)) {
+    throw new LookasideOptionsError(
+      'credentials',
+      'must be ChannelCredentials of the grpc-js module registered in (the "grpc" option, else the @grpc/grpc-js this package resolves), for example grpc.credentials.createSsl(); credentials of another copy of grpc-js do not work with it',
+    );
   }
   const fallbackOption: unknown = options.fallbackTarget;
   let fallback: FallbackTarget | undefined;
   if (typeof fallbackOption === 'string') {
     if (fallbackOption.trim() === '') throw new LookasideOptionsError('fallbackTarget', 'must not be empty; leave it out for no fallback');
-    if (fallbackOption.startsWith(`${LOOKASIDE_SCHEME}:`)) throw new LookasideOptionsError('fallbackTarget', 'cannot be a lookaside target');
+    if (fallbackOption.startsWith(`${scheme}:`)) throw new LookasideOptionsError('fallbackTarget', `cannot be a ${scheme}: target`);
     fallback = templateFallback(fallbackOption);
   } else if (typeof fallbackOption === 'function') {
     fallback = fallbackOption as FallbackTarget;
@@ -152,34 +204,81 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
   }
   if (options.logger !== undefined && typeof options.logger !== 'function') throw new LookasideOptionsError('logger', 'must be a function receiving { level, message, fields }');
   return {
+    grpc,
+    scheme,
     controlPlane: controlPlane.trim(),
     credentials: options.credentials,
     startTimeoutMs: positiveNumber('startTimeoutMs', options.startTimeoutMs, DEFAULT_START_TIMEOUT_MS),
     fallback,
     backoff,
-    serviceConfig: checkServiceConfig(options.serviceConfig ?? DEFAULT_SERVICE_CONFIG),
+    serviceConfig: checkServiceConfig(options.serviceConfig ?? DEFAULT_SERVICE_CONFIG, grpc),
   };
 }
 
-/** Registers the two policies. Safe to call more than once. */
-export function registerLookasidePolicies(): void {
-  experimental.registerLoadBalancerType(WEIGHTED_ROUND_ROBIN_POLICY, WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig);
-  experimental.registerLoadBalancerType(LEAST_REQUEST_POLICY, LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig);
-}
+const policiesRegistered = new WeakSet<GrpcModule>();
 
 /**
- * Registers the "lookaside" scheme and the lookaside_weighted_round_robin and
+ * Registers the lookaside_weighted_round_robin and lookaside_least_request
+ * policies in `grpc` (default: the copy this package resolves), for channels
+ * that use them with another resolver. registerLookaside() does this itself.
+ * Safe to call more than once.
+ */
+export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void {
+  if (policiesRegistered.has(grpc)) return;
+  // grpc-js constructs policies with the helper alone: these subclasses bind
+  // them to the module they are registered in.
+  type Helper = experimental.ChannelControlHelper;
+  grpc.experimental.registerLoadBalancerType(
+    WEIGHTED_ROUND_ROBIN_POLICY,
+    class extends WeightedRoundRobinLoadBalancer {
+      constructor(helper: Helper) {
+        super(helper, grpc);
+      }
+    },
+    WeightedRoundRobinLoadBalancingConfig,
+  );
+  grpc.experimental.registerLoadBalancerType(
+    LEAST_REQUEST_POLICY,
+    class extends LeastRequestLoadBalancer {
+      constructor(helper: Helper) {
+        super(helper, grpc);
+      }
+    },
+    LeastRequestLoadBalancingConfig,
+  );
+  policiesRegistered.add(grpc);
+}
+
+/** The live registrations, per grpc-js module and scheme: only to refuse a second claim on one scheme. */
+const liveRegistrations = new WeakMap<GrpcModule, Map<string, LookasideRegistration>>();
+
+/**
+ * Registers a target scheme ("lookaside" unless `options.scheme` says
+ * otherwise) and the lookaside_weighted_round_robin and
  * lookaside_least_request policies with grpc-js. Call it before creating
  * clients: a channel created before it would take "lookaside:" for a DNS name.
- * A later call replaces the settings for channels created after it.
- * Throws a LookasideOptionsError naming the first bad option.
+ * Returns the registration; close() it to end its watches.
+ *
+ * Throws a LookasideOptionsError naming the first bad option, or when
+ * another live registration already serves the scheme in the same grpc-js
+ * (close that one first, or give this one another scheme).
  */
 export function registerLookaside(options: LookasideOptions = {}): LookasideRegistration {
   const resolved = resolveOptions(options);
   if (options.onPick !== undefined && typeof options.onPick !== 'function') throw new LookasideOptionsError('onPick', `must be a function, got ${typeof options.onPick}`);
-  setPickObserver(options.onPick);
-  const logger = createLookasideLogger(options.logger);
+  const { grpc, scheme } = resolved;
+  const schemes = liveRegistrations.get(grpc) ?? new Map<string, LookasideRegistration>();
+  liveRegistrations.set(grpc, schemes);
+  const holder = schemes.get(scheme);
+  if (holder) {
+    throw new LookasideOptionsError(
+      'scheme',
+      `"${scheme}" is already served by the registration for the control plane at ${holder.controlPlane}; close() that registration first, or give this one its own scheme (for example { scheme: "${scheme}-2" }) and target "${scheme}-2:///name.namespace:port"`,
+    );
+  }
+  const logger = createLookasideLogger(grpc, options.logger);
   const pool = new ServerListWatchPool({
+    grpc,
     controlPlane: resolved.controlPlane,
     ...(resolved.credentials && { credentials: resolved.credentials }),
     ...(options.controlPlaneChannelOptions && { channelOptions: options.controlPlaneChannelOptions }),
@@ -188,16 +287,41 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     client: { clientId: hostname(), ...options.client },
     logger,
   });
-  registerLookasidePolicies();
-  experimental.registerResolver(
-    LOOKASIDE_SCHEME,
-    createLookasideResolverClass({ pool, controlPlane: resolved.controlPlane, fallback: resolved.fallback, serviceConfig: resolved.serviceConfig, logger }),
+  let closed = false;
+  registerLookasidePolicies(grpc);
+  grpc.experimental.registerResolver(
+    scheme,
+    createLookasideResolverClass({
+      grpc,
+      scheme,
+      pool,
+      controlPlane: resolved.controlPlane,
+      fallback: resolved.fallback,
+      serviceConfig: resolved.serviceConfig,
+      logger,
+      onPick: options.onPick,
+      isClosed: () => closed,
+    }),
   );
-  logger.info('lookaside registered', { controlPlane: resolved.controlPlane, startTimeoutMs: resolved.startTimeoutMs });
-  return {
+  const registration: LookasideRegistration = {
     controlPlane: resolved.controlPlane,
+    scheme,
     get watchCount() {
       return pool.size;
     },
+    get closed() {
+      return closed;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      pool.close();
+      if (schemes.get(scheme) === registration) schemes.delete(scheme);
+      logger.info('lookaside registration closed', { scheme, controlPlane: resolved.controlPlane });
+    },
   };
+  schemes.set(scheme, registration);
+  logger.info('lookaside registered', { scheme, controlPlane: resolved.controlPlane, startTimeoutMs: resolved.startTimeoutMs });
+  guardOtherGrpcCopies(grpc, scheme, logger);
+  return registration;
 }

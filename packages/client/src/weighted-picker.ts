@@ -3,7 +3,8 @@
 // policy builds a new one whenever that changes. Only the scheduling state
 // inside a picker (deadlines, the random source) moves between picks.
 
-import { experimental } from '@grpc/grpc-js';
+import type { experimental } from '@grpc/grpc-js';
+import { PickResultType } from './grpc-module.js';
 
 type Picker = experimental.Picker;
 type PickArgs = experimental.PickArgs;
@@ -186,7 +187,7 @@ export class LeastRequestPicker implements Picker {
       if (candidate.inFlight.count / candidate.weight < best.inFlight.count / best.weight) best = candidate;
     }
     const result = best.picker.pick(args);
-    if (result.pickResultType !== experimental.PickResultType.COMPLETE) return result;
+    if (result.pickResultType !== PickResultType.COMPLETE) return result;
     const counter = best.inFlight;
     const innerStarted = result.onCallStarted;
     const innerEnded = result.onCallEnded;

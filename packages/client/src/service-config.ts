@@ -4,14 +4,11 @@
 // config replaces the channel option entirely, so the lookaside resolver
 // reports the merge of both, never the default alone.
 
-import { experimental, status, type ChannelOptions, type ServiceConfig } from '@grpc/grpc-js';
-// grpc-js does not export its validator; the package is pinned to ~1.14 and
-// this path is part of that version's build. The validator turns JSON into
-// the normalised form the channel expects (durations as objects and so on).
-import { validateServiceConfig } from '@grpc/grpc-js/build/src/service-config.js';
-
-export { validateServiceConfig };
+import type { ChannelOptions, ServiceConfig } from '@grpc/grpc-js';
+import { defaultGrpc } from './default-grpc.js';
+import type { GrpcModule } from './grpc-module.js';
 import { WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
+import { ServiceConfigError, validateServiceConfig } from './service-config-validation.js';
 
 /** A service config as JSON, as in the "grpc.service_config" channel option. */
 export interface ServiceConfigJson {
@@ -65,9 +62,15 @@ export const DEFAULT_KEEPALIVE_OPTIONS: Readonly<ChannelOptions> = Object.freeze
 
 function parseUserConfig(value: unknown): ServiceConfigJson | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return JSON.parse(value) as ServiceConfigJson;
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value) as ServiceConfigJson;
+    } catch (error) {
+      throw new ServiceConfigError('grpc.service_config', `is not JSON: ${(error as Error).message}`);
+    }
+  }
   if (typeof value === 'object') return value as ServiceConfigJson;
-  throw new Error(`grpc.service_config must be a JSON string, got ${typeof value}`);
+  throw new ServiceConfigError('grpc.service_config', `must be a JSON string or an object, got ${typeof value}`);
 }
 
 function nameKey(name: { service?: string; method?: string }): string {
@@ -102,14 +105,11 @@ export function mergeServiceConfig(user: string | ServiceConfigJson | undefined,
 
 /**
  * The service config a lookaside resolver reports for a channel: the merge
- * of `base` and the channel's "grpc.service_config", validated by grpc-js.
+ * of `base` and the channel's "grpc.service_config", validated. Throws a
+ * ServiceConfigError naming the bad field.
  */
-export function resolveServiceConfig(channelOptions: ChannelOptions, base: Readonly<ServiceConfigJson> = DEFAULT_SERVICE_CONFIG): experimental.StatusOr<ServiceConfig> {
-  try {
-    return experimental.statusOrFromValue(validateServiceConfig(mergeServiceConfig(channelOptions['grpc.service_config'] as string | undefined, base)));
-  } catch (error) {
-    return experimental.statusOrFromError({ code: status.UNAVAILABLE, details: `lookaside: invalid service config: ${(error as Error).message}` });
-  }
+export function resolveServiceConfig(channelOptions: ChannelOptions, base: Readonly<ServiceConfigJson>, grpc: GrpcModule): ServiceConfig {
+  return validateServiceConfig(mergeServiceConfig(channelOptions['grpc.service_config'] as string | undefined, base), grpc);
 }
 
 /**
@@ -117,11 +117,17 @@ export function resolveServiceConfig(channelOptions: ChannelOptions, base: Reado
  * (the caller's own keepalive options win) and the caller's service config
  * merged with `base` (see mergeServiceConfig). Passing these is optional: the
  * resolver merges service configs by itself; this also applies keepalive.
+ * Throws a ServiceConfigError naming the field when the merged config cannot
+ * be used (an unknown policy, a bad policy field), rather than letting
+ * grpc-js fall back to pick_first. `grpc` is the module whose registered
+ * policies count; default: the one this package resolves.
  */
-export function lookasideChannelOptions(options: ChannelOptions = {}, base: Readonly<ServiceConfigJson> = DEFAULT_SERVICE_CONFIG): ChannelOptions {
+export function lookasideChannelOptions(options: ChannelOptions = {}, base: Readonly<ServiceConfigJson> = DEFAULT_SERVICE_CONFIG, grpc: GrpcModule = defaultGrpc): ChannelOptions {
+  const merged = mergeServiceConfig(options['grpc.service_config'] as string | undefined, base);
+  validateServiceConfig(merged, grpc);
   return {
     ...DEFAULT_KEEPALIVE_OPTIONS,
     ...options,
-    'grpc.service_config': JSON.stringify(mergeServiceConfig(options['grpc.service_config'] as string | undefined, base)),
+    'grpc.service_config': JSON.stringify(merged),
   };
 }

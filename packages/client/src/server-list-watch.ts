@@ -4,7 +4,8 @@
 // backoff, and tells its subscribers only about real changes: a reconnect
 // that brings back the same servers changes nothing in any channel.
 
-import { status, type ClientReadableStream, type StatusObject } from '@grpc/grpc-js';
+import type { ClientReadableStream, StatusObject } from '@grpc/grpc-js';
+import { Status, statusName } from './grpc-module.js';
 import type { LookasideLogger } from './lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
@@ -30,7 +31,7 @@ export type ServerListState =
 export type ServerListListener = (state: ServerListState) => void;
 
 /** Status codes after which the stream is re-opened at once (after the first backoff step). */
-export const RETRYABLE_CODES: ReadonlySet<status> = new Set([status.UNAVAILABLE, status.CANCELLED]);
+export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Status.UNAVAILABLE, Status.CANCELLED]);
 
 export interface ServerListWatchOptions {
   readonly target: LookasideTarget;
@@ -146,10 +147,10 @@ export class ServerListWatch {
 
   private onStreamEnd(statusObject: StatusObject): void {
     if (this.closed) return;
-    const codeName = status[statusObject.code] ?? String(statusObject.code);
+    const codeName = statusName(statusObject.code);
     this.lastError = `WatchServers ended with ${codeName}: ${statusObject.details}`;
     // OK (the server ended the stream) is as good as a disconnect: re-open.
-    const retryable = RETRYABLE_CODES.has(statusObject.code) || statusObject.code === status.OK;
+    const retryable = RETRYABLE_CODES.has(statusObject.code) || statusObject.code === Status.OK;
     this.options.logger[retryable ? 'info' : 'warn']('WatchServers stream ended; keeping the last server list and reconnecting', {
       target: this.options.target.key,
       code: codeName,

@@ -4,7 +4,8 @@
 // and the control-plane channel when its last watch closes, so a process
 // whose lookaside clients are all closed has nothing left open and exits.
 
-import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
+import type { GrpcModule } from './grpc-module.js';
 import { LoadBalancerStub, type ServersQuery } from './load-balancer-stub.js';
 import type { LookasideLogger } from './lookaside-logger.js';
 import type { ReconnectBackoffOptions } from './reconnect-backoff.js';
@@ -12,6 +13,8 @@ import { ServerListWatch, type ServerListListener } from './server-list-watch.js
 import type { LookasideTarget } from './target-parser.js';
 
 export interface ServerListWatchPoolOptions {
+  /** The grpc-js module the control-plane channel is made with. */
+  readonly grpc: GrpcModule;
   readonly controlPlane: string;
   readonly credentials?: ChannelCredentials;
   /** Options of the control-plane channel, over the pool's own keepalive defaults. */
@@ -116,7 +119,7 @@ export class ServerListWatchPool {
   }
 
   private getStub(): LoadBalancerStub {
-    this.stub ??= new LoadBalancerStub(this.options.controlPlane, this.options.credentials ?? grpcCredentials.createInsecure(), {
+    this.stub ??= new LoadBalancerStub(this.options.controlPlane, this.options.credentials ?? this.options.grpc.credentials.createInsecure(), {
       ...CONTROL_PLANE_KEEPALIVE,
       // Reconnect to a returning control plane no slower than the watch's own backoff.
       'grpc.initial_reconnect_backoff_ms': this.options.backoff.initialMs,
@@ -124,7 +127,7 @@ export class ServerListWatchPool {
       // Its own connection, closed with it: not shared with application channels.
       'grpc.use_local_subchannel_pool': 1,
       ...this.options.channelOptions,
-    });
+    }, this.options.grpc);
     return this.stub;
   }
 }

@@ -4,7 +4,7 @@
 // GRPC_TRACE=lookaside GRPC_VERBOSITY=DEBUG. The package never writes to the
 // console on its own.
 
-import { experimental, logVerbosity } from '@grpc/grpc-js';
+import type { GrpcModule } from './grpc-module.js';
 
 export type LookasideLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -23,11 +23,12 @@ export type LookasideLogFunction = (entry: LookasideLogEntry) => void;
 
 export const TRACER_NAME = 'lookaside';
 
-const VERBOSITY: Record<LookasideLogLevel, logVerbosity> = {
-  debug: logVerbosity.DEBUG,
-  info: logVerbosity.INFO,
-  warn: logVerbosity.ERROR,
-  error: logVerbosity.ERROR,
+/** grpc-js's verbosities (logVerbosity): DEBUG 0, INFO 1, ERROR 2. */
+const VERBOSITY: Record<LookasideLogLevel, 0 | 1 | 2> = {
+  debug: 0,
+  info: 1,
+  warn: 2,
+  error: 2,
 };
 
 export interface LookasideLogger {
@@ -42,8 +43,8 @@ function formatFields(fields: Record<string, unknown>): string {
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
-/** A logger that writes to `sink` when given, else to grpc-js's trace facility. */
-export function createLookasideLogger(sink?: LookasideLogFunction): LookasideLogger {
+/** A logger that writes to `sink` when given, else to the trace facility of `grpc`. */
+export function createLookasideLogger(grpc: GrpcModule, sink?: LookasideLogFunction): LookasideLogger {
   const emit = (level: LookasideLogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (sink) {
       try {
@@ -53,7 +54,7 @@ export function createLookasideLogger(sink?: LookasideLogFunction): LookasideLog
       }
       return;
     }
-    experimental.trace(VERBOSITY[level], TRACER_NAME, `${message}${formatFields(fields)}`);
+    grpc.experimental.trace(VERBOSITY[level], TRACER_NAME, `${message}${formatFields(fields)}`);
   };
   return {
     debug: (message, fields) => emit('debug', message, fields),

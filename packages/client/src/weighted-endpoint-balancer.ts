@@ -5,9 +5,11 @@
 // from the backends'; and a fresh immutable picker on every change. The
 // policies differ only in the picker they build.
 
-import { connectivityState as ConnectivityState, experimental, Metadata, status, type ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
+import { ConnectivityState, Status, type GrpcModule } from './grpc-module.js';
 import { weightOf } from './weighted-endpoint.js';
-import { currentPickObserver, ObservedPicker } from './pick-observer.js';
+import { ObservedPicker, type PickObserver } from './pick-observer.js';
+import { readResolverContext } from './resolver-context.js';
 import type { PickableBackend } from './weighted-picker.js';
 
 type Endpoint = experimental.Endpoint;
@@ -16,13 +18,7 @@ type ChannelControlHelper = experimental.ChannelControlHelper;
 type TypedLoadBalancingConfig = experimental.TypedLoadBalancingConfig;
 type LoadBalancer = experimental.LoadBalancer;
 type StatusOr<T> = experimental.StatusOr<T>;
-
-/**
- * The resolver passes the service port's name to the policies under this
- * channel-option key. The prefix keeps it out of subchannel options, so it
- * never affects connection sharing.
- */
-export const SERVICE_LABEL_OPTION = `${experimental.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX}.lookaside.service`;
+type ConnectivityStateValue = connectivityState;
 
 interface Backend {
   readonly key: string;
@@ -31,20 +27,28 @@ interface Backend {
   /** Calls in flight on this backend; the same object across pickers. */
   readonly inFlight: { count: number };
   /** The state this policy last saw the leaf in, to notice a READY backend leaving READY. */
-  seenState: ConnectivityState;
+  seenState: ConnectivityStateValue;
 }
 
 export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancingConfig> implements LoadBalancer {
   private backends = new Map<string, Backend>();
-  private currentState: ConnectivityState = ConnectivityState.IDLE;
+  private currentState: ConnectivityStateValue = ConnectivityState.IDLE;
   private updatesPaused = false;
   private destroyed = false;
   private resolutionNote = '';
   private serviceLabel = 'the service';
+  private onPick: PickObserver | undefined;
   private lastConnectionError: string | null = null;
   protected config: Config | undefined;
 
-  constructor(private readonly helper: ChannelControlHelper) {}
+  /**
+   * @param grpc the grpc-js module the policy was registered in: the leaves
+   *     and pickers it makes must be that copy's own.
+   */
+  constructor(
+    private readonly helper: ChannelControlHelper,
+    private readonly grpc: GrpcModule,
+  ) {}
 
   /** Whether `config` is this policy's config class. */
   protected abstract isOwnConfig(config: TypedLoadBalancingConfig): config is Config;
@@ -56,14 +60,18 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     if (!this.isOwnConfig(lbConfig)) return false;
     this.config = lbConfig;
     this.resolutionNote = resolutionNote;
-    const label = (options as Record<string, unknown>)[SERVICE_LABEL_OPTION];
-    if (typeof label === 'string' && label) this.serviceLabel = label;
+    // Set by the lookaside resolver; absent when the policy is used with another resolver.
+    const context = readResolverContext(this.grpc, options);
+    if (context) {
+      this.serviceLabel = context.service;
+      this.onPick = context.onPick;
+    }
     if (!endpointList.ok) {
       // Keep serving from the backends we have (static stability); only a
       // policy with nothing to serve from reports the resolver's error.
       if (this.backends.size === 0) {
         const details = endpointList.error.details;
-        this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details }), details);
+        this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
       }
       return true;
     }
@@ -71,7 +79,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     const added: Backend[] = [];
     this.updatesPaused = true;
     for (const endpoint of endpointList.value) {
-      const key = experimental.endpointToString(endpoint);
+      const key = this.grpc.experimental.endpointToString(endpoint);
       if (next.has(key)) continue;
       const existing = this.backends.get(key);
       if (existing) {
@@ -97,7 +105,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
 
   private createBackend(key: string, endpoint: Endpoint, options: ChannelOptions, resolutionNote: string): Backend {
     const backend = { key, weight: weightOf(endpoint), inFlight: { count: 0 }, seenState: ConnectivityState.IDLE } as Backend;
-    const leafHelper = experimental.createChildChannelControlHelper(this.helper, {
+    const leafHelper = this.grpc.experimental.createChildChannelControlHelper(this.helper, {
       updateState: (state, _picker, errorMessage) => {
         if (this.destroyed || this.backends.get(key) !== backend) return;
         if (backend.seenState === ConnectivityState.READY && state !== ConnectivityState.READY) {
@@ -111,7 +119,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
         this.calculateAndUpdateState();
       },
     });
-    backend.leaf = new experimental.LeafLoadBalancer(endpoint, leafHelper, options, resolutionNote);
+    backend.leaf = new this.grpc.experimental.LeafLoadBalancer(endpoint, leafHelper, options, resolutionNote);
     return backend;
   }
 
@@ -120,7 +128,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     const all = [...this.backends.values()];
     if (all.length === 0) {
       const details = this.resolutionNote || `lookaside: ${this.serviceLabel} has no ready endpoints`;
-      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details, metadata: new Metadata() }), details);
+      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
       return;
     }
     const ready = all.filter((b) => b.leaf.getConnectivityState() === ConnectivityState.READY);
@@ -128,13 +136,12 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
       // Snapshot the leaves' pickers now: the picker must not change under a call.
       const snapshot: PickableBackend[] = ready.map((b) => ({ picker: b.leaf.getPicker(), weight: b.weight, inFlight: b.inFlight }));
       const picker = this.createPicker(snapshot, this.config!);
-      const observer = currentPickObserver();
-      this.updateState(ConnectivityState.READY, observer ? new ObservedPicker(picker, this.serviceLabel, observer) : picker, null);
-    } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].includes(b.leaf.getConnectivityState()))) {
-      this.updateState(ConnectivityState.CONNECTING, new experimental.QueuePicker(this), null);
+      this.updateState(ConnectivityState.READY, this.onPick ? new ObservedPicker(picker, this.serviceLabel, this.onPick) : picker, null);
+    } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].some((state) => state === b.leaf.getConnectivityState()))) {
+      this.updateState(ConnectivityState.CONNECTING, new this.grpc.experimental.QueuePicker(this), null);
     } else {
       const details = `lookaside: none of the ${all.length} backend${all.length === 1 ? '' : 's'} of ${this.serviceLabel} is reachable; last error: ${this.lastConnectionError ?? 'none reported'}`;
-      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new experimental.UnavailablePicker({ code: status.UNAVAILABLE, details, metadata: new Metadata() }), details);
+      this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
     }
     // Keep every backend connected: a backend that went IDLE (GOAWAY, max
     // connection age) reconnects now rather than on some later pick.
@@ -143,7 +150,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     }
   }
 
-  private updateState(state: ConnectivityState, picker: Picker, errorMessage: string | null): void {
+  private updateState(state: ConnectivityStateValue, picker: Picker, errorMessage: string | null): void {
     this.currentState = state;
     this.helper.updateState(state, picker, errorMessage);
   }
@@ -165,7 +172,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   }
 
   /** For tests and debugging: the state this policy last reported. */
-  get state(): ConnectivityState {
+  get state(): ConnectivityStateValue {
     return this.currentState;
   }
 }

@@ -1,0 +1,146 @@
+// Generated from proto/lookaside/v1/lookaside.proto by
+// packages/client/scripts/generate-lookaside-descriptor.ts: do not edit.
+// Regenerate with `npm run generate -w grpc-lookaside-client`.
+
+// protobufjs's JSON form of a namespace (Root.fromJSON). Not typed as its
+// INamespace, whose typings demand fields (such as "comment") the JSON leaves out.
+export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
+  "nested": {
+    "lookaside": {
+      "nested": {
+        "v1": {
+          "nested": {
+            "LoadBalancer": {
+              "methods": {
+                "GetServers": {
+                  "requestType": "GetServersRequest",
+                  "responseType": "GetServersResponse"
+                },
+                "WatchServers": {
+                  "requestType": "WatchServersRequest",
+                  "responseType": "WatchServersResponse",
+                  "responseStream": true
+                }
+              }
+            },
+            "ServiceRef": {
+              "fields": {
+                "service": {
+                  "type": "string",
+                  "id": 1
+                },
+                "port": {
+                  "type": "string",
+                  "id": 2
+                }
+              }
+            },
+            "ClientInfo": {
+              "fields": {
+                "zone": {
+                  "type": "string",
+                  "id": 1
+                },
+                "node": {
+                  "type": "string",
+                  "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
+                }
+              }
+            },
+            "GetServersRequest": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "client": {
+                  "type": "ClientInfo",
+                  "id": 2
+                }
+              }
+            },
+            "GetServersResponse": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "version": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "exists": {
+                  "type": "bool",
+                  "id": 3
+                },
+                "servers": {
+                  "rule": "repeated",
+                  "type": "Server",
+                  "id": 4
+                }
+              }
+            },
+            "WatchServersRequest": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "client": {
+                  "type": "ClientInfo",
+                  "id": 2
+                }
+              }
+            },
+            "WatchServersResponse": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "version": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "exists": {
+                  "type": "bool",
+                  "id": 3
+                },
+                "servers": {
+                  "rule": "repeated",
+                  "type": "Server",
+                  "id": 4
+                }
+              }
+            },
+            "Server": {
+              "fields": {
+                "address": {
+                  "type": "string",
+                  "id": 1
+                },
+                "weight": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "zone": {
+                  "type": "string",
+                  "id": 3
+                },
+                "metadata": {
+                  "keyType": "string",
+                  "type": "string",
+                  "id": 4
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+};

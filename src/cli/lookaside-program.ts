@@ -1,0 +1,176 @@
+// The `lookaside` command: run the control plane, and ask one what it serves.
+// main.ts checks the Node version first and then runs this.
+
+import { Command, Option } from 'commander';
+import { ExitCode } from './exit-codes.js';
+import { runGet, runWatch } from './control-plane-commands.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { parseDuration, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { runServe } from './serve-command.js';
+import type { TlsFiles } from '../server/tls-credentials.js';
+import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
+
+const DEFAULT_PORT = 50051;
+/** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
+const DEFAULT_METRICS_PORT = 9464;
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  source: 'auto' | 'file' | 'kubernetes';
+  file?: string;
+  logLevel: LogLevel;
+  grace: number;
+  keepaliveTime: number;
+  maxConnectionAge: number;
+  metrics: boolean;
+  metricsHost: string;
+  metricsPort: number;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  tlsReloadInterval: number;
+  kubeconfig?: string;
+  context?: string;
+  namespaces: string[];
+  ipFamily: 'IPv4' | 'IPv6' | 'both';
+}
+
+/** The TLS flags must come as a set: certificate and key, and a client CA only with both. */
+function tlsFiles(opts: ServeFlags, command: Command): TlsFiles | undefined {
+  const { tlsCertFile, tlsKeyFile, tlsClientCaFile } = opts;
+  if (!tlsCertFile && !tlsKeyFile) {
+    if (tlsClientCaFile) command.error('error: --tls-client-ca-file needs --tls-cert-file and --tls-key-file (mutual TLS is TLS plus client certificates)', { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+    return undefined;
+  }
+  if (!tlsCertFile || !tlsKeyFile) command.error('error: --tls-cert-file and --tls-key-file go together: give both or neither', { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+  return { certFile: tlsCertFile!, keyFile: tlsKeyFile!, clientCaFile: tlsClientCaFile };
+}
+
+function buildProgram(setExit: (code: ExitCode) => void): Command {
+  const program = new Command('lookaside')
+    .description('Lookaside load balancing for gRPC on Kubernetes.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
+4 control plane unreachable or not serving yet.`,
+    );
+
+  program
+    .command('serve')
+    .description('Run the control plane: watch the discovery source and serve lookaside.v1.LoadBalancer, health and reflection.')
+    .addOption(new Option('--host <address>', 'address to listen on').env('LOOKASIDE_HOST').default('0.0.0.0'))
+    .addOption(new Option('--port <number>', 'gRPC port to listen on (0 picks a free one)').env('LOOKASIDE_PORT').default(DEFAULT_PORT).argParser(parsePort))
+    .addOption(
+      new Option('--source <kind>', 'where services come from: a registry file, or the Kubernetes API')
+        .env('LOOKASIDE_SOURCE')
+        .choices(['auto', 'file', 'kubernetes'])
+        .default('auto'),
+    )
+    .addOption(new Option('--file <path>', 'registry file for --source file (default: the bundled example, deploy/examples/registry.yaml)').env('LOOKASIDE_FILE'))
+    .addOption(new Option('--log-level <level>', 'log level').env('LOOKASIDE_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--grace <duration>', 'how long shutdown waits for calls to finish before closing them').env('LOOKASIDE_GRACE').default(10_000, '10s').argParser(parseDuration))
+    .addOption(new Option('--keepalive-time <duration>', 'interval of keepalive pings to clients').env('LOOKASIDE_KEEPALIVE_TIME').default(30_000, '30s').argParser(parseDuration))
+    .addOption(
+      new Option('--max-connection-age <duration>', 'close client connections after this age so clients spread over new replicas (0: never)')
+        .env('LOOKASIDE_MAX_CONNECTION_AGE')
+        .default(0, '0')
+        .argParser(parseDuration),
+    )
+    .addOption(new Option('--kubeconfig <path>', 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)').env('LOOKASIDE_KUBECONFIG'))
+    .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
+    .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
+    .addOption(new Option('--ip-family <family>', 'which addresses of a dual-stack Service to publish').env('LOOKASIDE_IP_FAMILY').choices(['IPv4', 'IPv6', 'both']).default('IPv4'))
+    .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
+    .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
+    .addOption(new Option('--no-metrics', 'do not serve metrics'))
+    .addOption(new Option('--tls-cert-file <path>', 'serve TLS with this PEM certificate chain (needs --tls-key-file)').env('LOOKASIDE_TLS_CERT_FILE'))
+    .addOption(new Option('--tls-key-file <path>', 'PEM private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'))
+    .addOption(new Option('--tls-client-ca-file <path>', 'require client certificates signed by this PEM CA bundle (mutual TLS)').env('LOOKASIDE_TLS_CLIENT_CA_FILE'))
+    .addOption(new Option('--tls-reload-interval <duration>', 'how often the TLS files are re-read to pick up a rotated certificate').env('LOOKASIDE_TLS_RELOAD_INTERVAL').default(30_000, '30s').argParser(parseDuration))
+    .action(async (opts: ServeFlags, command: Command) => {
+      const tls = tlsFiles(opts, command);
+      setExit(
+        await runServe({
+          host: opts.host,
+          port: opts.port,
+          source: opts.source,
+          file: opts.file,
+          logLevel: opts.logLevel,
+          graceMs: opts.grace,
+          keepaliveTimeMs: opts.keepaliveTime,
+          maxConnectionAgeMs: opts.maxConnectionAge,
+          metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
+          tls,
+          tlsReloadIntervalMs: opts.tlsReloadInterval,
+          kubeconfig: opts.kubeconfig,
+          context: opts.context,
+          namespaces: opts.namespaces,
+          ipFamily: opts.ipFamily,
+        }),
+      );
+    });
+
+  const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_SERVER').default(`localhost:${DEFAULT_PORT}`);
+  const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+  const withTlsOptions = (command: Command) =>
+    command
+      .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_TLS'))
+      .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_TLS_CA_FILE'))
+      .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_TLS_CERT_FILE'))
+      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'));
+  /** Builds credentials from the TLS flags; a bad flag is a usage error. */
+  const credentialsOf = (opts: ClientTlsFlags, command: Command) => {
+    try {
+      return channelCredentials(opts);
+    } catch (error) {
+      return command.error(`error: ${error instanceof Error ? error.message : String(error)}`, { exitCode: ExitCode.USAGE, code: 'commander.tls' });
+    }
+  };
+
+  withTlsOptions(program
+    .command('get'))
+    .description('Print the current backends of a service port, e.g. `lookaside get greeter.default:grpc`.')
+    .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
+    .addOption(serverOption())
+    .addOption(outputOption())
+    .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number } & ClientTlsFlags, command: Command) => {
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command) }));
+    });
+
+  withTlsOptions(program
+    .command('watch'))
+    .description('Print the backends of a service port, then again after every change, until interrupted.')
+    .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
+    .addOption(serverOption())
+    .addOption(outputOption())
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json' } & ClientTlsFlags, command: Command) => {
+      setExit(await runWatch(service, { server: opts.server, output: opts.output, credentials: credentialsOf(opts, command) }));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let exitCode: ExitCode = ExitCode.OK;
+  const program = buildProgram((code) => (exitCode = code));
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // Help and version are successes; every other commander error is usage.
+    if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(ExitCode.OK);
+    if (typeof code === 'string' && code.startsWith('commander.')) process.exit(ExitCode.USAGE);
+    process.stderr.write(`lookaside: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(ExitCode.FAILURE);
+  }
+  // Streams and servers are closed by now; exit explicitly so that a stray
+  // handle cannot keep a finished command alive.
+  process.exit(exitCode);
+}
+
