@@ -14,9 +14,9 @@
 // the production one. Everything else the Dockerfile says is done as said.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import { DockerfileParser, type Copy, type Env, type From, type Instruction, type JSONInstruction } from 'dockerfile-ast';
 
 export interface DockerStage {
@@ -212,11 +212,36 @@ export class DockerfileEmulator {
     return join(built.root, posix.resolve(built.workdir, pathInImage));
   }
 
+  /**
+   * Stands in for a full `npm ci`: a node_modules whose entries link to the
+   * checkout's install, except the workspace packages' links (relative
+   * links out of node_modules, such as ../packages/client), which are made
+   * again here so that they point into this stage's own copy of the
+   * workspace, as a real `npm ci` in the image would.
+   */
+  private linkInstall(cwd: string): void {
+    const installed = this.options.installedNodeModules;
+    const target = join(cwd, 'node_modules');
+    mkdirSync(target);
+    for (const entry of readdirSync(installed, { withFileTypes: true })) {
+      const from = join(installed, entry.name);
+      const to = join(target, entry.name);
+      if (entry.isSymbolicLink()) {
+        const link = readlinkSync(from);
+        if (!isAbsolute(link) && link.startsWith('../')) {
+          symlinkSync(link, to, 'dir');
+          continue;
+        }
+      }
+      symlinkSync(from, to, entry.isDirectory() || entry.isSymbolicLink() ? 'dir' : 'file');
+    }
+  }
+
   private run(stage: DockerStage, command: string, cwd: string, env: Record<string, string>): void {
     const log = this.options.log ?? (() => {});
     if (/^npm ci\b/.test(command) && !/--omit[= ]dev\b/.test(command) && !/&&|;|\|/.test(command)) {
       log(`stage ${stage.name}: RUN ${command} -> linked to the checkout's full install (${this.options.installedNodeModules})`);
-      symlinkSync(this.options.installedNodeModules, join(cwd, 'node_modules'), 'dir');
+      this.linkInstall(cwd);
       return;
     }
     log(`stage ${stage.name}: RUN ${command}`);
