@@ -5,7 +5,7 @@
 // sources are not shipped, and a map that points nowhere helps nobody.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +18,7 @@ for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
 }
 mkdirSync(new URL('../dist/cjs', import.meta.url), { recursive: true });
 writeFileSync(new URL('../dist/cjs/package.json', import.meta.url), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
+// For a tarball (prepack passes --pack): the repository's one LICENSE and
+// CHANGELOG ship in this package too, as npm takes them only from the
+// package folder. A build alone (the image's) needs neither.
+if (process.argv.includes('--pack')) for (const file of ['LICENSE', 'CHANGELOG.md']) copyFileSync(new URL(`../../../${file}`, import.meta.url), new URL(`../${file}`, import.meta.url));

@@ -70,3 +70,12 @@ export function isGrpcModule(value: unknown): value is GrpcModule {
     typeof candidate.makeGenericClientConstructor === 'function'
   );
 }
+
+/**
+ * Whether `grpc` has the resolver and policy API of grpc-js 1.14, which this
+ * package is written against: 1.14.0 changed the resolver listener into one
+ * function taking StatusOr values and gave policies the same.
+ */
+export function supportsLookaside(grpc: GrpcModule): boolean {
+  return typeof grpc.experimental.statusOrFromValue === 'function' && typeof grpc.experimental.LeafLoadBalancer === 'function';
+}

@@ -10,8 +10,8 @@
 import { hostname } from 'node:os';
 import type { ChannelCredentials, ChannelOptions, experimental } from '@grpc/grpc-js';
 import { defaultGrpc } from './default-grpc.js';
-import { guardOtherGrpcCopies } from './grpc-copies.js';
-import { isGrpcModule, type GrpcModule } from './grpc-module.js';
+import { guardOtherGrpcCopies, SUPPORTED_GRPC_RANGE } from './grpc-copies.js';
+import { isGrpcModule, supportsLookaside, type GrpcModule } from './grpc-module.js';
 import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './load-balancer-least-request.js';
 import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
 import { createLookasideLogger, type LookasideLogFunction } from './lookaside-logger.js';
@@ -161,6 +161,12 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new LookasideOptionsError('options', 'must be an object');
   const grpc = options.grpc ?? defaultGrpc;
   if (!isGrpcModule(grpc)) throw new LookasideOptionsError('grpc', "must be the @grpc/grpc-js module itself (import * as grpc from '@grpc/grpc-js', or require('@grpc/grpc-js'))");
+  if (!supportsLookaside(grpc)) {
+    throw new LookasideOptionsError(
+      'grpc',
+      `is a @grpc/grpc-js older than 1.14 (its resolver API has no experimental.statusOrFromValue); grpc-lookaside-client works with @grpc/grpc-js ${SUPPORTED_GRPC_RANGE}: npm install @grpc/grpc-js@~1.14`,
+    );
+  }
   const scheme = options.scheme ?? LOOKASIDE_SCHEME;
   if (typeof scheme !== 'string' || !SCHEME_PATTERN.test(scheme)) {
     throw new LookasideOptionsError('scheme', `must be a URI scheme: a lower-case letter, then letters, digits, "+", "-" or "."; got ${JSON.stringify(scheme)}`);
@@ -169,7 +175,7 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
   const fromEnv = process.env[CONTROL_PLANE_ENV]?.trim();
   const controlPlane = options.controlPlane ?? (fromEnv || DEFAULT_CONTROL_PLANE);
   if (typeof controlPlane !== 'string' || controlPlane.trim() === '') {
-    throw new LookasideOptionsError('controlPlane', `must be a non-empty gRPC target such as "lookaside.lookaside-system.svc:50051" (or set ${CONTROL_PLANE_ENV})`);
+    throw new LookasideOptionsError('controlPlane', `must be a non-empty gRPC target such as "lookaside.lookaside.svc:50051" (or set ${CONTROL_PLANE_ENV})`);
   }
   if (controlPlane.startsWith(`${scheme}:`)) throw new LookasideOptionsError('controlPlane', `cannot itself be a ${scheme}: target`);
   if (options.credentials !== undefined && !(options.credentials instanceof grpc.ChannelCredentials)) {

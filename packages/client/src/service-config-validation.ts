@@ -145,6 +145,10 @@ function loadBalancingConfigAt(field: string, value: unknown, grpc: GrpcModule):
     const known = [...Object.keys(OWN_POLICIES), 'round_robin', 'pick_first', 'weighted_round_robin', 'outlier_detection'];
     throw new ServiceConfigError(`${field}.${name}`, `is not a registered load-balancing policy; this package's are ${list(Object.keys(OWN_POLICIES))}, grpc-js's include ${list(known.slice(2))} (a typo here would silently mean pick_first)`);
   }
+  // Children first: a wrapper such as outlier_detection skips a child it
+  // cannot parse, so only the child's own check can name what is wrong.
+  const children = (config as { child_policy?: unknown } | null)?.child_policy;
+  if (Array.isArray(children)) children.forEach((child, i) => loadBalancingConfigAt(`${field}.${name}.child_policy[${i}]`, child, grpc));
   try {
     if (own) own(config);
     else grpc.experimental.parseLoadBalancingConfig(value as Record<string, object>);
@@ -154,8 +158,6 @@ function loadBalancingConfigAt(field: string, value: unknown, grpc: GrpcModule):
     const hint = !own && camel ? ` (grpc-js's policy configs spell fields in snake_case: "${camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}", not "${camel}")` : '';
     throw new ServiceConfigError(`${field}.${name}`, `cannot be used: ${message}${hint}`);
   }
-  const children = (config as { child_policy?: unknown } | null)?.child_policy;
-  if (Array.isArray(children)) children.forEach((child, i) => loadBalancingConfigAt(`${field}.${name}.child_policy[${i}]`, child, grpc));
   return value as Record<string, object>;
 }
 
