@@ -39,7 +39,7 @@ export function exitCodeFor(error: ServiceError): ExitCode {
 function describe(error: ServiceError, server: string): string {
   const name = status[error.code] ?? String(error.code);
   if (error.code === status.UNAVAILABLE && /No connection established|ECONNREFUSED|connect/i.test(error.details)) {
-    return `cannot reach the control plane at ${server} (${name}: ${error.details}); is it running? Set --server or LOOKASIDE_SERVER`;
+    return `cannot reach the control plane at ${server} (${name}: ${error.details}); is it running? Set --server or LOOKASIDE_CONTROL_PLANE`;
   }
   return `${error.details} (${name})`;
 }
@@ -59,39 +59,104 @@ export async function runGet(target: ServiceArgument, options: QueryOptions & { 
   }
 }
 
+export interface WatchOptions extends QueryOptions {
+  /** Print the first answer and exit 0. */
+  readonly once?: boolean;
+  /** Exit with the stream's status instead of reconnecting when it fails. */
+  readonly exitOnError?: boolean;
+}
+
+/** Statuses after which reconnecting cannot help: the request or the caller's access is wrong. */
+const FINAL_CODES: ReadonlySet<status> = new Set([status.INVALID_ARGUMENT, status.UNAUTHENTICATED, status.PERMISSION_DENIED, status.UNIMPLEMENTED]);
+/** Reconnect delays: a returning control plane is back in view within a few seconds. */
+const RECONNECT_INITIAL_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
 /**
- * Prints one block per update until interrupted (exit 0) or until the
- * stream fails (the exit code of its status).
+ * Prints one block per update until interrupted (exit 0). When the stream
+ * fails (a control-plane restart, a network blip) it says so on stderr and
+ * reconnects with backoff, waiting for the control plane to come back, and
+ * goes on printing; only a status that reconnecting cannot fix (bad request,
+ * no access) ends it, with that status's exit code. --exit-on-error ends it
+ * on any failure; --once after the first answer.
  */
-export function runWatch(target: ServiceArgument, options: QueryOptions): Promise<ExitCode> {
-  const stub = new LoadBalancerStub(options.server, options.credentials, CHANNEL_OPTIONS);
-  const call = stub.watchServers(target);
+export function runWatch(target: ServiceArgument, options: WatchOptions): Promise<ExitCode> {
+  const stub = new LoadBalancerStub(options.server, options.credentials, {
+    ...CHANNEL_OPTIONS,
+    // The channel's own reconnection: no slower than the watch's backoff.
+    'grpc.initial_reconnect_backoff_ms': RECONNECT_INITIAL_MS,
+    'grpc.max_reconnect_backoff_ms': RECONNECT_MAX_MS,
+  });
   return new Promise<ExitCode>((resolve) => {
+    let call: ReturnType<LoadBalancerStub['watchServers']> | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let delayMs = RECONNECT_INITIAL_MS;
+    let lostAt: number | undefined;
     let interrupted = false;
-    const interrupt = () => {
-      interrupted = true;
-      call.cancel();
-    };
-    process.once('SIGINT', interrupt);
-    process.once('SIGTERM', interrupt);
     let finished = false;
     const finish = (code: ExitCode) => {
       if (finished) return;
       finished = true;
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
+      if (retryTimer) clearTimeout(retryTimer);
       stub.close();
       resolve(code);
     };
-    call.on('data', (update: ServersUpdate) => {
-      const stamp = options.output === 'table' ? `--- ${new Date().toISOString()}\n` : '';
-      process.stdout.write(stamp + render(update, options.output));
-    });
-    call.on('error', (error: ServiceError) => {
-      if (interrupted && error.code === status.CANCELLED) return finish(ExitCode.OK);
-      process.stderr.write(`lookaside watch: ${describe(error, options.server)}\n`);
-      finish(exitCodeFor(error));
-    });
-    call.on('end', () => finish(ExitCode.OK));
+    const interrupt = () => {
+      interrupted = true;
+      if (call) call.cancel();
+      else finish(ExitCode.OK);
+    };
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
+
+    const lost = (why: string, code: ExitCode) => {
+      call = undefined;
+      if (options.exitOnError) {
+        process.stderr.write(`lookaside watch: ${why}\n`);
+        return finish(code);
+      }
+      lostAt ??= Date.now();
+      process.stderr.write(`lookaside watch: ${why}; reconnecting in ${(delayMs / 1000).toFixed(2)} s (Ctrl-C to stop)\n`);
+      retryTimer = setTimeout(open, delayMs);
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+    };
+
+    function open(): void {
+      retryTimer = undefined;
+      // After a loss, wait for the control plane to be reachable again rather than fail at once.
+      const current = stub.watchServers(target, { waitForReady: lostAt !== undefined });
+      call = current;
+      current.on('data', (update: ServersUpdate) => {
+        if (lostAt !== undefined) {
+          process.stderr.write(`lookaside watch: reconnected to ${options.server} after ${((Date.now() - lostAt) / 1000).toFixed(1)} s\n`);
+          lostAt = undefined;
+        }
+        delayMs = RECONNECT_INITIAL_MS;
+        const stamp = options.output === 'table' ? `--- ${new Date().toISOString()}\n` : '';
+        process.stdout.write(stamp + render(update, options.output));
+        if (options.once) {
+          interrupted = true;
+          current.cancel();
+        }
+      });
+      current.on('error', (error: ServiceError) => {
+        if (interrupted && error.code === status.CANCELLED) return finish(ExitCode.OK);
+        if (call !== current) return; // this stream was already counted as lost
+        if (FINAL_CODES.has(error.code)) {
+          process.stderr.write(`lookaside watch: ${describe(error, options.server)}\n`);
+          return finish(exitCodeFor(error));
+        }
+        lost(describe(error, options.server), exitCodeFor(error));
+      });
+      current.on('end', () => {
+        if (interrupted) return finish(ExitCode.OK);
+        if (call !== current) return;
+        // A stream that ends without an error was closed by the server: reconnect the same way.
+        if (call === current) lost(`the control plane at ${options.server} ended the stream`, ExitCode.UNAVAILABLE);
+      });
+    }
+    open();
   });
 }

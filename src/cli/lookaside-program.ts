@@ -113,14 +113,17 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       );
     });
 
-  const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_SERVER').default(`localhost:${DEFAULT_PORT}`);
+  const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_CONTROL_PLANE').default(`localhost:${DEFAULT_PORT}`);
   const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
   const withTlsOptions = (command: Command) =>
     command
-      .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_TLS'))
-      .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_TLS_CA_FILE'))
-      .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_TLS_CERT_FILE'))
-      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'));
+      // LOOKASIDE_CLIENT_TLS_*: the client side's own names, so that the
+      // server's LOOKASIDE_TLS_CERT_FILE (its serving certificate) in the
+      // same environment never becomes get's client certificate.
+      .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_CLIENT_TLS'))
+      .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_CLIENT_TLS_CA_FILE'))
+      .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_CLIENT_TLS_CERT_FILE'))
+      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_CLIENT_TLS_KEY_FILE'));
   /** Builds credentials from the TLS flags; a bad flag is a usage error. */
   const credentialsOf = (opts: ClientTlsFlags, command: Command) => {
     try {
@@ -147,8 +150,18 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
     .addOption(serverOption())
     .addOption(outputOption())
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json' } & ClientTlsFlags, command: Command) => {
-      setExit(await runWatch(service, { server: opts.server, output: opts.output, credentials: credentialsOf(opts, command) }));
+    .addOption(new Option('--once', 'print the first answer and exit'))
+    .addOption(new Option('--exit-on-error', 'exit with the status code when the stream fails, instead of reconnecting'))
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean } & ClientTlsFlags, command: Command) => {
+      setExit(
+        await runWatch(service, {
+          server: opts.server,
+          output: opts.output,
+          credentials: credentialsOf(opts, command),
+          once: opts.once === true,
+          exitOnError: opts.exitOnError === true,
+        }),
+      );
     });
 
   return program;

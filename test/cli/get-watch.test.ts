@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliToEnd } from '../support/cli-process.js';
+import { waitFor } from '../support/wait-until.js';
+import { restartableControlPlane } from '../support/restartable-control-plane.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 
 const greeter = (addresses: string[]): FileService => ({
@@ -30,8 +32,8 @@ describe('lookaside get', () => {
     ]);
   });
 
-  it('prints JSON with -o json, taking the server from LOOKASIDE_SERVER and a lookaside:/// target', async () => {
-    const { code, stdout } = await runCliToEnd(['get', 'lookaside:///greeter.default:50051', '-o', 'json'], { LOOKASIDE_SERVER: cp.address });
+  it('prints JSON with -o json, taking the server from LOOKASIDE_CONTROL_PLANE and a lookaside:/// target', async () => {
+    const { code, stdout } = await runCliToEnd(['get', 'lookaside:///greeter.default:50051', '-o', 'json'], { LOOKASIDE_CONTROL_PLANE: cp.address });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ target: { service: 'greeter.default', port: '50051' }, exists: true });
   });
@@ -48,7 +50,7 @@ describe('lookaside get', () => {
   it('exits 4 when the control plane cannot be reached', async () => {
     const { code, stderr } = await runCliToEnd(['get', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--timeout', '3s']);
     expect(code).toBe(4);
-    expect(stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:1 .*is it running\? Set --server or LOOKASIDE_SERVER/);
+    expect(stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:1 .*is it running\? Set --server or LOOKASIDE_CONTROL_PLANE/);
   });
 
   // Each case is its own process: run them side by side.
@@ -101,9 +103,39 @@ describe('lookaside watch', () => {
     expect(await watch.exited).toBe(0);
   });
 
-  it('exits 4 when the control plane cannot be reached', async () => {
-    const { code, stderr } = await runCliToEnd(['watch', 'greeter.default:grpc', '--server', '127.0.0.1:1']);
+  it('with --exit-on-error, exits 4 when the control plane cannot be reached', async () => {
+    const { code, stderr } = await runCliToEnd(['watch', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--exit-on-error']);
     expect(code).toBe(4);
     expect(stderr).toMatch(/cannot reach the control plane/);
+  });
+
+  it('with --once, prints the first answer and exits 0', async () => {
+    const { code, stdout } = await runCliToEnd(['watch', 'greeter.default:grpc', '--server', cp.address, '--once']);
+    expect(code).toBe(0);
+    expect(stdout.split(/^--- .*$/m).filter((b) => b.trim())).toHaveLength(1);
+  });
+
+  it('survives a control-plane restart: says so on stderr, reconnects and goes on printing', async () => {
+    const restartable = await restartableControlPlane([greeter(['10.0.0.7:8080'])]);
+    try {
+      // Not up yet at start: it waits rather than exits.
+      const watch = runCli(['watch', 'greeter.default:grpc', '--server', restartable.address]);
+      await waitFor('the watch to report it is reconnecting', () => /reconnecting in/.test(watch.stderr));
+      await restartable.start();
+      await watch.waitForLine(/10\.0\.0\.7:8080/);
+
+      // Stopped under it (watchers are ended with UNAVAILABLE), then back with a change.
+      await restartable.stop();
+      await waitFor('the watch to see the stream lost', () => (watch.stderr.match(/reconnecting in/g) ?? []).length >= 2);
+      await restartable.write([greeter(['10.0.0.8:8080'])]);
+      await restartable.start();
+      await watch.waitForLine(/10\.0\.0\.8:8080/);
+      expect(watch.stderr).toMatch(/reconnected to 127\.0\.0\.1:\d+ after [\d.]+ s/);
+      expect(watch.child.exitCode).toBeNull();
+      watch.child.kill('SIGINT');
+      expect(await watch.exited).toBe(0);
+    } finally {
+      await restartable.close();
+    }
   });
 });

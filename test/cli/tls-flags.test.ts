@@ -38,6 +38,19 @@ it('serve with mutual TLS answers `get` that presents a client certificate, and 
   expect(noClientCert.code).toBe(4);
   const plaintext = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--timeout', '3s']);
   expect(plaintext.code).toBe(4);
+  // One environment for both sides, as in a pod that runs the server and
+  // execs `lookaside get`: the server's LOOKASIDE_TLS_* are its serving
+  // certificate; get takes its client certificate from LOOKASIDE_CLIENT_TLS_* only.
+  const fromEnv = await runCliToEnd(['get', 'greeter.default:grpc'], {
+    LOOKASIDE_CONTROL_PLANE: address,
+    LOOKASIDE_TLS_CERT_FILE: files.cert,
+    LOOKASIDE_TLS_KEY_FILE: files.key,
+    LOOKASIDE_CLIENT_TLS_CA_FILE: files.ca,
+    LOOKASIDE_CLIENT_TLS_CERT_FILE: files.clientCert,
+    LOOKASIDE_CLIENT_TLS_KEY_FILE: files.clientKey,
+  });
+  expect(fromEnv.code, fromEnv.stderr).toBe(0);
+  expect(fromEnv.stdout).toMatch(/3 backends/);
   serve.child.kill('SIGTERM');
   expect(await serve.exited).toBe(0);
 });

@@ -75,6 +75,17 @@ describe('base', () => {
     }
   });
 
+  test('a memory limit above the measured peak at 100,000 endpoints plus 2,000 watchers, with 25 % headroom', () => {
+    const results = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${name}.json`), 'utf8')) as { params: Record<string, number>; metrics: Record<string, number> };
+    const scale = results('registry-scale');
+    const watchers = results('watcher-memory');
+    expect(scale.params.endpoints).toBe(100_000);
+    const plannedMiB = scale.metrics.peakRssMb! + (2_000 * watchers.metrics.rssPerWatcherOwnConnectionKiB!) / 1024;
+    const mebibytes = (quantity: string) => Number(/^(\d+)Mi$/.exec(quantity)?.[1] ?? Number.NaN);
+    expect(mebibytes(String(container.resources!.limits!.memory))).toBeGreaterThanOrEqual(plannedMiB * 1.25);
+    expect(mebibytes(String(container.resources!.requests!.memory))).toBeGreaterThan(scale.metrics.rssBeforeStartMb!);
+  });
+
   test('non-root, read-only root file system, no privilege escalation, no capabilities, the runtime seccomp profile', () => {
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.spec.securityContext!.runAsUser).toBeGreaterThan(0);
