@@ -85,6 +85,7 @@ export class KubernetesApiHarness {
   private readonly watches = new Set<WatchConnection>();
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
+  private down = false;
   private readonly watchListeners = new Set<() => void>();
   /** Snapshots of lists being paged through, by continue token. */
   private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
@@ -101,11 +102,28 @@ export class KubernetesApiHarness {
     const harness = new KubernetesApiHarness(server, options);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => harness.handle(request, response));
     server.on('connection', (socket) => {
+      // Down: every connection is cut at once, as a restarting API server's
+      // port does (the client sees ECONNRESET, no HTTP status).
+      if (harness.down) return socket.destroy();
       harness.sockets.add(socket);
       socket.on('close', () => harness.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return harness;
+  }
+
+  /**
+   * Plays an API-server outage: every open connection is cut and new ones
+   * are cut on arrival until up(). State written meanwhile (apply, delete)
+   * is what the watches find when it returns.
+   */
+  goDown(): void {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  up(): void {
+    this.down = false;
   }
 
   get url(): string {

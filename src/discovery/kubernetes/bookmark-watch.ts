@@ -6,7 +6,8 @@
 //  - a hook that sees every event, so the supervisor knows the watch is
 //    healthy (and can reset its backoff) even when only bookmarks flow, and
 //    a catch on the informer's event handler, whose rejected promise would
-//    otherwise be an unhandled rejection (invariant 9).
+//    otherwise be an unhandled rejection (invariant 9); and a hook told when
+//    a watch is open again, so recovery after an outage can be reported.
 // It also hands the informer a converted object (see InformerSupervisor's
 // CachedObject), and refuses to open a watch once closed: the informer starts a watch
 // after a list that finished while it was being stopped.
@@ -23,6 +24,8 @@ export interface WatchEventHooks {
   convert(object: unknown): unknown;
   /** Called when the informer's own handling of an event failed. */
   onHandlerError(error: unknown): void;
+  /** Called when the API server has answered a watch request with its stream (the watch is open). */
+  onOpen(): void;
 }
 
 export class BookmarkWatch extends Watch {
@@ -68,6 +71,13 @@ export class BookmarkWatch extends Watch {
         this.hooks.onHandlerError(error);
       }
     };
-    return super.watch(path, { ...queryParams, allowWatchBookmarks: true }, guarded, done);
+    const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, guarded, done);
+    // super.watch resolves once the response's headers are in: the watch is open.
+    try {
+      this.hooks.onOpen();
+    } catch (error) {
+      this.hooks.onHandlerError(error);
+    }
+    return controller;
   }
 }

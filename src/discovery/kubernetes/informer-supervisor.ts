@@ -33,8 +33,17 @@ export interface InformerTiming {
   readonly watchTimeoutMs: number;
   /** First delay before restarting a stopped informer. */
   readonly restartInitialMs: number;
-  /** Longest delay between restarts. */
+  /** Longest delay between restarts after an answer the API server gave (403, 429, 5xx). */
   readonly restartMaxMs: number;
+  /**
+   * Longest delay between restarts after a failure to reach the API server
+   * at all (refused, reset, timed out): short, so that the watch is back
+   * within a couple of seconds of the server, and such a retry costs the
+   * server nothing while it is down.
+   */
+  readonly connectionRetryMaxMs: number;
+  /** How long after a watch reopens the changes it replays are counted for the "restored" log line. */
+  readonly restoreSettleMs: number;
   /**
    * Scales the informer's own reconnect delays after a normal server close
    * (1 s doubling to 30 s in client-node); tests set it small.
@@ -46,6 +55,8 @@ export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   watchTimeoutMs: 30_000,
   restartInitialMs: 500,
   restartMaxMs: 30_000,
+  connectionRetryMaxMs: 2_000,
+  restoreSettleMs: 1_000,
   reconnectDelayScale: 1,
 };
 
@@ -105,6 +116,8 @@ export class InformerSupervisor<V> {
   private stopped = false;
   private started = false;
   private listsApplied = 0;
+  /** Set from the first failure until the watch is restored: when it began and the changes applied since. */
+  private outage: { since: number; changes: number; settle?: NodeJS.Timeout } | undefined;
 
   constructor(private readonly options: InformerSupervisorOptions<V>) {
     const { resource } = options;
@@ -115,6 +128,7 @@ export class InformerSupervisor<V> {
         onEvent: (type, object) => this.onWatchEvent(type, object),
         convert: (object) => this.toCached(object),
         onHandlerError: (error) => this.log.error({ err: error }, 'handling a watch event failed; the watch carries on'),
+        onOpen: () => this.onWatchOpen(),
       },
       options.timing.watchTimeoutMs,
     );
@@ -126,6 +140,11 @@ export class InformerSupervisor<V> {
     this.informer.on('add', (object) => this.guard('add', () => options.handlers.onUpsert(object)));
     this.informer.on('update', (object) => this.guard('update', () => options.handlers.onUpsert(object)));
     this.informer.on('delete', (object) => this.guard('delete', () => options.handlers.onDelete(object)));
+    for (const event of ['add', 'update', 'delete'] as const) {
+      this.informer.on(event, () => {
+        if (this.outage) this.outage.changes++;
+      });
+    }
     this.informer.on('error', (error) => this.onFailure(error));
   }
 
@@ -145,6 +164,7 @@ export class InformerSupervisor<V> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.outage?.settle) clearTimeout(this.outage.settle);
     this.watch.close();
     await this.informer.stop();
   }
@@ -229,12 +249,35 @@ export class InformerSupervisor<V> {
     }
   }
 
+  /**
+   * A watch is open again. After an outage, the changes the API server
+   * replays (or the relist's differences) arrive at once; they are counted
+   * for restoreSettleMs and reported in one line at info.
+   */
+  private onWatchOpen(): void {
+    const outage = this.outage;
+    if (!outage || outage.settle || this.stopped) return;
+    const restoredAfterS = (Date.now() - outage.since) / 1000;
+    outage.settle = setTimeout(() => {
+      if (this.outage !== outage) return;
+      this.outage = undefined;
+      this.log.info({ outageSeconds: Number(restoredAfterS.toFixed(1)), changesApplied: outage.changes }, `watch restored after ${restoredAfterS.toFixed(1)} s, ${outage.changes} change${outage.changes === 1 ? '' : 's'} applied`);
+    }, this.options.timing.restoreSettleMs);
+    outage.settle.unref();
+  }
+
   private onFailure(error: unknown): void {
     if (this.stopped) return;
     const request: ApiRequestDescription = { ...this.options.resource, verb: this.phase };
     const explained = explainFailure(error, request);
     this.options.onRestart?.(explained.reason);
-    const waitMs = this.backoff();
+    if (this.outage?.settle) {
+      // It failed again while settling: still the same outage.
+      clearTimeout(this.outage.settle);
+      this.outage.settle = undefined;
+    }
+    this.outage ??= { since: Date.now(), changes: 0 };
+    const waitMs = this.backoff(httpStatusOf(error) === undefined);
     const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
     if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);
     else this.log.warn({ ...fields, err: error }, `${explained.message}; restarting the watch`);
@@ -246,10 +289,15 @@ export class InformerSupervisor<V> {
     this.restartTimer.unref();
   }
 
-  /** Capped exponential backoff with jitter: half fixed, half random. */
-  private backoff(): number {
-    const { restartInitialMs, restartMaxMs } = this.options.timing;
-    const ceiling = Math.min(restartMaxMs, restartInitialMs * 2 ** Math.min(this.failures, 30));
+  /**
+   * Capped exponential backoff with jitter: half fixed, half random. A
+   * failure to reach the server at all is capped at connectionRetryMaxMs, so
+   * the watch follows a returning server within about that long.
+   */
+  private backoff(unreachable: boolean): number {
+    const { restartInitialMs, restartMaxMs, connectionRetryMaxMs } = this.options.timing;
+    const cap = unreachable ? Math.min(restartMaxMs, connectionRetryMaxMs) : restartMaxMs;
+    const ceiling = Math.min(cap, restartInitialMs * 2 ** Math.min(this.failures, 30));
     this.failures++;
     const random = this.options.random ?? Math.random;
     return ceiling / 2 + (ceiling / 2) * random();

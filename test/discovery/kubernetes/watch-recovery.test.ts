@@ -103,6 +103,33 @@ it('re-opens a stalled watch and catches up on what it missed', async () => {
   expect(watcher.addressLists().map((l) => l.length)).toEqual([3, 2]);
 });
 
+it('after an API-server outage, retries at the short cap for unreachable servers and logs the restore with the changes it applied', async () => {
+  const log = capturedLogger();
+  // The long cap stays long (a 403 is not hammered); the unreachable cap is short.
+  const cp = await start({ logger: log.logger, source: { timing: { restartInitialMs: 20, restartMaxMs: 30_000, connectionRetryMaxMs: 100, restoreSettleMs: 300 } } });
+  await cp.synced();
+  const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
+  await watcher.waitForAddresses(initial);
+  await cp.harness.waitForWatches('endpointslices');
+
+  cp.harness.goDown();
+  // Long enough for the backoff to reach its cap several times over.
+  await waitFor('ten failed restarts', () => log.lines.filter((l) => /restarting the watch/.test(l.msg)).length >= 10);
+  putSlice(cp, 'greeter-b', [{ address: '10.0.0.3' }, { address: '10.0.0.7' }]);
+  cp.harness.delete('endpointslices', ns, 'greeter-a');
+  cp.harness.up();
+
+  await watcher.waitForAddresses(['10.0.0.3:8080', '10.0.0.7:8080']);
+  const restored = await log.waitFor((l) => /^watch restored after [\d.]+ s, \d+ changes? applied$/.test(l.msg) && l.resource === 'endpointslices.discovery.k8s.io', 'the endpointslices watch restored');
+  expect(restored.level).toBe(30);
+  expect(restored.changesApplied).toBe(2);
+  expect(restored.outageSeconds).toBeGreaterThan(0);
+  const retries = log.lines.filter((l) => /restarting the watch/.test(l.msg)).map((l) => l.retryInMs as number);
+  expect(Math.max(...retries)).toBeLessThanOrEqual(100);
+  // The watchers never saw the service shrink to nothing meanwhile.
+  expect(watcher.addressLists().every((list) => list.length > 0)).toBe(true);
+});
+
 it('keeps bookmarked watches open through quiet periods', async () => {
   // Bookmarks every 200 ms, quiet timeout 1 s: no reconnects while quiet.
   const log = capturedLogger();
