@@ -5,7 +5,7 @@ import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { DiscoverySource } from './discovery/source.js';
 import { Registry } from './registry/registry.js';
-import { ControlPlaneServer } from './server/control-plane-server.js';
+import { ControlPlaneServer, type ServerLimits } from './server/control-plane-server.js';
 import { ControlPlaneMetrics } from './server/metrics.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
 
@@ -21,6 +21,7 @@ export interface ControlPlaneOptions {
   readonly credentials?: ServerCredentials;
   readonly keepaliveTimeMs?: number;
   readonly maxConnectionAgeMs?: number;
+  readonly limits?: Partial<ServerLimits>;
   readonly hooks?: FanoutHooks;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
@@ -60,6 +61,7 @@ export class ControlPlane {
       ...(options.credentials && { credentials: options.credentials }),
       ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
+      ...(options.limits && { limits: options.limits }),
       hooks,
       ...(metrics && { interceptors: [metrics.interceptor()] }),
     });

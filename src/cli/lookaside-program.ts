@@ -5,10 +5,12 @@ import { Command, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { parseDuration, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { parseDuration, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
+import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
 
 const DEFAULT_PORT = 50051;
 /** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
@@ -23,6 +25,9 @@ interface ServeFlags {
   grace: number;
   keepaliveTime: number;
   maxConnectionAge: number;
+  maxWatchStreamsPerConnection: number;
+  maxWatchStreams: number;
+  maxRequestBytes: number;
   metrics: boolean;
   metricsHost: string;
   metricsPort: number;
@@ -79,6 +84,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
         .default(0, '0')
         .argParser(parseDuration),
     )
+    .addOption(
+      new Option('--max-watch-streams-per-connection <n>', 'WatchServers streams one connection may hold; more get RESOURCE_EXHAUSTED')
+        .env('LOOKASIDE_MAX_WATCH_STREAMS_PER_CONNECTION')
+        .default(DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION)
+        .argParser(parseLimit),
+    )
+    .addOption(new Option('--max-watch-streams <n>', 'WatchServers streams in all; more get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_WATCH_STREAMS').default(DEFAULT_MAX_WATCH_STREAMS).argParser(parseLimit))
+    .addOption(new Option('--max-request-bytes <n>', 'largest request message accepted; larger ones get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_REQUEST_BYTES').default(DEFAULT_MAX_REQUEST_BYTES).argParser(parseLimit))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)').env('LOOKASIDE_KUBECONFIG'))
     .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
     .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
@@ -102,6 +115,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           graceMs: opts.grace,
           keepaliveTimeMs: opts.keepaliveTime,
           maxConnectionAgeMs: opts.maxConnectionAge,
+          limits: { maxWatchStreamsPerConnection: opts.maxWatchStreamsPerConnection, maxWatchStreams: opts.maxWatchStreams, maxRequestBytes: opts.maxRequestBytes },
           metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
           tls,
           tlsReloadIntervalMs: opts.tlsReloadInterval,

@@ -11,6 +11,12 @@ export function parsePort(value: string): number {
   return Number(value);
 }
 
+/** A whole number from 1 to 10,000,000, for the server's limits. */
+export function parseLimit(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 10_000_000) throw new InvalidArgumentError('must be a whole number from 1 to 10000000');
+  return Number(value);
+}
+
 /** "500ms", "10s", "2m", or a bare number of milliseconds. */
 export function parseDuration(value: string): number {
   const parsed = /^[0-9]+$/.test(value) ? Number(value) : ms(value as ms.StringValue);

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ControlPlane } from '../control-plane.js';
+import type { ServerLimits } from '../server/control-plane-server.js';
 import { FileSource } from '../discovery/file/file-source.js';
 import { RegistryFileError } from '../discovery/file/registry-file.js';
 import type { IpFamilyPreference } from '../discovery/kubernetes/endpoint-slice-merger.js';
@@ -29,6 +30,7 @@ export interface ServeOptions {
   readonly graceMs: number;
   readonly keepaliveTimeMs: number;
   readonly maxConnectionAgeMs: number;
+  readonly limits: ServerLimits;
   /** Where to serve /metrics; undefined turns metrics off. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** Serve TLS (mutual TLS with a client CA) from these files. */
@@ -92,6 +94,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       port: options.port,
       keepaliveTimeMs: options.keepaliveTimeMs,
       maxConnectionAgeMs: options.maxConnectionAgeMs,
+      limits: options.limits,
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
       createSource: sourceFactory,

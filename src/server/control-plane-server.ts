@@ -10,6 +10,7 @@ import type { Registry } from '../registry/registry.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
 import type { FanoutHooks } from './watch-fanout.js';
+import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
 
 export interface ControlPlaneServerOptions {
   readonly registry: Registry;
@@ -28,9 +29,23 @@ export interface ControlPlaneServerOptions {
    */
   readonly maxConnectionAgeMs?: number;
   readonly hooks?: FanoutHooks;
+  /** Bounds on what one caller can take; defaults in ServerLimits' comments. */
+  readonly limits?: Partial<ServerLimits>;
   /** Interceptors for every call (metrics). */
   readonly interceptors?: ServerInterceptor[];
 }
+
+/** What one caller can take from the control plane. */
+export interface ServerLimits {
+  /** WatchServers streams per connection (default 1,000). HTTP/2 allows 100 more streams than this, for unary calls. */
+  readonly maxWatchStreamsPerConnection: number;
+  /** WatchServers streams in all (default 100,000). */
+  readonly maxWatchStreams: number;
+  /** Largest request message accepted (default 64 KiB; a real request is under 1 KiB). */
+  readonly maxRequestBytes: number;
+}
+
+export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
 
 export const DEFAULT_KEEPALIVE_TIME_MS = 30_000;
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;
@@ -46,6 +61,7 @@ export class ControlPlaneServer {
 
   constructor(private readonly options: ControlPlaneServerOptions) {
     this.log = options.logger.child({ component: 'server' });
+    const perConnection = options.limits?.maxWatchStreamsPerConnection ?? DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION;
     const channelOptions: ServerOptions = {
       ...(options.interceptors && { interceptors: options.interceptors }),
       // Nothing serves channelz here; its per-call and per-message bookkeeping
@@ -53,12 +69,22 @@ export class ControlPlaneServer {
       'grpc.enable_channelz': 0,
       'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+      // Bounds (docs: README "Limits"): an oversized request is refused with
+      // RESOURCE_EXHAUSTED before it is decoded; HTTP/2 refuses streams past
+      // the watch limit plus room for unary calls and health checks.
+      'grpc.max_receive_message_length': options.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      'grpc.max_concurrent_streams': perConnection + 100,
     };
     if (options.maxConnectionAgeMs && options.maxConnectionAgeMs > 0) {
       channelOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
     }
     this.server = new Server(channelOptions);
-    this.loadBalancer = new LoadBalancerService({ registry: options.registry, logger: options.logger, ...(options.hooks && { hooks: options.hooks }) });
+    this.loadBalancer = new LoadBalancerService({
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.hooks && { hooks: options.hooks }),
+      watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
+    });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });

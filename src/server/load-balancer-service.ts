@@ -8,22 +8,29 @@ import { InvalidRequestError, validateServersRequest, type ServersRequest, type 
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
 import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
+import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
 
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly hooks?: FanoutHooks;
+  /** Bounds on WatchServers streams; default DEFAULT_MAX_WATCH_STREAMS(_PER_CONNECTION). */
+  readonly watchLimits?: Partial<WatchStreamLimitOptions>;
 }
 
 const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 export const SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
 
 export class LoadBalancerService {
   readonly definition: ServiceDefinition;
   readonly encoder: SnapshotEncoder;
   readonly fanout: WatchFanout;
+  readonly watchLimits: WatchStreamLimits;
   private readonly log: Logger;
   private draining = false;
+  private lastRefusalWarning = 0;
+  private refusalsSinceWarning = 0;
 
   constructor(private readonly options: LoadBalancerServiceOptions) {
     this.log = options.logger.child({ component: 'load-balancer' });
@@ -37,6 +44,10 @@ export class LoadBalancerService {
       WatchServers: { ...base.WatchServers!, requestDeserialize: requestDecoder('WatchServersRequest'), responseSerialize: passThrough },
     };
     this.fanout = new WatchFanout(options.registry, this.encoder, this.log, options.hooks);
+    this.watchLimits = new WatchStreamLimits({
+      perConnection: options.watchLimits?.perConnection ?? DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION,
+      total: options.watchLimits?.total ?? DEFAULT_MAX_WATCH_STREAMS,
+    });
   }
 
   get implementation(): UntypedServiceImplementation {
@@ -66,11 +77,37 @@ export class LoadBalancerService {
     }
   }
 
+  /**
+   * A caller over a limit may be refused thousands of times a second: one
+   * warning per REFUSAL_LOG_INTERVAL_MS says so with the count, the rest go to debug.
+   */
+  private logRefusal(peer: string, refusal: string): void {
+    this.refusalsSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastRefusalWarning < REFUSAL_LOG_INTERVAL_MS) return this.log.debug({ peer }, refusal);
+    this.log.warn({ peer, refused: this.refusalsSinceWarning, openStreams: this.watchLimits.open }, `WatchServers refused: ${refusal}`);
+    this.lastRefusalWarning = now;
+    this.refusalsSinceWarning = 0;
+  }
+
   private watchServers(call: WatchCall): void {
     try {
       if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       const request = validateServersRequest(call.request as ServersRequest);
-      this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer: call.getPeer() }, 'WatchServers opened');
+      const peer = call.getPeer();
+      const refusal = this.watchLimits.admit(peer);
+      if (refusal) {
+        this.logRefusal(peer, refusal);
+        return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
+      }
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.watchLimits.release(peer);
+      };
+      for (const event of ['cancelled', 'close', 'finish', 'error']) call.once(event, release);
+      this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer }, 'WatchServers opened');
       this.fanout.add(call, request);
     } catch (error) {
       call.emit('error', toStatus(error, this.log));

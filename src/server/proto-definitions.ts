@@ -8,6 +8,7 @@ import { loadSync, type Options, type PackageDefinition, type ServiceDefinition 
 import protobuf from 'protobufjs';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { repairMapEntryDescriptors } from './reflection-descriptors.js';
+import { UNDECODABLE } from './request-validation.js';
 
 /** proto/ at the package root; the same relative path from src/ and dist/. */
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
@@ -52,5 +53,13 @@ export function reflectionPackageDefinition(): PackageDefinition {
  */
 export function requestDecoder(messageType: 'GetServersRequest' | 'WatchServersRequest'): (bytes: Buffer) => object {
   const type = load().root.lookupType(`lookaside.v1.${messageType}`);
-  return (bytes) => type.decode(bytes);
+  return (bytes) => {
+    try {
+      return type.decode(bytes);
+    } catch (error) {
+      // grpc-js answers a decoder that throws with INTERNAL, as if the
+      // server were at fault; the handler turns this into INVALID_ARGUMENT.
+      return { [UNDECODABLE]: `the request is not a valid lookaside.v1.${messageType} (${(error as Error).message}); send the message the proto defines` };
+    }
+  };
 }

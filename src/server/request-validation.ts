@@ -6,6 +6,9 @@ import { status } from '@grpc/grpc-js';
 import { InvalidServiceRefError, parsePortRef, parseServiceName, type PortRef, type ServiceName } from '../registry/service-ref.js';
 import type { Target } from './snapshot-encoder.js';
 
+/** Marks a request that did not decode (see requestDecoder): the value is what the caller is told. */
+export const UNDECODABLE = Symbol('undecodable request');
+
 /** Longest accepted caller-info values: a zone label value, a node name, an id. */
 const CLIENT_FIELD_LIMITS = { zone: 63, node: 253, clientId: 253 } as const;
 
@@ -27,6 +30,8 @@ export class InvalidRequestError extends Error {
 }
 
 export function validateServersRequest(request: ServersRequest): ValidRequest {
+  const undecodable = (request as { [UNDECODABLE]?: string })[UNDECODABLE];
+  if (undecodable !== undefined) throw new InvalidRequestError(undecodable);
   const target = request.target;
   if (!target) throw new InvalidRequestError('target: is required; set target.service ("name.namespace") and target.port (a port name or number)');
   const serviceText = target.service ?? '';
