@@ -142,7 +142,8 @@ export function runWatch(target: ServiceArgument, options: WatchOptions): Promis
         }
       });
       current.on('error', (error: ServiceError) => {
-        if (interrupted && error.code === status.CANCELLED) return finish(ExitCode.OK);
+        // After Ctrl-C, SIGTERM or --once, whatever status the stream ends with, the watch is over.
+        if (interrupted) return finish(ExitCode.OK);
         if (call !== current) return; // this stream was already counted as lost
         if (FINAL_CODES.has(error.code)) {
           process.stderr.write(`lookaside watch: ${describe(error, options.server)}\n`);

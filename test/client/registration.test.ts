@@ -4,7 +4,8 @@
 // the scheme fail saying why; a closed scheme can be registered again.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerLookaside, type LookasideRegistration, type PickEvent } from 'grpc-lookaside-client';
+import { createRequire } from 'node:module';
+import { registerLookaside, type GrpcModule, type LookasideRegistration, type PickEvent } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -51,6 +52,9 @@ it('refuses a second live registration of a scheme, naming the holder and the fi
   expect(() => registerLookaside({ controlPlane: westCp.address })).toThrow(
     new RegExp(`option "scheme" "lookaside" is already served by the registration for the control plane at ${eastCp.address.replace(/\./g, '\\.')}; close\\(\\) that registration first, or give this one its own scheme`),
   );
+  // The same grpc-js reached through require() is the same copy, not a way around the check.
+  const required = createRequire(import.meta.url)('@grpc/grpc-js') as GrpcModule;
+  expect(() => registerLookaside({ grpc: required, controlPlane: westCp.address })).toThrow(/option "scheme" "lookaside" is already served/);
   expect(() => registerLookaside({ scheme: 'dns', controlPlane: westCp.address })).toThrow(/option "scheme" "dns" belongs to gRPC itself/);
   expect(() => registerLookaside({ scheme: 'Not A Scheme', controlPlane: westCp.address })).toThrow(/option "scheme" must be a URI scheme/);
   expect(() => registerLookaside({ grpc: {} as never, controlPlane: westCp.address })).toThrow(/option "grpc" must be the @grpc\/grpc-js module itself/);

@@ -121,10 +121,11 @@ function failingResolverClass(copy: GrpcModule, details: string) {
 
 /**
  * Warns about, and makes fail clearly, every copy of grpc-js the application
- * resolves other than `registered`. Never throws: a check that cannot run
+ * resolves other than `registered`, except copies where `servedIn` says a
+ * live registration serves the scheme. Never throws: a check that cannot run
  * must not stop the registration.
  */
-export function guardOtherGrpcCopies(registered: GrpcModule, scheme: string, logger: LookasideLogger): void {
+export function guardOtherGrpcCopies(registered: GrpcModule, scheme: string, logger: LookasideLogger, servedIn: (copy: GrpcModule) => boolean): void {
   let copies: FoundCopy[];
   try {
     copies = findOtherGrpcCopies(registered);
@@ -133,6 +134,8 @@ export function guardOtherGrpcCopies(registered: GrpcModule, scheme: string, log
     return;
   }
   for (const copy of copies) {
+    // A copy where the application registered the scheme itself is in use: leave it be.
+    if (servedIn(copy.module)) continue;
     const details = secondCopyMessage(scheme, copy);
     logger.warn('a second copy of @grpc/grpc-js: channels it makes cannot use this registration', { scheme, otherCopy: copy.path, otherVersion: copy.version, fix: details });
     // Also as a process warning (printed on stderr unless the application

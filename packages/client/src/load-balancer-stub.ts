@@ -56,8 +56,8 @@ type RawClient = Client & {
 
 type RawClientConstructor = new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => RawClient;
 
-/** One client class per grpc-js module: a class made by one copy cannot run on another. */
-const clientConstructors = new WeakMap<GrpcModule, RawClientConstructor>();
+/** One client class per grpc-js copy (keyed by its `experimental` object): a class made by one copy cannot run on another. */
+const clientConstructors = new WeakMap<object, RawClientConstructor>();
 let definition: Record<'GetServers' | 'WatchServers', MethodDefinition<object, ServersUpdate>> | undefined;
 
 function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): MethodDefinition<object, ServersUpdate> {
@@ -77,14 +77,14 @@ function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): Metho
 }
 
 function loadConstructor(grpc: GrpcModule): RawClientConstructor {
-  let constructor = clientConstructors.get(grpc);
+  let constructor = clientConstructors.get(grpc.experimental);
   if (!constructor) {
     if (!definition) {
       const root = protobuf.Root.fromJSON(LOOKASIDE_DESCRIPTOR as protobuf.INamespace);
       definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root) };
     }
     constructor = grpc.makeGenericClientConstructor(definition, 'LoadBalancer') as unknown as RawClientConstructor;
-    clientConstructors.set(grpc, constructor);
+    clientConstructors.set(grpc.experimental, constructor);
   }
   return constructor;
 }

@@ -73,7 +73,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
       private readonly channelOptions: ChannelOptions,
     ) {
       try {
-        this.target = parseLookasideTarget(uri);
+        this.target = parseLookasideTarget(uri, `${context.scheme}://${uri.authority ?? ''}/${uri.path}`);
       } catch (error) {
         if (!(error instanceof LookasideTargetError)) throw error;
         this.targetError = error;
@@ -97,7 +97,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
      * client's constructor throw it.
      */
     static getDefaultAuthority(uri: GrpcUri): string {
-      const target = parseLookasideTarget(uri);
+      const target = parseLookasideTarget(uri, `${context.scheme}://${uri.authority ?? ''}/${uri.path}`);
       return `${target.name}.${target.namespace}.svc`;
     }
 

@@ -221,7 +221,11 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
   };
 }
 
-const policiesRegistered = new WeakSet<GrpcModule>();
+/**
+ * Per grpc-js copy, keyed by its `experimental` object: the same object
+ * whether the module came from `import * as`, a default import or require().
+ */
+const policiesRegistered = new WeakSet<object>();
 
 /**
  * Registers the lookaside_weighted_round_robin and lookaside_least_request
@@ -230,7 +234,7 @@ const policiesRegistered = new WeakSet<GrpcModule>();
  * Safe to call more than once.
  */
 export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void {
-  if (policiesRegistered.has(grpc)) return;
+  if (policiesRegistered.has(grpc.experimental)) return;
   // grpc-js constructs policies with the helper alone: these subclasses bind
   // them to the module they are registered in.
   type Helper = experimental.ChannelControlHelper;
@@ -252,11 +256,25 @@ export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void 
     },
     LeastRequestLoadBalancingConfig,
   );
-  policiesRegistered.add(grpc);
+  policiesRegistered.add(grpc.experimental);
 }
 
-/** The live registrations, per grpc-js module and scheme: only to refuse a second claim on one scheme. */
-const liveRegistrations = new WeakMap<GrpcModule, Map<string, LookasideRegistration>>();
+/**
+ * The live registrations, per grpc-js copy (its `experimental` object) and
+ * scheme: only to refuse a second claim on one scheme. Kept on globalThis
+ * under a registered symbol, so that this package's ESM and CommonJS builds,
+ * loaded side by side, share one table.
+ */
+const TABLE_KEY = Symbol.for('grpc-lookaside-client.live-registrations');
+const liveRegistrations: WeakMap<object, Map<string, LookasideRegistration>> = ((globalThis as Record<symbol, unknown>)[TABLE_KEY] ??= new WeakMap()) as WeakMap<
+  object,
+  Map<string, LookasideRegistration>
+>;
+
+/** Whether a live registration serves `scheme` in the grpc-js copy `grpc`. */
+export function hasLiveRegistration(grpc: GrpcModule, scheme: string): boolean {
+  return liveRegistrations.get(grpc.experimental)?.has(scheme) ?? false;
+}
 
 /**
  * Registers a target scheme ("lookaside" unless `options.scheme` says
@@ -273,8 +291,8 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
   const resolved = resolveOptions(options);
   if (options.onPick !== undefined && typeof options.onPick !== 'function') throw new LookasideOptionsError('onPick', `must be a function, got ${typeof options.onPick}`);
   const { grpc, scheme } = resolved;
-  const schemes = liveRegistrations.get(grpc) ?? new Map<string, LookasideRegistration>();
-  liveRegistrations.set(grpc, schemes);
+  const schemes = liveRegistrations.get(grpc.experimental) ?? new Map<string, LookasideRegistration>();
+  liveRegistrations.set(grpc.experimental, schemes);
   const holder = schemes.get(scheme);
   if (holder) {
     throw new LookasideOptionsError(
@@ -328,6 +346,6 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
   };
   schemes.set(scheme, registration);
   logger.info('lookaside registered', { scheme, controlPlane: resolved.controlPlane, startTimeoutMs: resolved.startTimeoutMs });
-  guardOtherGrpcCopies(grpc, scheme, logger);
+  guardOtherGrpcCopies(grpc, scheme, logger, (copy) => hasLiveRegistration(copy, scheme));
   return registration;
 }

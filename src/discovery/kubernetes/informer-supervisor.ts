@@ -277,7 +277,7 @@ export class InformerSupervisor<V> {
       this.outage.settle = undefined;
     }
     this.outage ??= { since: Date.now(), changes: 0 };
-    const waitMs = this.backoff(httpStatusOf(error) === undefined);
+    const waitMs = this.backoff(explained.reason === 'unreachable' || explained.reason === 'connection_lost');
     const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
     if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);
     else this.log.warn({ ...fields, err: error }, `${explained.message}; restarting the watch`);
