@@ -88,8 +88,9 @@ function failingResolverClass(copy: GrpcModule, details: string) {
   return class SecondGrpcCopyResolver {
     private timer: NodeJS.Immediate | undefined;
 
+    // grpc-js passes (target, listener, options); only the listener is needed.
     constructor(
-      private readonly target: { path: string },
+      _target: { path: string },
       private readonly listener: unknown,
     ) {}
 
