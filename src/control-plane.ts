@@ -63,9 +63,9 @@ export class ControlPlane {
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
       ...(options.limits && { limits: options.limits }),
       hooks,
-      ...(metrics && { interceptors: [metrics.interceptor()] }),
+      ...(metrics && { xdsHooks: metrics.xdsHooks(), interceptors: [metrics.interceptor()] }),
     });
-    metrics?.observe(registry, () => server.loadBalancer.fanout.size);
+    metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);
     let source: DiscoverySource | undefined;
     let metricsPort: number | undefined;
     let port: number;

@@ -1,6 +1,6 @@
-// The gRPC face of the control plane: LoadBalancer, grpc.health.v1 and
-// server reflection on one grpc-js server, with keepalive and a graceful,
-// bounded shutdown.
+// The gRPC faces of the control plane: lookaside.v1 LoadBalancer, xDS
+// (AggregatedDiscoveryService), grpc.health.v1 and server reflection on one
+// grpc-js server, with keepalive and a graceful, bounded shutdown.
 
 import { Server, ServerCredentials, type ServerInterceptor, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
@@ -10,6 +10,8 @@ import type { Registry } from '../registry/registry.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
 import type { FanoutHooks } from './watch-fanout.js';
+import { AggregatedDiscoveryService, xdsPackageDefinition } from './xds/aggregated-discovery-service.js';
+import type { AdsHooks } from './xds/ads-stream.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
 
 export interface ControlPlaneServerOptions {
@@ -29,6 +31,8 @@ export interface ControlPlaneServerOptions {
    */
   readonly maxConnectionAgeMs?: number;
   readonly hooks?: FanoutHooks;
+  /** Hooks of the xDS face (metrics). */
+  readonly xdsHooks?: AdsHooks;
   /** Bounds on what one caller can take; defaults in ServerLimits' comments. */
   readonly limits?: Partial<ServerLimits>;
   /** Interceptors for every call (metrics). */
@@ -53,6 +57,7 @@ export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;
 export class ControlPlaneServer {
   readonly server: Server;
   readonly loadBalancer: LoadBalancerService;
+  readonly xds: AggregatedDiscoveryService;
   readonly health: HealthImplementation;
   private readonly log: Logger;
   private boundPort: number | undefined;
@@ -86,10 +91,12 @@ export class ControlPlaneServer {
       watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
     });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
+    this.xds = new AggregatedDiscoveryService({ registry: options.registry, logger: options.logger, ...(options.xdsHooks && { hooks: options.xdsHooks }) });
+    this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService(reflectionPackageDefinition()).addToServer(this.server);
+    new ReflectionService({ ...reflectionPackageDefinition(), ...xdsPackageDefinition() }).addToServer(this.server);
   }
 
   get port(): number {
@@ -132,8 +139,10 @@ export class ControlPlaneServer {
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(LOAD_BALANCER_SERVICE, 'NOT_SERVING');
     const watchers = this.loadBalancer.fanout.size;
+    const xdsStreams = this.xds.size;
     this.loadBalancer.drain();
-    this.log.info({ watchers, graceMs }, 'shutting down: watch streams ended, draining calls');
+    this.xds.drain();
+    this.log.info({ watchers, xdsStreams, graceMs }, 'shutting down: watch and xDS streams ended, draining calls');
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         // Streams that never end (a health Watch, a client that stopped

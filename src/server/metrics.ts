@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { Registry } from '../registry/registry.js';
 import type { FanoutHooks } from './watch-fanout.js';
+import type { AdsHooks } from './xds/ads-stream.js';
+import { TYPE_LABELS } from './xds/xds-resources.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
 
@@ -29,8 +31,10 @@ export class ControlPlaneMetrics {
   private readonly propagation: Histogram;
   private readonly watchRestarts: Counter<'resource' | 'reason'>;
   private readonly eventLag: Histogram<'resource'>;
+  private readonly xdsResponses: Counter<'type' | 'answer'>;
   private readonly methods = new Map<string, { labels: Record<'grpc_type' | 'grpc_service' | 'grpc_method', string>; streaming: boolean; sent: { inc(): void } }>();
   private watcherCount: () => number = () => 0;
+  private xdsStreamCount: () => number = () => 0;
   private http: HttpServer | undefined;
 
   constructor() {
@@ -66,23 +70,42 @@ export class ControlPlaneMetrics {
       buckets: PROPAGATION_BUCKETS,
       registers,
     });
+    this.xdsResponses = new Counter({
+      name: 'lookaside_xds_responses_total',
+      help: 'xDS responses by resource type and what became of them: sent (pushed to a client), acked, nacked (the client rejected it and kept its last accepted resources).',
+      labelNames: ['type', 'answer'],
+      registers,
+    });
   }
 
   /** Reports the registry's and the fan-out's sizes at every scrape. */
-  observe(registry: Registry, watchers: () => number): void {
+  observe(registry: Registry, watchers: () => number, xdsStreams: () => number = () => 0): void {
     this.watcherCount = watchers;
+    this.xdsStreamCount = xdsStreams;
     const registers = [this.registry];
     new Gauge({ name: 'lookaside_services', help: 'Services in the registry.', registers, collect: function () { this.set(registry.stats().services); } });
     new Gauge({ name: 'lookaside_backends', help: 'Backends in the registry, summed over every port of every service.', registers, collect: function () { this.set(registry.stats().backends); } });
     new Gauge({ name: 'lookaside_source_synced', help: '1 once the discovery source has synced; 0 before.', registers, collect: function () { this.set(registry.synced ? 1 : 0); } });
     const count = () => this.watcherCount();
     new Gauge({ name: 'lookaside_watchers', help: 'Open WatchServers streams.', registers, collect: function () { this.set(count()); } });
+    const xdsCount = () => this.xdsStreamCount();
+    new Gauge({ name: 'lookaside_xds_streams', help: 'Open xDS (StreamAggregatedResources) streams: one per proxyless gRPC client process.', registers, collect: function () { this.set(xdsCount()); } });
     registry.onChange(() => this.updates.inc());
   }
 
   /** Hooks for the watch fan-out: propagation latency. */
   fanoutHooks(): FanoutHooks {
     return { onPropagated: (_key, seconds) => this.propagation.observe(seconds) };
+  }
+
+  /** Hooks for the xDS face: responses sent, ACKed and NACKed, by type. */
+  xdsHooks(): AdsHooks {
+    const counter = this.xdsResponses;
+    const bound = (answer: string) => {
+      const children = new Map(Object.entries(TYPE_LABELS).map(([typeUrl, type]) => [typeUrl, counter.labels({ type, answer })]));
+      return (typeUrl: string) => children.get(typeUrl)?.inc();
+    };
+    return { onPush: bound('sent'), onAck: bound('acked'), onNack: bound('nacked') };
   }
 
   /** For the Kubernetes source: a list/watch restarted after an error. */

@@ -1,0 +1,159 @@
+// Generates src/wire/xds-descriptor.ts: the xDS messages the control plane
+// serves (the ADS service, Listener, HttpConnectionManager, Router,
+// RouteConfiguration, Cluster, ClusterLoadAssignment) as one protobufjs JSON
+// descriptor, pruned to the types they reach, with snake_case field names as
+// the protos spell them.
+//
+// The protos come from @grpc/grpc-js-xds, which ships the envoy, xds, udpa,
+// validate and googleapis protos its own client parses; serving from the same
+// files keeps the two sides on one version of the API. It is a development
+// dependency only: the control plane needs no .proto file at run time.
+//
+//   npm run generate:xds
+//
+// test/wire/xds-descriptor.test.ts fails when the committed file is stale.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+export const DESCRIPTOR_FILE = fileURLToPath(new URL('../src/wire/xds-descriptor.ts', import.meta.url));
+
+/** The files that define what is served; everything they import comes along. */
+const ENTRY_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+];
+
+/** The types (and service) the control plane encodes or decodes; the pruned descriptor keeps what they reach. */
+export const ROOT_TYPES = [
+  'envoy.service.discovery.v3.AggregatedDiscoveryService',
+  'envoy.service.discovery.v3.DiscoveryRequest',
+  'envoy.service.discovery.v3.DiscoveryResponse',
+  'envoy.config.listener.v3.Listener',
+  'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  'envoy.extensions.filters.http.router.v3.Router',
+  'envoy.config.route.v3.RouteConfiguration',
+  'envoy.config.cluster.v3.Cluster',
+  'envoy.config.endpoint.v3.ClusterLoadAssignment',
+];
+
+function includeDirs(): string[] {
+  const require = createRequire(import.meta.url);
+  const packageRoot = dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
+  // protobufjs's own folder last, for google/protobuf/descriptor.proto (its
+  // other well-known types are built in).
+  const protobufRoot = dirname(require.resolve('protobufjs/package.json'));
+  return [...['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((dir) => join(packageRoot, 'deps', dir)), protobufRoot];
+}
+
+function loadRoot(): protobuf.Root {
+  const dirs = includeDirs();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => {
+    for (const dir of dirs) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    // protobufjs bundles google/protobuf/*.proto itself.
+    return target;
+  };
+  root.loadSync(ENTRY_FILES, { keepCase: true });
+  root.resolveAll();
+  return root;
+}
+
+/** Full names (without the leading dot) of every type and enum reachable from ROOT_TYPES. */
+function reachable(root: protobuf.Root): Set<string> {
+  const seen = new Set<string>();
+  const visit = (object: protobuf.ReflectionObject): void => {
+    const name = object.fullName.slice(1);
+    if (seen.has(name)) return;
+    seen.add(name);
+    // The enclosing message of a nested type has to exist for the name to resolve.
+    if (object.parent instanceof protobuf.Type) visit(object.parent);
+    if (object instanceof protobuf.Type) {
+      for (const field of object.fieldsArray) if (field.resolvedType) visit(field.resolvedType);
+    } else if (object instanceof protobuf.Service) {
+      for (const method of object.methodsArray) {
+        visit(root.lookup(method.requestType, [protobuf.Type], true) ?? fail(method.requestType));
+        visit(root.lookup(method.responseType, [protobuf.Type], true) ?? fail(method.responseType));
+      }
+    }
+  };
+  for (const name of ROOT_TYPES) visit(root.lookup(name) ?? fail(name));
+  return seen;
+}
+
+function fail(name: string): never {
+  throw new Error(`${name} is not defined by the xDS protos`);
+}
+
+type JsonNamespace = { nested?: Record<string, JsonNode>; options?: Record<string, unknown>; [key: string]: unknown };
+type JsonNode = JsonNamespace & { fields?: Record<string, { options?: Record<string, unknown> }>; oneofs?: Record<string, { options?: unknown }>; values?: unknown; methods?: Record<string, { options?: unknown }> };
+
+/**
+ * Keeps the reachable types, and the namespaces and parents that hold them.
+ * Options go (validation rules, annotations, deprecation): they change no
+ * byte on the wire, and they would need their extension types. `packed` is
+ * the one option that does change the wire, and it is kept.
+ */
+function prune(node: JsonNode, path: string, keep: Set<string>): JsonNode | undefined {
+  const isType = node.fields !== undefined || node.values !== undefined || node.methods !== undefined;
+  const out: JsonNode = { ...node };
+  delete out.options;
+  if (out.fields) {
+    out.fields = Object.fromEntries(
+      Object.entries(out.fields).map(([name, field]) => {
+        const { options, ...rest } = field;
+        const packed = options?.packed;
+        return [name, packed === undefined ? rest : { ...rest, options: { packed } }];
+      }),
+    );
+  }
+  if (out.oneofs) out.oneofs = Object.fromEntries(Object.entries(out.oneofs).map(([name, { options: _options, ...rest }]) => [name, rest]));
+  if (out.methods) out.methods = Object.fromEntries(Object.entries(out.methods).map(([name, { options: _options, ...rest }]) => [name, rest]));
+  if (node.nested) {
+    const nested: Record<string, JsonNode> = {};
+    for (const [name, child] of Object.entries(node.nested)) {
+      const childPath = path ? `${path}.${name}` : name;
+      const kept = prune(child, childPath, keep);
+      if (kept) nested[name] = kept;
+    }
+    if (Object.keys(nested).length > 0) out.nested = nested;
+    else delete out.nested;
+  }
+  if (isType) return keep.has(path) ? out : undefined;
+  return out.nested ? out : undefined;
+}
+
+/** The text of src/wire/xds-descriptor.ts for the protos as they are now. */
+export function renderXdsDescriptor(): string {
+  const root = loadRoot();
+  const keep = reachable(root);
+  const pruned = prune(root.toJSON({ keepComments: false }) as JsonNode, '', keep) ?? {};
+  // Check that the pruned descriptor stands on its own before writing it.
+  protobuf.Root.fromJSON(pruned as protobuf.INamespace).resolveAll();
+  const version = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json'), 'utf8')) as { version: string }).version;
+  return [
+    `// Generated from the xDS protos of @grpc/grpc-js-xds ${version} by`,
+    '// scripts/generate-xds-descriptor.ts: do not edit. Regenerate with `npm run generate:xds`.',
+    `// ${keep.size} types reachable from: ${ROOT_TYPES.map((t) => t.slice(t.lastIndexOf('.') + 1)).join(', ')}.`,
+    '',
+    "// protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.",
+    `export const XDS_DESCRIPTOR: Record<string, unknown> = ${JSON.stringify(pruned, null, 1)};`,
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(DESCRIPTOR_FILE, renderXdsDescriptor());
+  process.stdout.write(`wrote ${DESCRIPTOR_FILE}\n`);
+}

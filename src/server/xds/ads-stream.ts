@@ -1,0 +1,206 @@
+// One StreamAggregatedResources call: the state-of-the-world xDS protocol
+// for one client, over every resource type it asks for.
+//
+// The protocol (envoy's xDS REST and gRPC protocol, "State of the World"):
+//  - a request names, for one type URL, every resource the client wants
+//    now (resource_names); the server answers with every one of them that
+//    exists, with a version and a nonce;
+//  - the client's next request for that type carries the nonce it answers:
+//    with version_info = the answered version it ACKs, with error_detail
+//    set (and its last accepted version) it NACKs. A request whose nonce is
+//    not the newest sent for its type is stale and ignored, as the protocol
+//    says; every request repeats the full subscription, so nothing is lost;
+//  - a resource left out of a Listener or Cluster response does not exist
+//    (clients report "does not exist"), which is how unknown targets are
+//    told apart from known ones with no backends (invariant 3).
+//
+// Like a WatchServers stream (invariant 4), a stream holds no queue: per
+// type it keeps the subscription and what it sent last. A change marks it
+// dirty; when it can write, it sends the newest state; a stream whose
+// socket is full sends nothing until it drains. The response is assembled
+// from resources encoded once per version and shared (invariant 5).
+
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Registry } from '../../registry/registry.js';
+import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
+import type { XdsTarget } from './xds-resource-names.js';
+import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
+
+/** What a client may subscribe to per type on one stream; more is refused with INVALID_ARGUMENT. */
+export const MAX_RESOURCE_NAMES_PER_TYPE = 10_000;
+
+export type AdsCall = ServerDuplexStream<DiscoveryRequest | { readonly undecodable: string }, Buffer>;
+
+export interface AdsHooks {
+  /** A response was written. */
+  readonly onPush?: (type: ServedType) => void;
+  readonly onAck?: (type: ServedType) => void;
+  readonly onNack?: (type: ServedType) => void;
+}
+
+/** What the stream needs from the service that owns it. */
+export interface AdsStreamContext {
+  readonly registry: Registry;
+  readonly resources: XdsResources;
+  readonly log: Logger;
+  readonly hooks: AdsHooks;
+  /** Schedules flush() on the next batch. */
+  markDirty(stream: AdsStream): void;
+  /** The stream is over. */
+  forget(stream: AdsStream): void;
+}
+
+interface TypeState {
+  /** The subscription, sorted: the order responses list resources in. */
+  names: string[];
+  /** Parsed names; names that are no target map to their parse error. */
+  readonly targets: Map<string, XdsTarget | { error: string }>;
+  /** The subscription changed since the last response: answer even if the version did not. */
+  answerDue: boolean;
+  sentVersion: string | undefined;
+  /** The newest nonce sent for this type: only a request carrying it ACKs or NACKs. */
+  sentNonce: string | undefined;
+  ackedVersion: string;
+}
+
+export class AdsStream {
+  private readonly types = new Map<ServedType, TypeState>();
+  /** Registry subscriptions, one per service named by any type. */
+  private readonly watches = new Map<string, () => void>();
+  private nonceCounter = 0;
+  private blocked = false;
+  private closed = false;
+  /** The node id and zone from the first request, for logs. */
+  private node: { id: string; zone: string } | undefined;
+
+  constructor(
+    private readonly context: AdsStreamContext,
+    readonly call: AdsCall,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get nodeId(): string {
+    return this.node?.id ?? '';
+  }
+
+  /** Reads one request; a bad one ends the stream with INVALID_ARGUMENT naming the field. */
+  receive(request: DiscoveryRequest | { readonly undecodable: string }): void {
+    if (this.closed) return;
+    if ('undecodable' in request) return this.end(status.INVALID_ARGUMENT, request.undecodable);
+    const typeUrl = request.type_url;
+    if (!isServedType(typeUrl)) {
+      return this.end(status.INVALID_ARGUMENT, `type_url: "${typeUrl}" is not served; this control plane serves ${SERVED_TYPES.join(', ')}`);
+    }
+    if (request.resource_names.length > MAX_RESOURCE_NAMES_PER_TYPE) {
+      return this.end(status.INVALID_ARGUMENT, `resource_names: ${request.resource_names.length} names for ${TYPE_LABELS[typeUrl]}; at most ${MAX_RESOURCE_NAMES_PER_TYPE} are allowed per type and stream`);
+    }
+    this.node ??= { id: request.node?.id ?? '', zone: request.node?.locality?.zone ?? '' };
+    let state = this.types.get(typeUrl);
+    if (!state) {
+      state = { names: [], targets: new Map(), answerDue: true, sentVersion: undefined, sentNonce: undefined, ackedVersion: '' };
+      this.types.set(typeUrl, state);
+    }
+    if (request.response_nonce !== '') {
+      if (request.response_nonce !== state.sentNonce) {
+        this.context.log.debug({ node: this.nodeId, type: TYPE_LABELS[typeUrl], nonce: request.response_nonce }, 'stale xDS request ignored');
+        return;
+      }
+      if (request.error_detail && (request.error_detail.code !== 0 || request.error_detail.message)) {
+        // The client keeps what it accepted last; the same version is not
+        // sent again, so a NACK never loops. The next change sends anew.
+        this.context.hooks.onNack?.(typeUrl);
+        this.context.log.warn(
+          { node: this.nodeId, type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: request.error_detail.message },
+          'an xDS client rejected (NACKed) a response; it keeps its last accepted resources',
+        );
+      } else {
+        state.ackedVersion = request.version_info;
+        this.context.hooks.onAck?.(typeUrl);
+      }
+    }
+    const names = [...new Set(request.resource_names)].sort();
+    if (names.join('\n') !== state.names.join('\n')) {
+      state.names = names;
+      state.answerDue = true;
+      for (const name of [...state.targets.keys()]) if (!names.includes(name)) state.targets.delete(name);
+      for (const name of names) if (!state.targets.has(name)) state.targets.set(name, this.context.resources.target(name));
+      this.rewatch();
+    }
+    if (state.answerDue) this.context.markDirty(this);
+  }
+
+  /** Sends, per type, the newest state if it differs from what was sent or the subscription changed. */
+  flush(): void {
+    if (this.closed || this.blocked || !this.context.registry.synced) return;
+    for (const [typeUrl, state] of this.types) {
+      const resources: EncodedResource[] = [];
+      for (const name of state.names) {
+        const target = state.targets.get(name);
+        if (!target || 'error' in target) continue;
+        const resource = this.context.resources.resolve(typeUrl, name, target);
+        if (resource) resources.push(resource);
+      }
+      const version = versionOf(resources);
+      if (!state.answerDue && version === state.sentVersion) continue;
+      this.nonceCounter += 1;
+      const nonce = String(this.nonceCounter);
+      state.answerDue = false;
+      state.sentVersion = version;
+      state.sentNonce = nonce;
+      const writable = this.call.write(responseBytes(typeUrl, version, nonce, resources));
+      this.context.hooks.onPush?.(typeUrl);
+      if (!writable) {
+        this.blocked = true;
+        this.call.once('drain', () => {
+          this.blocked = false;
+          this.context.markDirty(this);
+        });
+        return;
+      }
+    }
+  }
+
+  /** Ends the stream with a status (UNAVAILABLE at shutdown, INVALID_ARGUMENT for a bad request). */
+  end(code: status, details: string): void {
+    if (this.closed) return;
+    this.detach();
+    this.call.emit('error', { code, details });
+  }
+
+  /** Stops following the registry; the call is over or being ended. */
+  detach(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const unwatch of this.watches.values()) unwatch();
+    this.watches.clear();
+    this.context.forget(this);
+  }
+
+  /** Follows exactly the services the subscriptions name. */
+  private rewatch(): void {
+    const keys = new Set<string>();
+    for (const state of this.types.values()) for (const target of state.targets.values()) if (!('error' in target)) keys.add(target.service.key);
+    for (const [key, unwatch] of this.watches) {
+      if (keys.has(key)) continue;
+      unwatch();
+      this.watches.delete(key);
+    }
+    for (const key of keys) {
+      if (!this.watches.has(key)) this.watches.set(key, this.context.registry.watch(key, () => this.context.markDirty(this)));
+    }
+  }
+}
+
+/** Lays a DiscoveryResponse end to end from shared resource encodings. */
+function responseBytes(typeUrl: ServedType, version: string, nonce: string, resources: readonly EncodedResource[]): Buffer {
+  return Buffer.concat([
+    lengthDelimitedField(DISCOVERY_RESPONSE_FIELDS.version_info, Buffer.from(version)),
+    ...resources.map((resource) => resource.field),
+    lengthDelimitedField(DISCOVERY_RESPONSE_FIELDS.type_url, Buffer.from(typeUrl)),
+    lengthDelimitedField(DISCOVERY_RESPONSE_FIELDS.nonce, Buffer.from(nonce)),
+  ]);
+}

@@ -1,0 +1,154 @@
+// The xDS face: envoy.service.discovery.v3.AggregatedDiscoveryService
+// (state of the world, v3) over the registry, for proxyless gRPC clients in
+// every language. It holds no state of its own beyond each stream's
+// subscription: resources are read from the registry when a stream is
+// written, so there is no second copy of the registry to drift.
+//
+// It shares WatchServers' guarantees: nothing before the source's first
+// sync (invariant 1), O(1) memory per slow stream (4), one encoding per
+// resource version (5), every stream ended with UNAVAILABLE at shutdown.
+// Writes are batched per event-loop turn, so the source that changed the
+// registry never waits on a network write.
+
+import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
+import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Registry } from '../../registry/registry.js';
+import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, type DiscoveryRequest } from '../../wire/xds-messages.js';
+import { XDS_DESCRIPTOR } from '../../wire/xds-descriptor.js';
+import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
+import { XdsResources } from './xds-resources.js';
+
+export interface AggregatedDiscoveryServiceOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly hooks?: AdsHooks;
+}
+
+export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
+
+let packageDefinition: PackageDefinition | undefined;
+
+/** The xDS package definition (for the ADS service's method shapes and for reflection). */
+export function xdsPackageDefinition(): PackageDefinition {
+  packageDefinition ??= fromJSON(XDS_DESCRIPTOR, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+  return packageDefinition;
+}
+
+function decodeRequest(bytes: Buffer): DiscoveryRequest | { readonly undecodable: string } {
+  try {
+    return decodeDiscoveryRequest(bytes);
+  } catch (error) {
+    // grpc-js would answer a throwing decoder with INTERNAL, as if the server were at fault.
+    return { undecodable: `the request is not a valid envoy.service.discovery.v3.DiscoveryRequest (${(error as Error).message})` };
+  }
+}
+
+export class AggregatedDiscoveryService {
+  readonly definition: ServiceDefinition;
+  readonly resources: XdsResources;
+  private readonly streams = new Set<AdsStream>();
+  private readonly dirty = new Set<AdsStream>();
+  private readonly context: AdsStreamContext;
+  private readonly log: Logger;
+  private scheduled = false;
+  private draining = false;
+  private readonly stopSyncListener: () => void;
+
+  constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
+    this.log = options.logger.child({ component: 'xds' });
+    this.resources = new XdsResources(options.registry, this.log);
+    const base = (xdsPackageDefinition()[ADS_SERVICE] as ServiceDefinition)[ADS_METHOD]!;
+    this.definition = {
+      [ADS_METHOD]: {
+        ...base,
+        requestDeserialize: decodeRequest,
+        // Responses are assembled from shared encodings (AdsStream); they pass through as is.
+        responseSerialize: (value: Buffer) => value,
+      },
+    };
+    this.context = {
+      registry: options.registry,
+      resources: this.resources,
+      log: this.log,
+      hooks: options.hooks ?? {},
+      markDirty: (stream) => this.markDirty(stream),
+      forget: (stream) => {
+        this.streams.delete(stream);
+        this.dirty.delete(stream);
+      },
+    };
+    // Streams that subscribed before the sync were sent nothing; answer them now.
+    this.stopSyncListener = options.registry.onSynced(() => {
+      for (const stream of this.streams) this.markDirty(stream);
+    });
+  }
+
+  /** Open ADS streams. */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  get implementation(): UntypedServiceImplementation {
+    return { [ADS_METHOD]: (call: AdsCall) => this.stream(call) };
+  }
+
+  /** Refuses new streams and ends every open one with UNAVAILABLE. */
+  drain(): void {
+    this.draining = true;
+    this.stopSyncListener();
+    for (const stream of [...this.streams]) stream.end(status.UNAVAILABLE, XDS_SHUTTING_DOWN);
+  }
+
+  private stream(call: AdsCall): void {
+    if (this.draining) {
+      call.emit('error', { code: status.UNAVAILABLE, details: XDS_SHUTTING_DOWN });
+      return;
+    }
+    const stream = new AdsStream(this.context, call);
+    this.streams.add(stream);
+    const done = () => stream.detach();
+    call.on('data', (request: DiscoveryRequest | { readonly undecodable: string }) => {
+      try {
+        stream.receive(request);
+      } catch (error) {
+        // Invariant 9: a request that breaks the handler ends its stream, never the process.
+        this.log.error({ err: error, node: stream.nodeId }, 'handling an xDS request failed; closing the stream');
+        stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
+      }
+    });
+    // The client half-closed: it will ask for nothing more, so the stream is done.
+    call.on('end', () => {
+      done();
+      call.end();
+    });
+    call.on('cancelled', done);
+    call.on('close', done);
+    call.on('error', (error) => {
+      this.log.debug({ err: error, node: stream.nodeId }, 'xDS stream error');
+      done();
+    });
+  }
+
+  private markDirty(stream: AdsStream): void {
+    if (stream.isClosed) return;
+    this.dirty.add(stream);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    for (const stream of batch) {
+      try {
+        stream.flush();
+      } catch (error) {
+        this.log.error({ err: error, node: stream.nodeId }, 'writing to an xDS stream failed; closing it');
+        stream.end(status.INTERNAL, 'the control plane failed to write this stream; reconnect');
+      }
+    }
+  }
+}

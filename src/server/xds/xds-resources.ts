@@ -1,0 +1,211 @@
+// Translates registry state into xDS resources for proxyless gRPC clients,
+// and encodes each resource once per registry version (invariant 5).
+//
+// For a target "greeter.default:grpc" (Service port "grpc" = 50051):
+//   Listener "greeter.default:grpc": an api_listener HttpConnectionManager
+//     with its RouteConfiguration inline (one virtual host, one default
+//     route to the cluster) and the router as its last, only, filter;
+//   Cluster "greeter.default:50051": type EDS over ADS, ROUND_ROBIN;
+//   ClusterLoadAssignment "greeter.default:50051": the backends.
+//
+// Weights. gRPC clients ignore an endpoint's load_balancing_weight outside
+// ring_hash (gRFC A27): with ROUND_ROBIN they pick a LOCALITY by its weight
+// (weighted_target), then round-robin inside it. So backends are grouped
+// into one locality per (zone, weight), named by the zone and the sub-zone
+// "weight-<w>", whose load_balancing_weight is w times its backend count.
+// A backend's share is then its weight over the total, in every language.
+// Grouping by weight rather than one locality per backend keeps the
+// clients' policy trees small (one child per distinct weight and zone,
+// not per pod). Each endpoint also carries its own weight, for clients that
+// do read it (ring_hash, custom policies).
+//
+// Only IP addresses are published: gRPC's xDS clients reject the whole
+// ClusterLoadAssignment when one endpoint is a host name. The file source
+// allows host names; those backends are left out (and logged once) rather
+// than breaking the service for every xDS caller.
+
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import type { PortLookup, Registry } from '../../registry/registry.js';
+import type { Backend, PortSnapshot } from '../../registry/snapshot.js';
+import {
+  anyOf,
+  CLUSTER_LOAD_ASSIGNMENT_TYPE,
+  CLUSTER_TYPE,
+  DISCOVERY_RESPONSE_FIELDS,
+  encodeMessage,
+  HTTP_CONNECTION_MANAGER_TYPE,
+  lengthDelimitedField,
+  LISTENER_TYPE,
+  ROUTE_CONFIGURATION_TYPE,
+  ROUTER_TYPE,
+} from '../../wire/xds-messages.js';
+import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
+
+/** The resource types served, by type URL. RouteConfiguration is always inline, so RDS names resolve to nothing. */
+export const SERVED_TYPES = [LISTENER_TYPE, ROUTE_CONFIGURATION_TYPE, CLUSTER_TYPE, CLUSTER_LOAD_ASSIGNMENT_TYPE] as const;
+export type ServedType = (typeof SERVED_TYPES)[number];
+
+/** Short names for logs and metric labels. */
+export const TYPE_LABELS: Record<ServedType, string> = {
+  [LISTENER_TYPE]: 'listener',
+  [ROUTE_CONFIGURATION_TYPE]: 'route_configuration',
+  [CLUSTER_TYPE]: 'cluster',
+  [CLUSTER_LOAD_ASSIGNMENT_TYPE]: 'cluster_load_assignment',
+};
+
+export function isServedType(typeUrl: string): typeUrl is ServedType {
+  return (SERVED_TYPES as readonly string[]).includes(typeUrl);
+}
+
+/** One resource, encoded once and shared by every response that carries it. */
+export interface EncodedResource {
+  readonly name: string;
+  /** The resource as DiscoveryResponse field 2 (tag, length, Any): ready to concatenate. */
+  readonly field: Buffer;
+  /** A digest of the content: equal content, equal digest, on any replica. */
+  readonly digest: string;
+}
+
+/** The router filter's name as Envoy and gRPC know it. */
+const ROUTER_FILTER = 'envoy.filters.http.router';
+
+function digestOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
+}
+
+function encodeResource(name: string, typeUrl: ServedType, value: Record<string, unknown>): EncodedResource {
+  const any = encodeMessage('google.protobuf.Any', anyOf(typeUrl, value));
+  return { name, field: lengthDelimitedField(DISCOVERY_RESPONSE_FIELDS.resources, any), digest: digestOf(any) };
+}
+
+/**
+ * The version a response is sent with: a digest of its resources' names and
+ * contents. Two replicas that hold the same state answer with the same
+ * version, so a client that reconnects elsewhere sees no change.
+ */
+export function versionOf(resources: readonly EncodedResource[]): string {
+  if (resources.length === 1) return resources[0]!.digest;
+  const hash = createHash('sha256');
+  for (const resource of resources) hash.update(resource.name).update('\0').update(resource.digest).update('\0');
+  return hash.digest('base64url').slice(0, 22);
+}
+
+function listener(name: string, cluster: string): Record<string, unknown> {
+  return {
+    name,
+    api_listener: {
+      api_listener: anyOf(HTTP_CONNECTION_MANAGER_TYPE, {
+        route_config: {
+          name,
+          virtual_hosts: [{ name, domains: ['*'], routes: [{ match: { prefix: '' }, route: { cluster } }] }],
+        },
+        http_filters: [{ name: ROUTER_FILTER, typed_config: anyOf(ROUTER_TYPE, {}) }],
+      }),
+    },
+  };
+}
+
+function cluster(name: string): Record<string, unknown> {
+  return {
+    name,
+    type: 'EDS',
+    eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } },
+    lb_policy: 'ROUND_ROBIN',
+  };
+}
+
+function clusterLoadAssignment(name: string, backends: readonly Backend[]): Record<string, unknown> {
+  const localities = new Map<string, { zone: string; weight: number; backends: Backend[] }>();
+  for (const backend of backends) {
+    const key = `${backend.zone}\n${backend.weight}`;
+    let locality = localities.get(key);
+    if (!locality) {
+      locality = { zone: backend.zone, weight: backend.weight, backends: [] };
+      localities.set(key, locality);
+    }
+    locality.backends.push(backend);
+  }
+  return {
+    cluster_name: name,
+    endpoints: [...localities.values()].map((locality) => ({
+      locality: { zone: locality.zone, sub_zone: `weight-${locality.weight}` },
+      load_balancing_weight: { value: locality.weight * locality.backends.length },
+      priority: 0,
+      lb_endpoints: locality.backends.map((backend) => ({
+        endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
+        health_status: 'HEALTHY',
+        load_balancing_weight: { value: backend.weight },
+      })),
+    })),
+  };
+}
+
+export class XdsResources {
+  /** Encodings per port snapshot and resource name; a new version is a new snapshot. */
+  private readonly cache = new WeakMap<PortSnapshot, Map<string, EncodedResource>>();
+  private readonly warnedHostNames = new WeakSet<PortSnapshot>();
+  private encodeCount = 0;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly log: Logger,
+  ) {}
+
+  /** Resources encoded so far; for tests and benchmarks. */
+  get encodes(): number {
+    return this.encodeCount;
+  }
+
+  /** The registry key a resource name depends on, or an error for a name that is no target. */
+  target(resourceName: string): XdsTarget | { error: string } {
+    return parseXdsTarget(resourceName);
+  }
+
+  /** The resource of `typeUrl` named `name`, or undefined when it does not exist. */
+  resolve(typeUrl: ServedType, name: string, target: XdsTarget): EncodedResource | undefined {
+    if (typeUrl === ROUTE_CONFIGURATION_TYPE) return undefined;
+    const lookup = this.registry.lookup(target.service.key, target.port);
+    if (lookup.status !== 'found') return undefined;
+    const canonical = clusterName(target.service, lookup.port.port);
+    // A Cluster or ClusterLoadAssignment exists only under its canonical
+    // name (by port number, no DNS suffix): the one listeners route to.
+    if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
+    return this.cached(lookup, `${typeUrl}\n${name}`, () => {
+      if (typeUrl === LISTENER_TYPE) return encodeResource(name, typeUrl, listener(name, canonical));
+      if (typeUrl === CLUSTER_TYPE) return encodeResource(name, typeUrl, cluster(name));
+      return encodeResource(name, typeUrl, clusterLoadAssignment(name, this.publishable(lookup)));
+    });
+  }
+
+  private cached(lookup: Extract<PortLookup, { status: 'found' }>, key: string, build: () => EncodedResource): EncodedResource {
+    let byName = this.cache.get(lookup.port);
+    if (!byName) {
+      byName = new Map();
+      this.cache.set(lookup.port, byName);
+    }
+    let resource = byName.get(key);
+    if (!resource) {
+      resource = build();
+      this.encodeCount += 1;
+      byName.set(key, resource);
+    }
+    return resource;
+  }
+
+  /** The backends an xDS client accepts: IP addresses only (see the header). */
+  private publishable(lookup: Extract<PortLookup, { status: 'found' }>): readonly Backend[] {
+    const backends = lookup.port.backends;
+    const ips = backends.filter((backend) => isIP(backend.host) !== 0);
+    if (ips.length !== backends.length && !this.warnedHostNames.has(lookup.port)) {
+      this.warnedHostNames.add(lookup.port);
+      const hostNames = backends.filter((backend) => isIP(backend.host) === 0).map((backend) => backend.address);
+      this.log.warn(
+        { service: lookup.service.key, port: lookup.port.port, hostNames },
+        'backends with host names are left out of xDS answers: gRPC xDS clients accept only IP addresses (lookaside.v1 clients still get them)',
+      );
+    }
+    return ips;
+  }
+}
