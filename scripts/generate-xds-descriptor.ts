@@ -134,6 +134,39 @@ function prune(node: JsonNode, path: string, keep: Set<string>): JsonNode | unde
   return out.nested ? out : undefined;
 }
 
+/** protobufjs's built-in well-known types carry no file name: the files protoc would name. */
+const WELL_KNOWN_FILES: Record<string, string> = {
+  Any: 'any', Duration: 'duration', Timestamp: 'timestamp', Empty: 'empty', FieldMask: 'field_mask',
+  Struct: 'struct', Value: 'struct', ListValue: 'struct', NullValue: 'struct',
+  DoubleValue: 'wrappers', FloatValue: 'wrappers', Int64Value: 'wrappers', UInt64Value: 'wrappers', Int32Value: 'wrappers',
+  UInt32Value: 'wrappers', BoolValue: 'wrappers', StringValue: 'wrappers', BytesValue: 'wrappers',
+};
+
+/**
+ * The .proto file of every kept top-level type, as an import would name it
+ * ("envoy/config/core/v3/base.proto"), so that reflection can serve the
+ * types in files named and linked as the protos are.
+ */
+function fileNames(root: protobuf.Root, keep: Set<string>, dirs: string[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of [...keep].sort()) {
+    const object = root.lookup(name)!;
+    if (object.parent instanceof protobuf.Type) continue;
+    let file = object.filename;
+    if (file) {
+      const dir = dirs.find((d) => file!.startsWith(`${d}/`));
+      if (dir) file = file.slice(dir.length + 1);
+    } else if (name.startsWith('google.protobuf.')) {
+      const known = WELL_KNOWN_FILES[name.slice('google.protobuf.'.length)];
+      if (!known) throw new Error(`${name}: no file known for this well-known type; add it to WELL_KNOWN_FILES`);
+      file = `google/protobuf/${known}.proto`;
+    }
+    if (!file) throw new Error(`${name}: protobufjs recorded no file for it`);
+    files[name] = file;
+  }
+  return files;
+}
+
 /** The text of src/wire/xds-descriptor.ts for the protos as they are now. */
 export function renderXdsDescriptor(): string {
   const root = loadRoot();
@@ -149,6 +182,9 @@ export function renderXdsDescriptor(): string {
     '',
     "// protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.",
     `export const XDS_DESCRIPTOR: Record<string, unknown> = ${JSON.stringify(pruned, null, 1)};`,
+    '',
+    '// The .proto file that defines each top-level type, for reflection.',
+    `export const XDS_FILES: Record<string, string> = ${JSON.stringify(fileNames(root, keep, includeDirs()), null, 1)};`,
     '',
   ].join('\n');
 }

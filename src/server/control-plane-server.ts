@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
+import { repairMapEntryDescriptors } from './reflection-descriptors.js';
 import type { FanoutHooks } from './watch-fanout.js';
-import { AggregatedDiscoveryService, xdsPackageDefinition } from './xds/aggregated-discovery-service.js';
+import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
 
@@ -96,7 +97,7 @@ export class ControlPlaneServer {
     // Invariant 1: NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService({ ...reflectionPackageDefinition(), ...xdsPackageDefinition() }).addToServer(this.server);
+    new ReflectionService({ ...reflectionPackageDefinition(), ...repairMapEntryDescriptors(xdsReflectionDefinition()) }).addToServer(this.server);
   }
 
   get port(): number {

@@ -8,7 +8,8 @@
 // first test instead of vanishing from the wire.
 
 import protobuf from 'protobufjs';
-import { XDS_DESCRIPTOR } from './xds-descriptor.js';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
+import { XDS_DESCRIPTOR, XDS_FILES } from './xds-descriptor.js';
 
 export const ADS_SERVICE = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 export const ADS_METHOD = 'StreamAggregatedResources';
@@ -113,3 +114,36 @@ export const DISCOVERY_RESPONSE_FIELDS = {
   type_url: 4,
   nonce: 5,
 } as const;
+
+interface FileDescriptor {
+  name: string;
+  package: string;
+  syntax: string;
+  messageType: unknown[];
+  enumType: unknown[];
+  service: unknown[];
+}
+
+/**
+ * The xDS types as FileDescriptorProtos, one per .proto file as the protos
+ * name them (envoy/config/core/v3/base.proto, google/protobuf/any.proto),
+ * for server reflection. References are as protobufjs writes them; the
+ * server's reflection-descriptors.ts makes them absolute and links imports.
+ */
+export function xdsFileDescriptorProtos(): Buffer[] {
+  const files = new Map<string, FileDescriptor>();
+  for (const [fullName, fileName] of Object.entries(XDS_FILES)) {
+    const object = xdsRoot().lookup(fullName);
+    if (!object) throw new Error(`${fullName} is listed in XDS_FILES but not defined; regenerate with npm run generate:xds`);
+    let file = files.get(fileName);
+    if (!file) {
+      file = { name: fileName, package: object.parent!.fullName.slice(1), syntax: 'proto3', messageType: [], enumType: [], service: [] };
+      files.set(fileName, file);
+    }
+    const described = (object as unknown as { toDescriptor(edition?: string): unknown }).toDescriptor('proto3');
+    if (object instanceof protobuf.Type) file.messageType.push(described);
+    else if (object instanceof protobuf.Enum) file.enumType.push(described);
+    else if (object instanceof protobuf.Service) file.service.push(described);
+  }
+  return [...files.values()].map((file) => Buffer.from(descriptor.FileDescriptorProto.encode(file as never).finish()));
+}

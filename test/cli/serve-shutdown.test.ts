@@ -1,5 +1,5 @@
-// SIGTERM to a real `lookaside serve` process: watchers are ended with
-// UNAVAILABLE so they reconnect elsewhere, and the process exits 0 within
+// SIGTERM to a real `lookaside serve` process: watchers and xDS streams are
+// ended with UNAVAILABLE so they reconnect elsewhere, and the process exits 0 within
 // its grace period even when a stream would hold the server open.
 import { status } from '@grpc/grpc-js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { runCli, type CliRun } from '../support/cli-process.js';
 import { registryYaml } from '../support/file-control-plane.js';
 import { healthClient } from '../support/health-client.js';
+import { RawAdsClient, TYPES } from '../support/raw-ads-client.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 
 let dir: string | undefined;
@@ -29,11 +30,14 @@ async function startServe(graceMs: number): Promise<string> {
   return listening.address;
 }
 
-it('ends every watch with UNAVAILABLE and exits 0 on SIGTERM', async () => {
+it('ends every watch and xDS stream with UNAVAILABLE and exits 0 on SIGTERM', async () => {
   const address = await startServe(5_000);
   const stub = new LoadBalancerStub(address);
   const watchers = [0, 1, 2].map(() => new WatchRecorder(stub, { service: 'greeter.default', port: 'grpc' }));
   for (const w of watchers) await w.waitFor((r) => r.updates.length === 1);
+  const ads = new RawAdsClient(address);
+  ads.send({ node: { id: 'shutdown-test' }, type_url: TYPES.listener, resource_names: ['greeter.default:grpc'] });
+  expect((await ads.next()).resources).toHaveLength(1);
 
   serve!.child.kill('SIGTERM');
   for (const w of watchers) {
@@ -41,8 +45,12 @@ it('ends every watch with UNAVAILABLE and exits 0 on SIGTERM', async () => {
     expect(w.error!.code).toBe(status.UNAVAILABLE);
     expect(w.error!.details).toBe('the control plane is shutting down; reconnect to another replica');
   }
+  const adsStatus = await ads.status();
+  expect(adsStatus.code).toBe(status.UNAVAILABLE);
+  expect((adsStatus as { details: string }).details).toBe('the control plane is shutting down; reconnect to another replica');
+  ads.close();
   expect(await serve!.exited).toBe(0);
-  expect(serve!.stdout).toMatch(/"watchers":3,"graceMs":5000,"msg":"shutting down: watch streams ended, draining calls"/);
+  expect(serve!.stdout).toMatch(/"watchers":3,"xdsStreams":1,"graceMs":5000,"msg":"shutting down: watch and xDS streams ended, draining calls"/);
   expect(serve!.stdout).toMatch(/"msg":"control plane stopped"/);
   stub.close();
 });

@@ -26,12 +26,17 @@ async function bufCurl(...args: string[]): Promise<string> {
 
 it.each(['grpc-v1', 'grpc-v1alpha'])('lists services and methods through %s reflection', async (protocol) => {
   const services = await bufCurl('--reflect-protocol', protocol, '--list-services', `http://${cp.address}`);
-  expect(services.split('\n').filter(Boolean).sort()).toEqual(expect.arrayContaining(['grpc.health.v1.Health', 'lookaside.v1.LoadBalancer']));
+  expect(services.split('\n').filter(Boolean).sort()).toEqual(expect.arrayContaining(['grpc.health.v1.Health', 'lookaside.v1.LoadBalancer', 'envoy.service.discovery.v3.AggregatedDiscoveryService']));
   // Listing methods needs every file descriptor to resolve: it fails if
   // reflection hands out a descriptor a strict client rejects.
   const methods = await bufCurl('--reflect-protocol', protocol, '--list-methods', `http://${cp.address}`);
   expect(methods.split('\n').filter(Boolean).sort()).toEqual(
-    expect.arrayContaining(['grpc.health.v1.Health/Check', 'lookaside.v1.LoadBalancer/GetServers', 'lookaside.v1.LoadBalancer/WatchServers']),
+    expect.arrayContaining([
+      'grpc.health.v1.Health/Check',
+      'lookaside.v1.LoadBalancer/GetServers',
+      'lookaside.v1.LoadBalancer/WatchServers',
+      'envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
+    ]),
   );
 });
 
@@ -54,6 +59,19 @@ it('calls WatchServers through reflection and reads the first message', async ()
   );
   const first = JSON.parse(out.slice(0, out.indexOf('\n}') + 2));
   expect(first).toMatchObject({ target: { service: 'greeter.default', port: '50051' }, exists: true, servers: [{ address: '10.0.0.1:8080' }] });
+});
+
+it('calls StreamAggregatedResources through reflection, with field names as the xDS protos spell them', async () => {
+  const request = { node: { id: 'buf-curl' }, type_url: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', resource_names: ['greeter.default:50051'] };
+  const out = await bufCurl('-d', JSON.stringify(request), `http://${cp.address}/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources`);
+  const response = JSON.parse(out);
+  expect(response.typeUrl).toBe(request.type_url);
+  expect(response.resources).toHaveLength(1);
+  expect(response.resources[0]).toMatchObject({
+    '@type': request.type_url,
+    clusterName: 'greeter.default:50051',
+    endpoints: [{ locality: { zone: 'a', subZone: 'weight-3' }, loadBalancingWeight: 3, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '10.0.0.1', portValue: 8080 } } } }] }],
+  });
 });
 
 it('answers grpc.health.v1.Health/Check through reflection', async () => {

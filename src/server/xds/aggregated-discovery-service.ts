@@ -14,7 +14,7 @@ import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
 import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
-import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, type DiscoveryRequest } from '../../wire/xds-messages.js';
+import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { XDS_DESCRIPTOR } from '../../wire/xds-descriptor.js';
 import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
@@ -29,10 +29,15 @@ export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect 
 
 let packageDefinition: PackageDefinition | undefined;
 
-/** The xDS package definition (for the ADS service's method shapes and for reflection). */
-export function xdsPackageDefinition(): PackageDefinition {
+/** The xDS package definition: the ADS service's method shapes. */
+function xdsPackageDefinition(): PackageDefinition {
   packageDefinition ??= fromJSON(XDS_DESCRIPTOR, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
   return packageDefinition;
+}
+
+/** What server reflection needs to describe the ADS service: its files, named as the protos name them. */
+export function xdsReflectionDefinition(): PackageDefinition {
+  return { [ADS_SERVICE]: { fileDescriptorProtos: xdsFileDescriptorProtos() } } as unknown as PackageDefinition;
 }
 
 function decodeRequest(bytes: Buffer): DiscoveryRequest | { readonly undecodable: string } {
@@ -117,10 +122,16 @@ export class AggregatedDiscoveryService {
         stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
       }
     });
-    // The client half-closed: it will ask for nothing more, so the stream is done.
+    // The client half-closed: it will ask for nothing more. What its last
+    // requests asked for is written first (a flush scheduled by them runs
+    // before this callback), so a one-shot `grpcurl` or `buf curl` request
+    // gets its answer; then the stream ends with OK.
     call.on('end', () => {
-      done();
-      call.end();
+      setImmediate(() => {
+        if (stream.isClosed) return;
+        done();
+        call.end();
+      });
     });
     call.on('cancelled', done);
     call.on('close', done);
