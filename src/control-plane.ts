@@ -7,6 +7,7 @@ import type { DiscoverySource } from './discovery/source.js';
 import { Registry } from './registry/registry.js';
 import { ControlPlaneServer, type ServerLimits } from './server/control-plane-server.js';
 import { ControlPlaneMetrics } from './server/metrics.js';
+import type { AdsHooks } from './server/xds/ads-stream.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
 
 export interface ControlPlaneOptions {
@@ -23,6 +24,8 @@ export interface ControlPlaneOptions {
   readonly maxConnectionAgeMs?: number;
   readonly limits?: Partial<ServerLimits>;
   readonly hooks?: FanoutHooks;
+  /** Hooks of the xDS face, called after the metrics' own (for tests and benchmarks). */
+  readonly xdsHooks?: AdsHooks;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
 }
@@ -63,7 +66,8 @@ export class ControlPlane {
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
       ...(options.limits && { limits: options.limits }),
       hooks,
-      ...(metrics && { xdsHooks: metrics.xdsHooks(), interceptors: [metrics.interceptor()] }),
+      xdsHooks: bothHooks(metrics?.xdsHooks(), options.xdsHooks),
+      ...(metrics && { interceptors: [metrics.interceptor()] }),
     });
     metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);
     let source: DiscoverySource | undefined;
@@ -93,4 +97,23 @@ export class ControlPlane {
     })();
     return this.stopping;
   }
+}
+
+/** Calls each hook of `first`, then of `second`. */
+function bothHooks(first: AdsHooks | undefined, second: AdsHooks | undefined): AdsHooks {
+  if (!first || !second) return first ?? second ?? {};
+  return {
+    onPush: (type, stream) => {
+      first.onPush?.(type, stream);
+      second.onPush?.(type, stream);
+    },
+    onAck: (type) => {
+      first.onAck?.(type);
+      second.onAck?.(type);
+    },
+    onNack: (type) => {
+      first.onNack?.(type);
+      second.onNack?.(type);
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { parseDuration, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
+import { runXdsBootstrap } from './xds-bootstrap.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
@@ -65,7 +66,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
 
   program
     .command('serve')
-    .description('Run the control plane: watch the discovery source and serve lookaside.v1.LoadBalancer, health and reflection.')
+    .description('Run the control plane: watch the discovery source and serve lookaside.v1.LoadBalancer, xDS (ADS), health and reflection.')
     .addOption(new Option('--host <address>', 'address to listen on').env('LOOKASIDE_HOST').default('0.0.0.0'))
     .addOption(new Option('--port <number>', 'gRPC port to listen on (0 picks a free one)').env('LOOKASIDE_PORT').default(DEFAULT_PORT).argParser(parsePort))
     .addOption(
@@ -175,6 +176,30 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           once: opts.once === true,
           exitOnError: opts.exitOnError === true,
         }),
+      );
+    });
+
+  program
+    .command('xds-bootstrap')
+    .description(
+      'Print the xDS bootstrap file that makes proxyless gRPC clients (Go, Java, Python, C++, Node) balance through the control plane: point GRPC_XDS_BOOTSTRAP at it and target xds:///name.namespace:port.',
+    )
+    .addOption(new Option('--control-plane <host:port>', 'the control plane as clients dial it').env('LOOKASIDE_CONTROL_PLANE').default(`lookaside.lookaside.svc:${DEFAULT_PORT}`))
+    .addOption(new Option('--node-id <id>', "the client's node id in the control plane's logs (default: the host name, a pod's name)").env('LOOKASIDE_NODE_ID'))
+    .addOption(new Option('--zone <zone>', "the client's zone (topology.kubernetes.io/zone)").env('LOOKASIDE_ZONE'))
+    .addOption(new Option('--node-name <name>', 'the Kubernetes node the client runs on (spec.nodeName from the downward API)').env('NODE_NAME'))
+    .addOption(new Option('--output <file>', 'write the bootstrap to this file instead of stdout'))
+    .action(async (opts: { controlPlane: string; nodeId?: string; zone?: string; nodeName?: string; output?: string }) => {
+      setExit(
+        await runXdsBootstrap(
+          {
+            controlPlane: opts.controlPlane,
+            ...(opts.nodeId !== undefined && { nodeId: opts.nodeId }),
+            ...(opts.zone !== undefined && { zone: opts.zone }),
+            ...(opts.nodeName !== undefined && { nodeName: opts.nodeName }),
+          },
+          opts.output,
+        ),
       );
     });
 

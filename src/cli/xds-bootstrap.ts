@@ -12,7 +12,10 @@
 //  - node.metadata: the Kubernetes node name under NODE_METADATA_KEY, for
 //    answers that depend on the caller's node.
 
+import { rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ExitCode } from './exit-codes.js';
 
 /** The node.metadata key that carries the Kubernetes node name of the caller. */
 export const NODE_METADATA_KEY = 'lookaside.dev/node';
@@ -52,4 +55,33 @@ export function xdsBootstrap(options: XdsBootstrapOptions): XdsBootstrap {
     xds_servers: [{ server_uri: options.controlPlane, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
     node,
   };
+}
+
+/**
+ * Prints the bootstrap, or writes it to `file` (atomically: a client that
+ * starts meanwhile never reads half a file). Bad options are usage errors.
+ */
+export async function runXdsBootstrap(options: XdsBootstrapOptions, file: string | undefined): Promise<ExitCode> {
+  let text: string;
+  try {
+    text = `${JSON.stringify(xdsBootstrap(options), null, 2)}\n`;
+  } catch (error) {
+    if (!(error instanceof XdsBootstrapError)) throw error;
+    process.stderr.write(`lookaside xds-bootstrap: ${error.message}\n`);
+    return ExitCode.USAGE;
+  }
+  if (file === undefined) {
+    process.stdout.write(text);
+    return ExitCode.OK;
+  }
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}`);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  } catch (error) {
+    process.stderr.write(`lookaside xds-bootstrap: cannot write ${file}: ${(error as Error).message}\n`);
+    return ExitCode.FAILURE;
+  }
+  process.stderr.write(`wrote ${file}; point GRPC_XDS_BOOTSTRAP at it\n`);
+  return ExitCode.OK;
 }

@@ -33,8 +33,8 @@ export const MAX_RESOURCE_NAMES_PER_TYPE = 10_000;
 export type AdsCall = ServerDuplexStream<DiscoveryRequest | { readonly undecodable: string }, Buffer>;
 
 export interface AdsHooks {
-  /** A response was written. */
-  readonly onPush?: (type: ServedType) => void;
+  /** A response was written to `stream`. */
+  readonly onPush?: (type: ServedType, stream: AdsStream) => void;
   readonly onAck?: (type: ServedType) => void;
   readonly onNack?: (type: ServedType) => void;
 }
@@ -152,7 +152,7 @@ export class AdsStream {
       state.sentVersion = version;
       state.sentNonce = nonce;
       const writable = this.call.write(responseBytes(typeUrl, version, nonce, resources));
-      this.context.hooks.onPush?.(typeUrl);
+      this.context.hooks.onPush?.(typeUrl, this);
       if (!writable) {
         this.blocked = true;
         this.call.once('drain', () => {
