@@ -8,6 +8,7 @@ import { Registry } from './registry/registry.js';
 import { ControlPlaneServer, type ServerLimits } from './server/control-plane-server.js';
 import { ControlPlaneMetrics } from './server/metrics.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
+import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 
 export interface ControlPlaneOptions {
   readonly logger: Logger;
@@ -25,6 +26,11 @@ export interface ControlPlaneOptions {
   readonly hooks?: FanoutHooks;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
+  /**
+   * Builds the caller authorization (--caller-auth); without it every caller
+   * is served. `metrics` is there when metrics are on, for its counters.
+   */
+  readonly createAuthorizer?: (logger: Logger, metrics: ControlPlaneMetrics | undefined) => CallerAuthorizer | Promise<CallerAuthorizer>;
 }
 
 export class ControlPlane {
@@ -53,6 +59,7 @@ export class ControlPlane {
     });
     const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
     const hooks = { ...metrics?.fanoutHooks(), ...options.hooks };
+    const authorizer = await options.createAuthorizer?.(log, metrics);
     const server = new ControlPlaneServer({
       registry,
       logger: log,
@@ -64,6 +71,7 @@ export class ControlPlane {
       ...(options.limits && { limits: options.limits }),
       hooks,
       ...(metrics && { interceptors: [metrics.interceptor()] }),
+      ...(authorizer && { authorizer }),
     });
     metrics?.observe(registry, () => server.loadBalancer.fanout.size);
     let source: DiscoverySource | undefined;

@@ -5,12 +5,13 @@ import { Command, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { parseDuration, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { parseAudience, parseDuration, parseDurationUpTo, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
+import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
 
 const DEFAULT_PORT = 50051;
 /** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
@@ -39,6 +40,9 @@ interface ServeFlags {
   context?: string;
   namespaces: string[];
   ipFamily: 'IPv4' | 'IPv6' | 'both';
+  callerAuth: 'none' | 'kubernetes';
+  callerAuthAudience: string;
+  callerAuthCacheTtl: number;
 }
 
 /** The TLS flags must come as a set: certificate and key, and a client CA only with both. */
@@ -103,6 +107,19 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--tls-key-file <path>', 'PEM private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'))
     .addOption(new Option('--tls-client-ca-file <path>', 'require client certificates signed by this PEM CA bundle (mutual TLS)').env('LOOKASIDE_TLS_CLIENT_CA_FILE'))
     .addOption(new Option('--tls-reload-interval <duration>', 'how often the TLS files are re-read to pick up a rotated certificate').env('LOOKASIDE_TLS_RELOAD_INTERVAL').default(30_000, '30s').argParser(parseDuration))
+    .addOption(
+      new Option('--caller-auth <mode>', 'who may read backends: none (any caller), or kubernetes (a ServiceAccount token, and RBAC list on endpointslices in the target\'s namespace)')
+        .env('LOOKASIDE_CALLER_AUTH')
+        .choices(['none', 'kubernetes'])
+        .default('none'),
+    )
+    .addOption(new Option('--caller-auth-audience <audience>', 'the audience callers\' tokens must be issued for (--caller-auth kubernetes)').env('LOOKASIDE_CALLER_AUTH_AUDIENCE').default(DEFAULT_CALLER_AUTH_AUDIENCE).argParser(parseAudience))
+    .addOption(
+      new Option('--caller-auth-cache-ttl <duration>', 'how long a token review and an allow are reused (the longest a revocation waits); denials at most 5s; 0: no reuse')
+        .env('LOOKASIDE_CALLER_AUTH_CACHE_TTL')
+        .default(DEFAULT_CALLER_AUTH_CACHE_TTL_MS, '30s')
+        .argParser(parseDurationUpTo(MAX_CALLER_AUTH_CACHE_TTL_MS)),
+    )
     .action(async (opts: ServeFlags, command: Command) => {
       const tls = tlsFiles(opts, command);
       setExit(
@@ -123,6 +140,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           context: opts.context,
           namespaces: opts.namespaces,
           ipFamily: opts.ipFamily,
+          callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );
     });

@@ -7,6 +7,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
+import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
 import type { FanoutHooks } from './watch-fanout.js';
@@ -33,6 +34,8 @@ export interface ControlPlaneServerOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Interceptors for every call (metrics). */
   readonly interceptors?: ServerInterceptor[];
+  /** Authorizes LoadBalancer callers per target namespace (--caller-auth); health and reflection stay open. */
+  readonly authorizer?: CallerAuthorizer;
 }
 
 /** What one caller can take from the control plane. */
@@ -84,6 +87,7 @@ export class ControlPlaneServer {
       logger: options.logger,
       ...(options.hooks && { hooks: options.hooks }),
       watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
+      ...(options.authorizer && { authorizer: options.authorizer }),
     });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.
