@@ -7,15 +7,11 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
-import { ControlPlane } from '../../src/control-plane.js';
-import { ReviewingCallerAuthorizer } from '../../src/server/caller-authorization/caller-authorizer.js';
-import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/kubernetes-access-reviewer.js';
 import { ReloadingServerCredentials } from '../../src/server/tls-credentials.js';
 import { capturedLogger, type CapturedLogger } from '../support/captured-logger.js';
 import { checkHealth, healthClient } from '../support/health-client.js';
-import { KubernetesApiHarness, type AccessRule } from '../support/kubernetes-api-harness.js';
-import { harnessKubeConfig } from '../support/kubernetes-control-plane.js';
-import { ManualSource } from '../support/manual-source.js';
+import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { issueToken, listSlicesRule, startCallerAuthControlPlane, type CallerAuthControlPlane } from '../support/caller-auth-control-plane.js';
 import { createAuthority, issue, pemDirectory } from '../support/test-certificates.js';
 import { testLogger } from '../support/test-logger.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
@@ -29,60 +25,20 @@ const LEDGER = { service: 'ledger.payments', port: 'grpc' };
 const GREETER = { service: 'greeter.app', port: 'grpc' };
 
 const WEB = 'system:serviceaccount:app:web';
-/** Role "list endpointslices" in a namespace, bound to a subject. */
-const listSlices = (subject: string, namespace?: string): AccessRule => ({ subject, verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', ...(namespace !== undefined && { namespace }) });
-
-interface Started {
-  readonly controlPlane: ControlPlane;
-  readonly address: string;
-  readonly stub: LoadBalancerStub;
-  close(): Promise<void>;
-}
+const listSlices = listSlicesRule;
 
 let harness: KubernetesApiHarness;
-let tokenCounter = 0;
+const token = (username = WEB, audiences?: string[]) => issueToken(harness, username, audiences);
 
-/** A fresh token for a ServiceAccount, issued for `audiences` (default: lookaside). */
-function token(username = WEB, audiences: string[] = ['lookaside']): string {
-  const value = `token-${++tokenCounter}`;
-  // A ServiceAccount's groups, as the API server reports them.
-  const namespace = /^system:serviceaccount:([^:]+):/.exec(username)?.[1];
-  harness.addToken(value, { username, audiences, groups: namespace ? ['system:serviceaccounts', `system:serviceaccounts:${namespace}`] : [] });
-  return value;
-}
-
-async function start(options: { cacheTtlMs?: number; timeoutMs?: number; logger?: CapturedLogger; credentials?: ReloadingServerCredentials } = {}): Promise<Started> {
-  const logger = options.logger?.logger ?? testLogger();
-  const controlPlane = await ControlPlane.start({
-    logger,
-    host: '127.0.0.1',
-    port: 0,
-    metrics: { host: '127.0.0.1', port: 0 },
+function start(options: { cacheTtlMs?: number; timeoutMs?: number; logger?: CapturedLogger; credentials?: ReloadingServerCredentials } = {}): Promise<CallerAuthControlPlane> {
+  return startCallerAuthControlPlane({
+    harness,
+    services: SERVICES,
+    ...(options.cacheTtlMs !== undefined && { cacheTtlMs: options.cacheTtlMs }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.logger && { logger: options.logger.logger }),
     ...(options.credentials && { credentials: options.credentials }),
-    createSource: (registry) => {
-      const source = new ManualSource(registry);
-      source.sync(SERVICES);
-      return source;
-    },
-    createAuthorizer: (authLogger, metrics) =>
-      new ReviewingCallerAuthorizer({
-        reviewer: new KubernetesAccessReviewer({ kubeConfig: harnessKubeConfig(harness.url), timeoutMs: options.timeoutMs ?? 1_000 }),
-        logger: authLogger,
-        cacheTtlMs: options.cacheTtlMs ?? 60_000,
-        ...(metrics && { hooks: metrics.callerAuthorizationHooks() }),
-      }),
   });
-  const address = `127.0.0.1:${controlPlane.port}`;
-  const stub = new LoadBalancerStub(address, undefined, { 'grpc.use_local_subchannel_pool': 1 });
-  return {
-    controlPlane,
-    address,
-    stub,
-    close: async () => {
-      stub.close();
-      await controlPlane.stop(200);
-    },
-  };
 }
 
 const get = (stub: LoadBalancerStub, query: { service: string; port: string }, token?: string): Promise<ServersUpdate | ServiceError> =>
@@ -94,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 describe('--caller-auth kubernetes', () => {
-  let cp: Started;
+  let cp: CallerAuthControlPlane;
   beforeEach(async () => {
     harness.reviews.length = 0;
     cp = await start();
