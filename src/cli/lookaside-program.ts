@@ -9,6 +9,7 @@ import { parseAudience, parseDuration, parseDurationUpTo, parseLimit, parseNames
 import { runServe } from './serve-command.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
+import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
 import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
@@ -155,7 +156,25 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_CLIENT_TLS'))
       .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_CLIENT_TLS_CA_FILE'))
       .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_CLIENT_TLS_CERT_FILE'))
-      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_CLIENT_TLS_KEY_FILE'));
+      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_CLIENT_TLS_KEY_FILE'))
+      // The client package's own variable: in a client pod, `lookaside get`
+      // presents the same projected token as the application.
+      .addOption(new Option('--token-file <path>', 'send the token in this file as "authorization: Bearer <token>" (for serve --caller-auth kubernetes)').env(TOKEN_FILE_ENV));
+  /**
+   * The token reader of --token-file: read once now, so a bad file is a
+   * usage error, then again at every call (a watch's reconnects pick up a rotated token).
+   */
+  const tokenOf = (opts: { tokenFile?: string }, command: Command): (() => string) | undefined => {
+    const file = opts.tokenFile;
+    if (file === undefined) return undefined;
+    try {
+      readCallerTokenFile(file);
+    } catch (error) {
+      if (!(error instanceof CallerTokenError)) throw error;
+      return command.error(`error: --token-file: ${error.message}`, { exitCode: ExitCode.USAGE, code: 'commander.token' });
+    }
+    return () => readCallerTokenFile(file);
+  };
   /** Builds credentials from the TLS flags; a bad flag is a usage error. */
   const credentialsOf = (opts: ClientTlsFlags, command: Command) => {
     try {
@@ -172,8 +191,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(serverOption())
     .addOption(outputOption())
     .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number } & ClientTlsFlags, command: Command) => {
-      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command) }));
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+      const token = tokenOf(opts, command);
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command), ...(token && { token }) }));
     });
 
   withTlsOptions(program
@@ -184,12 +204,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(outputOption())
     .addOption(new Option('--once', 'print the first answer and exit'))
     .addOption(new Option('--exit-on-error', 'exit with the status code when the stream fails, instead of reconnecting'))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean } & ClientTlsFlags, command: Command) => {
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+      const token = tokenOf(opts, command);
       setExit(
         await runWatch(service, {
           server: opts.server,
           output: opts.output,
           credentials: credentialsOf(opts, command),
+          ...(token && { token }),
           once: opts.once === true,
           exitOnError: opts.exitOnError === true,
         }),
