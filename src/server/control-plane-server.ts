@@ -57,6 +57,8 @@ export class ControlPlaneServer {
   readonly server: Server;
   readonly loadBalancer: LoadBalancerService;
   readonly health: HealthImplementation;
+  /** The caller authorization every face that reveals backends asks (--caller-auth); undefined: callers are not checked. */
+  readonly authorizer: CallerAuthorizer | undefined;
   private readonly log: Logger;
   private boundPort: number | undefined;
   private shuttingDown: Promise<void> | undefined;
@@ -64,6 +66,7 @@ export class ControlPlaneServer {
 
   constructor(private readonly options: ControlPlaneServerOptions) {
     this.log = options.logger.child({ component: 'server' });
+    this.authorizer = options.authorizer;
     const perConnection = options.limits?.maxWatchStreamsPerConnection ?? DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION;
     const channelOptions: ServerOptions = {
       ...(options.interceptors && { interceptors: options.interceptors }),
