@@ -9,6 +9,7 @@ import { ControlPlaneServer, type ServerLimits } from './server/control-plane-se
 import { ControlPlaneMetrics } from './server/metrics.js';
 import type { AdsHooks } from './server/xds/ads-stream.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
+import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 
 export interface ControlPlaneOptions {
   readonly logger: Logger;
@@ -28,6 +29,11 @@ export interface ControlPlaneOptions {
   readonly xdsHooks?: AdsHooks;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
+  /**
+   * Builds the caller authorization (--caller-auth); without it every caller
+   * is served. `metrics` is there when metrics are on, for its counters.
+   */
+  readonly createAuthorizer?: (logger: Logger, metrics: ControlPlaneMetrics | undefined) => CallerAuthorizer | Promise<CallerAuthorizer>;
 }
 
 export class ControlPlane {
@@ -56,6 +62,7 @@ export class ControlPlane {
     });
     const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
     const hooks = { ...metrics?.fanoutHooks(), ...options.hooks };
+    const authorizer = await options.createAuthorizer?.(log, metrics);
     const server = new ControlPlaneServer({
       registry,
       logger: log,
@@ -68,6 +75,7 @@ export class ControlPlane {
       hooks,
       xdsHooks: bothHooks(metrics?.xdsHooks(), options.xdsHooks),
       ...(metrics && { interceptors: [metrics.interceptor()] }),
+      ...(authorizer && { authorizer }),
     });
     metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);
     let source: DiscoverySource | undefined;

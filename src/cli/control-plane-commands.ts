@@ -2,7 +2,7 @@
 // a client would, and print what it answers.
 
 import { status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
-import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
+import { CallerTokenError, LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
 import { ExitCode } from './exit-codes.js';
 import type { ServiceArgument } from './option-parsers.js';
 import { formatServers } from './servers-table.js';
@@ -11,6 +11,8 @@ export interface QueryOptions {
   readonly server: string;
   readonly output: 'table' | 'json';
   readonly credentials: ChannelCredentials;
+  /** Reads the caller token (--token-file) at each call; throws a CallerTokenError when it cannot. */
+  readonly token?: () => string;
 }
 
 /** Keepalive on the CLI's channel, so a quiet `watch` notices a dead peer. */
@@ -47,10 +49,14 @@ function describe(error: ServiceError, server: string): string {
 export async function runGet(target: ServiceArgument, options: QueryOptions & { readonly timeoutMs: number }): Promise<ExitCode> {
   const stub = new LoadBalancerStub(options.server, options.credentials, CHANNEL_OPTIONS);
   try {
-    const update = await stub.getServers(target, options.timeoutMs);
+    const update = await stub.getServers(target, options.timeoutMs, options.token ? { token: options.token() } : {});
     process.stdout.write(render(update, options.output));
     return ExitCode.OK;
   } catch (error) {
+    if (error instanceof CallerTokenError) {
+      process.stderr.write(`lookaside get: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
     const serviceError = error as ServiceError;
     process.stderr.write(`lookaside get: ${describe(serviceError, options.server)}\n`);
     return exitCodeFor(serviceError);
@@ -126,7 +132,14 @@ export function runWatch(target: ServiceArgument, options: WatchOptions): Promis
     function open(): void {
       retryTimer = undefined;
       // After a loss, wait for the control plane to be reachable again rather than fail at once.
-      const current = stub.watchServers(target, { waitForReady: lostAt !== undefined });
+      let token: string | undefined;
+      try {
+        token = options.token?.();
+      } catch (error) {
+        // The token file went away or turned bad since the start: say so, and try again.
+        return lost(error instanceof Error ? error.message : String(error), ExitCode.USAGE);
+      }
+      const current = stub.watchServers(target, { waitForReady: lostAt !== undefined, ...(token !== undefined && { token }) });
       call = current;
       current.on('data', (update: ServersUpdate) => {
         if (lostAt !== undefined) {

@@ -5,13 +5,15 @@ import { Command, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { parseDuration, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { parseAudience, parseDuration, parseDurationUpTo, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
 import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
+import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
+import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
 
 const DEFAULT_PORT = 50051;
 /** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
@@ -40,6 +42,9 @@ interface ServeFlags {
   context?: string;
   namespaces: string[];
   ipFamily: 'IPv4' | 'IPv6' | 'both';
+  callerAuth: 'none' | 'kubernetes';
+  callerAuthAudience: string;
+  callerAuthCacheTtl: number;
 }
 
 /** The TLS flags must come as a set: certificate and key, and a client CA only with both. */
@@ -104,6 +109,19 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--tls-key-file <path>', 'PEM private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'))
     .addOption(new Option('--tls-client-ca-file <path>', 'require client certificates signed by this PEM CA bundle (mutual TLS)').env('LOOKASIDE_TLS_CLIENT_CA_FILE'))
     .addOption(new Option('--tls-reload-interval <duration>', 'how often the TLS files are re-read to pick up a rotated certificate').env('LOOKASIDE_TLS_RELOAD_INTERVAL').default(30_000, '30s').argParser(parseDuration))
+    .addOption(
+      new Option('--caller-auth <mode>', 'who may read backends: none (any caller), or kubernetes (a ServiceAccount token, and RBAC list on endpointslices in the target\'s namespace)')
+        .env('LOOKASIDE_CALLER_AUTH')
+        .choices(['none', 'kubernetes'])
+        .default('none'),
+    )
+    .addOption(new Option('--caller-auth-audience <audience>', 'the audience callers\' tokens must be issued for (--caller-auth kubernetes)').env('LOOKASIDE_CALLER_AUTH_AUDIENCE').default(DEFAULT_CALLER_AUTH_AUDIENCE).argParser(parseAudience))
+    .addOption(
+      new Option('--caller-auth-cache-ttl <duration>', 'how long a token review and an allow are reused (the longest a revocation waits); denials at most 5s; 0: no reuse')
+        .env('LOOKASIDE_CALLER_AUTH_CACHE_TTL')
+        .default(DEFAULT_CALLER_AUTH_CACHE_TTL_MS, '30s')
+        .argParser(parseDurationUpTo(MAX_CALLER_AUTH_CACHE_TTL_MS)),
+    )
     .action(async (opts: ServeFlags, command: Command) => {
       const tls = tlsFiles(opts, command);
       setExit(
@@ -124,6 +142,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           context: opts.context,
           namespaces: opts.namespaces,
           ipFamily: opts.ipFamily,
+          callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );
     });
@@ -138,7 +157,25 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_CLIENT_TLS'))
       .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_CLIENT_TLS_CA_FILE'))
       .addOption(new Option('--tls-cert-file <path>', 'client certificate for mutual TLS').env('LOOKASIDE_CLIENT_TLS_CERT_FILE'))
-      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_CLIENT_TLS_KEY_FILE'));
+      .addOption(new Option('--tls-key-file <path>', 'private key of --tls-cert-file').env('LOOKASIDE_CLIENT_TLS_KEY_FILE'))
+      // The client package's own variable: in a client pod, `lookaside get`
+      // presents the same projected token as the application.
+      .addOption(new Option('--token-file <path>', 'send the token in this file as "authorization: Bearer <token>" (for serve --caller-auth kubernetes)').env(TOKEN_FILE_ENV));
+  /**
+   * The token reader of --token-file: read once now, so a bad file is a
+   * usage error, then again at every call (a watch's reconnects pick up a rotated token).
+   */
+  const tokenOf = (opts: { tokenFile?: string }, command: Command): (() => string) | undefined => {
+    const file = opts.tokenFile;
+    if (file === undefined) return undefined;
+    try {
+      readCallerTokenFile(file);
+    } catch (error) {
+      if (!(error instanceof CallerTokenError)) throw error;
+      return command.error(`error: --token-file: ${error.message}`, { exitCode: ExitCode.USAGE, code: 'commander.token' });
+    }
+    return () => readCallerTokenFile(file);
+  };
   /** Builds credentials from the TLS flags; a bad flag is a usage error. */
   const credentialsOf = (opts: ClientTlsFlags, command: Command) => {
     try {
@@ -155,8 +192,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(serverOption())
     .addOption(outputOption())
     .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number } & ClientTlsFlags, command: Command) => {
-      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command) }));
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+      const token = tokenOf(opts, command);
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command), ...(token && { token }) }));
     });
 
   withTlsOptions(program
@@ -167,12 +205,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(outputOption())
     .addOption(new Option('--once', 'print the first answer and exit'))
     .addOption(new Option('--exit-on-error', 'exit with the status code when the stream fails, instead of reconnecting'))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean } & ClientTlsFlags, command: Command) => {
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+      const token = tokenOf(opts, command);
       setExit(
         await runWatch(service, {
           server: opts.server,
           output: opts.output,
           credentials: credentialsOf(opts, command),
+          ...(token && { token }),
           once: opts.once === true,
           exitOnError: opts.exitOnError === true,
         }),

@@ -26,6 +26,22 @@ export function parseDuration(value: string): number {
   return parsed;
 }
 
+/** A duration as parseDuration reads it, at most `maxMs`. */
+export function parseDurationUpTo(maxMs: number): (value: string) => number {
+  return (value) => {
+    const parsed = parseDuration(value);
+    if (parsed > maxMs) throw new InvalidArgumentError(`must be at most ${ms(maxMs, { long: true })}`);
+    return parsed;
+  };
+}
+
+/** A token audience: one word, non-empty and without spaces, as the API server takes it. */
+export function parseAudience(value: string): string {
+  const audience = value.trim();
+  if (audience === '' || /\s/.test(audience)) throw new InvalidArgumentError('must be one audience, non-empty and without spaces, for example "lookaside"');
+  return audience;
+}
+
 export interface ServiceArgument {
   readonly service: string;
   readonly port: string;

@@ -15,6 +15,7 @@ import type { DiscoverySource } from '../discovery/source.js';
 import type { ControlPlaneMetrics } from '../server/metrics.js';
 import type { Registry } from '../registry/registry.js';
 import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/tls-credentials.js';
+import { ReviewingCallerAuthorizer, type CallerAuthorizer } from '../server/caller-authorization/caller-authorizer.js';
 import { ExitCode } from './exit-codes.js';
 import { createRootLogger, type LogLevel } from './logger.js';
 
@@ -41,6 +42,8 @@ export interface ServeOptions {
   /** Namespaces to watch; empty: all. */
   readonly namespaces: readonly string[];
   readonly ipFamily: IpFamilyPreference;
+  /** Caller authorization (--caller-auth kubernetes); undefined serves every caller. */
+  readonly callerAuth?: { readonly mode: 'kubernetes'; readonly audience: string; readonly cacheTtlMs: number } | undefined;
 }
 
 type SourceFactory = (registry: Registry, logger: Logger, metrics: ControlPlaneMetrics | undefined) => Promise<DiscoverySource> | DiscoverySource;
@@ -79,6 +82,39 @@ function createSource(options: ServeOptions, log: Logger): SourceFactory {
   };
 }
 
+type AuthorizerFactory = (logger: Logger, metrics: ControlPlaneMetrics | undefined) => Promise<CallerAuthorizer>;
+
+function createAuthorizer(options: ServeOptions, log: Logger): AuthorizerFactory | undefined {
+  const callerAuth = options.callerAuth;
+  if (!callerAuth) {
+    log.info('caller authorization off (--caller-auth none): any caller that reaches the control plane may read the backends of every Service it serves');
+    return undefined;
+  }
+  return async (logger, metrics) => {
+    // Loaded only now, as the Kubernetes source is: client-node needs a newer Node than the file source.
+    const [{ loadKubeConfig }, { KubernetesAccessReviewer }] = await Promise.all([
+      import('../discovery/kubernetes/kube-config-loader.js'),
+      import('../server/caller-authorization/kubernetes-access-reviewer.js'),
+    ]);
+    const loaded = loadKubeConfig({
+      ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),
+      ...(options.context !== undefined && { context: options.context }),
+    });
+    const authorizer = new ReviewingCallerAuthorizer({
+      reviewer: new KubernetesAccessReviewer({ kubeConfig: loaded.kubeConfig }),
+      logger,
+      audience: callerAuth.audience,
+      cacheTtlMs: callerAuth.cacheTtlMs,
+      ...(metrics && { hooks: metrics.callerAuthorizationHooks() }),
+    });
+    logger.info(
+      { callerAuth: callerAuth.mode, audience: callerAuth.audience, cacheTtlMs: callerAuth.cacheTtlMs, config: loaded.description },
+      `caller authorization on: callers send a ServiceAccount token for audience "${callerAuth.audience}" and may read a namespace's backends if they may list endpointslices there (TokenReview and SubjectAccessReview against ${loaded.server})`,
+    );
+    return authorizer;
+  };
+}
+
 export async function runServe(options: ServeOptions): Promise<ExitCode> {
   const log = createRootLogger(options.logLevel);
   // Invariant 9: a stray rejection from an event handler is logged, not fatal.
@@ -87,6 +123,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
   let credentials: ReloadingServerCredentials | undefined;
   try {
     const sourceFactory = createSource(options, log);
+    const authorizerFactory = createAuthorizer(options, log);
     if (options.tls) credentials = await ReloadingServerCredentials.create(options.tls, log, options.tlsReloadIntervalMs);
     controlPlane = await ControlPlane.start({
       logger: log,
@@ -98,6 +135,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
       createSource: sourceFactory,
+      ...(authorizerFactory && { createAuthorizer: authorizerFactory }),
     });
   } catch (error) {
     credentials?.stop();

@@ -7,6 +7,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
+import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
 import { repairMapEntryDescriptors } from './reflection-descriptors.js';
@@ -38,6 +39,8 @@ export interface ControlPlaneServerOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Interceptors for every call (metrics). */
   readonly interceptors?: ServerInterceptor[];
+  /** Authorizes LoadBalancer callers per target namespace (--caller-auth); health and reflection stay open. */
+  readonly authorizer?: CallerAuthorizer;
 }
 
 /** What one caller can take from the control plane. */
@@ -60,6 +63,8 @@ export class ControlPlaneServer {
   readonly loadBalancer: LoadBalancerService;
   readonly xds: AggregatedDiscoveryService;
   readonly health: HealthImplementation;
+  /** The caller authorization every face that reveals backends asks (--caller-auth); undefined: callers are not checked. */
+  readonly authorizer: CallerAuthorizer | undefined;
   private readonly log: Logger;
   private boundPort: number | undefined;
   private shuttingDown: Promise<void> | undefined;
@@ -67,6 +72,7 @@ export class ControlPlaneServer {
 
   constructor(private readonly options: ControlPlaneServerOptions) {
     this.log = options.logger.child({ component: 'server' });
+    this.authorizer = options.authorizer;
     const perConnection = options.limits?.maxWatchStreamsPerConnection ?? DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION;
     const channelOptions: ServerOptions = {
       ...(options.interceptors && { interceptors: options.interceptors }),
@@ -90,6 +96,7 @@ export class ControlPlaneServer {
       logger: options.logger,
       ...(options.hooks && { hooks: options.hooks }),
       watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
+      ...(options.authorizer && { authorizer: options.authorizer }),
     });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
     this.xds = new AggregatedDiscoveryService({ registry: options.registry, logger: options.logger, ...(options.xdsHooks && { hooks: options.xdsHooks }) });

@@ -9,6 +9,7 @@ import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
 import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
+import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;
@@ -16,6 +17,11 @@ export interface LoadBalancerServiceOptions {
   readonly hooks?: FanoutHooks;
   /** Bounds on WatchServers streams; default DEFAULT_MAX_WATCH_STREAMS(_PER_CONNECTION). */
   readonly watchLimits?: Partial<WatchStreamLimitOptions>;
+  /**
+   * Decides who may read a target's namespace (--caller-auth). Without it
+   * every caller is served, as before.
+   */
+  readonly authorizer?: CallerAuthorizer;
 }
 
 const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
@@ -67,10 +73,27 @@ export class LoadBalancerService {
     try {
       if (this.draining) return callback({ code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       const request = validateServersRequest(call.request);
+      const authorizer = this.options.authorizer;
+      if (!authorizer) return this.answerGetServers(call, request, callback);
+      authorizer.authorize(call.metadata, request.service.namespace).then(
+        (decision) => {
+          if (!decision.allowed) return callback({ code: decision.code, details: decision.details });
+          this.answerGetServers(call, request, callback);
+        },
+        (error: unknown) => callback(toStatus(error, this.log)),
+      );
+    } catch (error) {
+      callback(toStatus(error, this.log));
+    }
+  }
+
+  private answerGetServers(call: ServerUnaryCall<ServersRequest, Buffer>, request: ValidRequest, callback: sendUnaryData<Buffer>): void {
+    try {
+      if (this.draining) return callback({ code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       if (!this.options.registry.synced) return callback({ code: status.UNAVAILABLE, details: NOT_SYNCED });
       const lookup = this.options.registry.lookup(request.service.key, request.port);
       if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
-      this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client }, 'GetServers');
+      this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
       callback(null, this.encoder.encode(request.target, lookup));
     } catch (error) {
       callback(toStatus(error, this.log));
@@ -95,6 +118,8 @@ export class LoadBalancerService {
       if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       const request = validateServersRequest(call.request as ServersRequest);
       const peer = call.getPeer();
+      // The stream counts against the limits from here, while it is being
+      // authorized too: a caller cannot pile up pending reviews past them.
       const refusal = this.watchLimits.admit(peer);
       if (refusal) {
         this.logRefusal(peer, refusal);
@@ -107,6 +132,25 @@ export class LoadBalancerService {
         this.watchLimits.release(peer);
       };
       for (const event of ['cancelled', 'close', 'finish', 'error']) call.once(event, release);
+      const authorizer = this.options.authorizer;
+      if (!authorizer) return this.openWatch(call, request, peer);
+      // Authorized once, at the start: the target's namespace is fixed for the stream.
+      authorizer.authorize(call.metadata, request.service.namespace).then(
+        (decision) => {
+          if (call.cancelled || released) return;
+          if (!decision.allowed) return void call.emit('error', { code: decision.code, details: decision.details });
+          if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
+          this.openWatch(call, request, peer);
+        },
+        (error: unknown) => call.emit('error', toStatus(error, this.log)),
+      );
+    } catch (error) {
+      call.emit('error', toStatus(error, this.log));
+    }
+  }
+
+  private openWatch(call: WatchCall, request: ValidRequest, peer: string): void {
+    try {
       this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer }, 'WatchServers opened');
       this.fanout.add(call, request);
     } catch (error) {

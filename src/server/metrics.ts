@@ -13,6 +13,7 @@ import type { Registry } from '../registry/registry.js';
 import type { FanoutHooks } from './watch-fanout.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { TYPE_LABELS } from './xds/xds-resources.js';
+import type { CallerAuthorizationHooks } from './caller-authorization/caller-authorizer.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
 
@@ -32,6 +33,8 @@ export class ControlPlaneMetrics {
   private readonly watchRestarts: Counter<'resource' | 'reason'>;
   private readonly eventLag: Histogram<'resource'>;
   private readonly xdsResponses: Counter<'type' | 'answer'>;
+  private readonly authDecisions: Counter<'decision'>;
+  private readonly authReviews: Counter<'review' | 'source'>;
   private readonly methods = new Map<string, { labels: Record<'grpc_type' | 'grpc_service' | 'grpc_method', string>; streaming: boolean; sent: { inc(): void } }>();
   private watcherCount: () => number = () => 0;
   private xdsStreamCount: () => number = () => 0;
@@ -76,6 +79,18 @@ export class ControlPlaneMetrics {
       labelNames: ['type', 'answer'],
       registers,
     });
+    this.authDecisions = new Counter({
+      name: 'lookaside_caller_auth_decisions_total',
+      help: 'Caller authorization decisions (--caller-auth): allowed, denied (PERMISSION_DENIED), unauthenticated (UNAUTHENTICATED), error (UNAVAILABLE: the API server could not decide).',
+      labelNames: ['decision'],
+      registers,
+    });
+    this.authReviews = new Counter({
+      name: 'lookaside_caller_auth_reviews_total',
+      help: 'Reviews a caller authorization needed (review: token or access), by where the answer came from: api_server (a TokenReview or SubjectAccessReview was sent), cache, or coalesced (joined an identical review in flight).',
+      labelNames: ['review', 'source'],
+      registers,
+    });
   }
 
   /** Reports the registry's and the fan-out's sizes at every scrape. */
@@ -106,6 +121,16 @@ export class ControlPlaneMetrics {
       return (typeUrl: string) => children.get(typeUrl)?.inc();
     };
     return { onPush: bound('sent'), onAck: bound('acked'), onNack: bound('nacked') };
+  }
+
+  /** Hooks for the caller authorization: decisions, and reviews by where their answer came from. */
+  callerAuthorizationHooks(): CallerAuthorizationHooks {
+    for (const decision of ['allowed', 'denied', 'unauthenticated', 'error']) this.authDecisions.inc({ decision }, 0);
+    const sources = { review: 'api_server', hit: 'cache', coalesced: 'coalesced' } as const;
+    return {
+      onDecision: (decision) => this.authDecisions.inc({ decision }),
+      onReview: (review, outcome) => this.authReviews.inc({ review, source: sources[outcome] }),
+    };
   }
 
   /** For the Kubernetes source: a list/watch restarted after an error. */

@@ -10,16 +10,21 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseLookasideTargetString } from 'grpc-lookaside-client';
 import { parseDuration } from '../../src/cli/option-parsers.js';
+import { DEFAULT_CALLER_AUTH_AUDIENCE, ENDPOINT_SLICE_LIST_RULE } from '../../src/server/caller-authorization/caller-authorizer.js';
+import { ruleSet } from './rbac-rules.js';
 import {
   BASE_DIR,
+  CALLER_AUTH_DIR,
   EXAMPLE_APP_FILE,
   REPO_ROOT,
   SINGLE_NAMESPACE_DIR,
   flagValue,
   only,
   selects,
+  type BindingManifest,
   type DeploymentManifest,
   type LabelSelector,
+  type PolicyRule,
   type ServiceManifest,
 } from './deploy-files.js';
 import { isClusterScoped, readManifests, renderKustomization, type KubeManifest } from './kustomization-renderer.js';
@@ -164,5 +169,35 @@ describe('example application', () => {
 
     const grpcServicePort = controlPlaneService.spec.ports.find((p) => p.name === 'grpc')!.port;
     expect(env.get('LOOKASIDE_CONTROL_PLANE')).toBe(`dns:///${controlPlaneService.metadata.name}.${controlPlaneService.metadata.namespace}.svc.cluster.local:${grpcServicePort}`);
+  });
+
+  test('its client presents a projected token for the audience the caller-auth overlay expects, and may list the EndpointSlices of its target\'s namespace', () => {
+    const overlayContainer = only<DeploymentManifest>(renderKustomization(CALLER_AUTH_DIR), 'Deployment').spec.template.spec.containers[0]!;
+    const audience = (overlayContainer.env ?? []).find((e) => e.name === 'LOOKASIDE_CALLER_AUTH_AUDIENCE')?.value ?? DEFAULT_CALLER_AUTH_AUDIENCE;
+
+    const deployment = only<DeploymentManifest>(example, 'Deployment', 'greeter-client');
+    const podSpec = deployment.spec.template.spec as DeploymentManifest['spec']['template']['spec'] & {
+      volumes?: { name: string; projected?: { sources: { serviceAccountToken?: { audience?: string; expirationSeconds?: number; path: string } }[] } }[];
+    };
+    const client = podSpec.containers[0]! as DeploymentManifest['spec']['template']['spec']['containers'][number] & { volumeMounts?: { name: string; mountPath: string }[] };
+    const env = new Map((client.env ?? []).map((e) => [e.name, e.value]));
+    const tokenFile = env.get('LOOKASIDE_TOKEN_FILE')!;
+    const mount = (client.volumeMounts ?? []).find((m) => tokenFile.startsWith(`${m.mountPath}/`));
+    expect(mount, `a volume mounted where ${tokenFile} is`).toBeDefined();
+    const source = podSpec.volumes?.find((v) => v.name === mount!.name)?.projected?.sources.find((s) => s.serviceAccountToken)?.serviceAccountToken;
+    expect(source).toMatchObject({ audience, path: tokenFile.slice(mount!.mountPath.length + 1) });
+    // The kubelet refuses tokens shorter than 10 minutes.
+    expect(source!.expirationSeconds).toBeGreaterThanOrEqual(600);
+
+    const target = parseLookasideTargetString(env.get('GREETER_TARGET')!);
+    const serviceAccount = podSpec.serviceAccountName!;
+    const binding = example.find(
+      (m): m is BindingManifest =>
+        m.kind === 'RoleBinding' && m.metadata.namespace === target.namespace && (m as BindingManifest).subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === deployment.metadata.namespace),
+    );
+    expect(binding, `a RoleBinding in ${target.namespace} for ServiceAccount ${serviceAccount}`).toBeDefined();
+    const role = only<KubeManifest & { rules: PolicyRule[] }>(example, 'Role', binding!.roleRef.name);
+    const rule = ENDPOINT_SLICE_LIST_RULE;
+    expect([...ruleSet(role.rules)]).toEqual([`${rule.group}|${rule.resource}|${rule.verb}`]);
   });
 });

@@ -8,6 +8,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const KUBERNETES_DIR = fileURLToPath(new URL('../../deploy/kubernetes/', import.meta.url));
 export const BASE_DIR = fileURLToPath(new URL('../../deploy/kubernetes/base/', import.meta.url));
 export const SINGLE_NAMESPACE_DIR = fileURLToPath(new URL('../../deploy/kubernetes/overlays/single-namespace/', import.meta.url));
+export const CALLER_AUTH_DIR = fileURLToPath(new URL('../../deploy/kubernetes/overlays/caller-auth/', import.meta.url));
 export const EXAMPLE_APP_FILE = fileURLToPath(new URL('../../deploy/examples/client-app.yaml', import.meta.url));
 export const DOCKERFILE = fileURLToPath(new URL('../../deploy/Dockerfile', import.meta.url));
 

@@ -53,3 +53,14 @@ export function ruleSet(rules: readonly PolicyRule[]): Set<string> {
   }
   return set;
 }
+
+/**
+ * The rules of the built-in ClusterRole system:auth-delegator, as the API
+ * server creates it (Kubernetes' RBAC bootstrap policy, plugin/pkg/auth/
+ * authorizer/rbac/bootstrappolicy/policy.go): create tokenreviews and create
+ * subjectaccessreviews. Not in deploy/, so written down here.
+ */
+export const AUTH_DELEGATOR_RULES: readonly PolicyRule[] = [
+  { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+  { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+];

@@ -6,6 +6,11 @@
 // and of the Role (single-namespace overlay). The run covers the first
 // sync, changes, a watch reconnect, and a relist after history was
 // compacted, so requests made only on recovery are seen too.
+//
+// The caller-auth overlay's extra binding is checked the same way against
+// the requests of the real caller authorization (TokenReviews and
+// SubjectAccessReviews through client-node): allowed, denied and refused
+// callers.
 
 import { describe, expect, test } from 'vitest';
 import { createKubernetesSource } from '../../src/discovery/kubernetes/kubernetes-source.js';
@@ -14,10 +19,14 @@ import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { FAST_TIMING, harnessKubeConfig } from '../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
 import { RecordingApiProxy, type RecordedRequest } from '../support/recording-api-proxy.js';
-import { authorizationOf, ruleSet } from './rbac-rules.js';
+import { AUTH_DELEGATOR_RULES, authorizationOf, ruleSet } from './rbac-rules.js';
+import { Metadata } from '@grpc/grpc-js';
+import { ReviewingCallerAuthorizer } from '../../src/server/caller-authorization/caller-authorizer.js';
+import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/kubernetes-access-reviewer.js';
+import { issueToken, listSlicesRule } from '../support/caller-auth-control-plane.js';
 import { testLogger } from '../support/test-logger.js';
 import { waitFor } from '../support/wait-until.js';
-import { BASE_DIR, flagValue, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
+import { BASE_DIR, CALLER_AUTH_DIR, flagValue, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
 import { renderKustomization, type KubeManifest } from './kustomization-renderer.js';
 
 /** The namespaces the Deployment tells the control plane to watch (--namespaces or LOOKASIDE_NAMESPACES); undefined: all. */
@@ -64,6 +73,29 @@ async function recordSourceRequests(namespaces: string[] | undefined): Promise<R
     await harness.waitForWatches('endpointslices');
   } finally {
     await source.stop();
+    await proxy.close();
+    await harness.close();
+  }
+  return proxy.requests;
+}
+
+/** Runs the real caller authorization against the harness and returns every request it made. */
+async function recordCallerAuthRequests(): Promise<RecordedRequest[]> {
+  const harness = await KubernetesApiHarness.start();
+  const proxy = await RecordingApiProxy.start(harness.url);
+  try {
+    const authorizer = new ReviewingCallerAuthorizer({ reviewer: new KubernetesAccessReviewer({ kubeConfig: harnessKubeConfig(proxy.url) }), logger: testLogger() });
+    harness.grantAccess(listSlicesRule('system:serviceaccount:app:web', 'app'));
+    const metadata = (token: string) => {
+      const m = new Metadata();
+      m.set('authorization', `Bearer ${token}`);
+      return m;
+    };
+    const web = issueToken(harness, 'system:serviceaccount:app:web');
+    expect(await authorizer.authorize(metadata(web), 'app')).toMatchObject({ allowed: true });
+    expect(await authorizer.authorize(metadata(web), 'payments')).toMatchObject({ allowed: false });
+    expect(await authorizer.authorize(metadata('unknown'), 'app')).toMatchObject({ allowed: false });
+  } finally {
     await proxy.close();
     await harness.close();
   }
@@ -126,5 +158,30 @@ describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
     expect(of('GET', '/apis/discovery.k8s.io/v1/endpointslices', { watch: '1' })).toEqual({ rule: 'discovery.k8s.io|endpointslices|watch', namespace: undefined });
     expect(of('PATCH', '/apis/apps/v1/namespaces/a/deployments/x/status')).toEqual({ rule: 'apps|deployments/status|patch', namespace: 'a' });
     expect(of('GET', '/version')).toEqual({ rule: 'nonResourceURL|/version|get', namespace: undefined });
+  });
+
+  test('caller-auth overlay: the control plane may create exactly the reviews caller authorization makes, through system:auth-delegator', async () => {
+    const manifests = renderKustomization(CALLER_AUTH_DIR);
+    const deployment = only<DeploymentManifest>(manifests, 'Deployment');
+    const env = new Map((deployment.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.get('LOOKASIDE_CALLER_AUTH')).toBe('kubernetes');
+    const serviceAccount = deployment.spec.template.spec.serviceAccountName;
+    const delegation = manifests.filter(
+      (m): m is BindingManifest =>
+        m.kind === 'ClusterRoleBinding' &&
+        (m as BindingManifest).roleRef.name === 'system:auth-delegator' &&
+        (m as BindingManifest).subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === deployment.metadata.namespace),
+    );
+    expect(delegation, 'one ClusterRoleBinding of the control plane to system:auth-delegator').toHaveLength(1);
+    expect(delegation[0]!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
+    // Everything else is the base's: the source's ClusterRole, unchanged.
+    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual(['lookaside']);
+
+    const authorizations = (await recordCallerAuthRequests()).map(authorizationOf);
+    // Reviews are cluster-scoped: no Role could grant them.
+    expect(authorizations.filter((a) => a.namespace !== undefined)).toEqual([]);
+    const needed = new Set(authorizations.map((a) => a.rule));
+    expect([...needed].sort()).toEqual(['authentication.k8s.io|tokenreviews|create', 'authorization.k8s.io|subjectaccessreviews|create']);
+    expect([...ruleSet(AUTH_DELEGATOR_RULES)].sort()).toEqual([...needed].sort());
   });
 });

@@ -14,7 +14,14 @@
 //    HTTP 200 and one ERROR event carrying a Status with code 410 (reason
 //    Expired), then the stream ends, as the real API server does; the
 //    `goneAsHttpStatus` option answers HTTP 410 instead;
-//  - errors are Status objects (kind Status, code, reason, message).
+//  - errors are Status objects (kind Status, code, reason, message);
+//  - POST authentication.k8s.io/v1 tokenreviews and authorization.k8s.io/v1
+//    subjectaccessreviews, answered from tokens and access rules the test
+//    sets (addToken, grantAccess): a TokenReview with spec.audiences accepts
+//    a token only for an audience it was issued for and returns the
+//    intersection in status.audiences, as an audience-aware API server does;
+//    a SubjectAccessReview is allowed when a rule matches the user or one of
+//    its groups. Reviews are recorded (`reviews`) with their specs.
 //
 // Where it differs from the real API server, on purpose:
 //  - it does not validate objects. In particular it accepts loopback
@@ -24,10 +31,13 @@
 //    real-looking ones (10.x, 2001:db8::) too;
 //  - lists page with limit/continue like the API server (a consistent
 //    snapshot per list; a continue token older than the last compaction
-//    gets 410), but there is no authentication, no label or field
-//    selectors and no server-side watch timeout;
+//    gets 410), but requests themselves are not authenticated (reviews
+//    are answered, not enforced), there are no label or field selectors
+//    and no server-side watch timeout; access rules stand in for RBAC
+//    (subject, namespace, verb, group, resource; no wildcards);
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
-//    stalled watches (open but silent), graceful closes, and compaction.
+//    stalled watches (open but silent), graceful closes, compaction, and
+//    reviews that fail with a status or never answer.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -60,6 +70,44 @@ export interface RequestRecord {
   readonly query: Readonly<Record<string, string>>;
 }
 
+/** Who a token belongs to, for TokenReviews. */
+export interface TokenIdentity {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  /** The audiences the token was issued for; default the API server's own. */
+  readonly audiences?: readonly string[];
+  /** An expired token: reviews reject it as the API server does. */
+  readonly expired?: boolean;
+}
+
+/** The API server's own audience: a token without a requested audience gets it. */
+export const API_SERVER_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
+
+/** An RBAC grant, for SubjectAccessReviews: a user or group may do a verb on a resource, in a namespace or in all. */
+export interface AccessRule {
+  /** A user name ("system:serviceaccount:app:web") or a group ("system:serviceaccounts:app"). */
+  readonly subject: string;
+  /** undefined: every namespace (a ClusterRoleBinding). */
+  readonly namespace?: string;
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+}
+
+export type ReviewKind = 'tokenreviews' | 'subjectaccessreviews';
+
+export interface ReviewRecord {
+  readonly kind: ReviewKind;
+  /** The review's spec as the client sent it. */
+  readonly spec: Record<string, unknown>;
+}
+
+const REVIEW_PATHS: Record<string, ReviewKind> = {
+  '/apis/authentication.k8s.io/v1/tokenreviews': 'tokenreviews',
+  '/apis/authorization.k8s.io/v1/subjectaccessreviews': 'subjectaccessreviews',
+};
+
 interface StoredEvent {
   readonly rv: number;
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -91,6 +139,12 @@ export class KubernetesApiHarness {
   private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
   private pageCounter = 0;
   private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0 };
+  /** TokenReviews and SubjectAccessReviews received, in order. */
+  readonly reviews: ReviewRecord[] = [];
+  private readonly tokens = new Map<string, TokenIdentity>();
+  private readonly accessRules = new Set<AccessRule>();
+  private reviewFault: number | 'stall' | undefined;
+  private readonly stalledReviews = new Set<ServerResponse>();
 
   private constructor(
     private readonly server: Server,
@@ -259,6 +313,102 @@ export class KubernetesApiHarness {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  // ---- reviews -------------------------------------------------------
+
+  /** Makes TokenReviews of `token` authenticate it as `identity`. */
+  addToken(token: string, identity: TokenIdentity): void {
+    this.tokens.set(token, identity);
+  }
+
+  /** Forgets a token: its reviews fail from now on. */
+  removeToken(token: string): void {
+    this.tokens.delete(token);
+  }
+
+  /** Grants a rule for SubjectAccessReviews; returns the function that revokes it. */
+  grantAccess(rule: AccessRule): () => void {
+    this.accessRules.add(rule);
+    return () => this.accessRules.delete(rule);
+  }
+
+  /** Reviews of one kind received so far. */
+  reviewsOf(kind: ReviewKind): ReviewRecord[] {
+    return this.reviews.filter((r) => r.kind === kind);
+  }
+
+  /**
+   * Makes reviews fail: with this HTTP status (a Status body), or 'stall'
+   * to accept them and never answer; undefined answers them again.
+   */
+  failReviews(fault: number | 'stall' | undefined): void {
+    this.reviewFault = fault;
+    if (fault !== 'stall') {
+      for (const response of this.stalledReviews) response.destroy();
+      this.stalledReviews.clear();
+    }
+  }
+
+  private review(request: IncomingMessage, response: ServerResponse, path: string): void {
+    const kind = REVIEW_PATHS[path];
+    if (!kind) {
+      this.status(response, 404, 'NotFound', `the server could not find the requested resource (POST ${path})`);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      let body: { apiVersion?: string; kind?: string; spec?: Record<string, unknown> };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+      } catch {
+        this.status(response, 400, 'BadRequest', 'the request body is not JSON');
+        return;
+      }
+      const spec = body.spec ?? {};
+      this.reviews.push({ kind, spec });
+      if (this.reviewFault === 'stall') {
+        this.stalledReviews.add(response);
+        response.on('close', () => this.stalledReviews.delete(response));
+        return;
+      }
+      if (this.reviewFault !== undefined) {
+        this.status(response, this.reviewFault, this.reviewFault === 403 ? 'Forbidden' : 'InternalError', `${kind} failed on purpose (harness fault ${this.reviewFault})`);
+        return;
+      }
+      const status = kind === 'tokenreviews' ? this.tokenReviewStatus(spec) : this.accessReviewStatus(spec);
+      const apiVersion = kind === 'tokenreviews' ? 'authentication.k8s.io/v1' : 'authorization.k8s.io/v1';
+      response.writeHead(201, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ kind: kind === 'tokenreviews' ? 'TokenReview' : 'SubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status }));
+    });
+  }
+
+  private tokenReviewStatus(spec: Record<string, unknown>): Record<string, unknown> {
+    const identity = typeof spec.token === 'string' ? this.tokens.get(spec.token) : undefined;
+    if (!identity) return { authenticated: false, user: {}, error: '[invalid bearer token, square/go-jose: error in cryptographic primitive]' };
+    if (identity.expired) return { authenticated: false, user: {}, error: '[invalid bearer token, service account token has expired]' };
+    const issuedFor = identity.audiences ?? [API_SERVER_AUDIENCE];
+    const wanted = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : [API_SERVER_AUDIENCE];
+    const audiences = wanted.filter((a) => issuedFor.includes(a));
+    if (audiences.length === 0) {
+      return { authenticated: false, user: {}, error: `[invalid bearer token, token audiences ${JSON.stringify(issuedFor)} is invalid for the target audiences ${JSON.stringify(wanted)}]` };
+    }
+    const user = { username: identity.username, uid: identity.uid ?? `uid-of-${identity.username}`, groups: [...(identity.groups ?? []), 'system:authenticated'] };
+    return { authenticated: true, user, audiences };
+  }
+
+  private accessReviewStatus(spec: Record<string, unknown>): Record<string, unknown> {
+    const subjects = new Set([spec.user, ...((spec.groups as unknown[] | undefined) ?? [])].filter((s): s is string => typeof s === 'string'));
+    const attributes = (spec.resourceAttributes ?? {}) as { namespace?: string; verb?: string; group?: string; resource?: string };
+    for (const rule of this.accessRules) {
+      if (!subjects.has(rule.subject)) continue;
+      if (rule.namespace !== undefined && rule.namespace !== attributes.namespace) continue;
+      if (rule.verb !== attributes.verb || rule.group !== (attributes.group ?? '') || rule.resource !== attributes.resource) continue;
+      const binding = rule.namespace === undefined ? 'ClusterRoleBinding' : `RoleBinding in namespace "${rule.namespace}"`;
+      return { allowed: true, reason: `RBAC: allowed by ${binding} for ${rule.subject}` };
+    }
+    return { allowed: false };
+  }
+
   // ---- protocol ------------------------------------------------------
 
   private endWatches(resource: ResourceKind | undefined, end: (w: WatchConnection) => void): number {
@@ -320,6 +470,7 @@ export class KubernetesApiHarness {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://harness');
+    if (request.method === 'POST') return this.review(request, response, url.pathname);
     const route = request.method === 'GET' ? this.route(url.pathname) : undefined;
     if (!route) {
       this.status(response, 404, 'NotFound', `the server could not find the requested resource (${request.method} ${url.pathname})`);

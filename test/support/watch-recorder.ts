@@ -12,8 +12,8 @@ export class WatchRecorder {
   private readonly waiters = new Set<() => void>();
   readonly call: ClientReadableStream<ServersUpdate>;
 
-  constructor(stub: LoadBalancerStub, query: ServersQuery) {
-    this.call = stub.watchServers(query);
+  constructor(stub: LoadBalancerStub, query: ServersQuery, options?: Parameters<LoadBalancerStub['watchServers']>[1]) {
+    this.call = stub.watchServers(query, options);
     this.call.on('data', (update: ServersUpdate) => {
       this.updates.push(update);
       this.wake();

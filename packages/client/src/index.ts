@@ -30,4 +30,5 @@ export { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './recon
 export type { LookasideLogEntry, LookasideLogFunction, LookasideLogLevel } from './lookaside-logger.js';
 export { DEFAULT_WEIGHT } from './weighted-endpoint.js';
 export type { PickEvent, PickObserver } from './pick-observer.js';
-export { LoadBalancerStub, type ServerEntry, type ServersUpdate, type ServersQuery } from './load-balancer-stub.js';
+export { LoadBalancerStub, type ServerEntry, type ServersUpdate, type ServersQuery, type StubCallOptions } from './load-balancer-stub.js';
+export { TOKEN_FILE_ENV, CallerTokenError, readCallerTokenFile } from './caller-token-file.js';

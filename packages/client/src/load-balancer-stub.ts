@@ -105,6 +105,17 @@ function toServersUpdate(message: WireServers): ServersUpdate {
   };
 }
 
+/** Per-call options of the stub's methods. */
+export interface StubCallOptions {
+  /**
+   * A bearer token, sent as the call's "authorization: Bearer <token>"
+   * metadata: the control plane's caller authorization (--caller-auth
+   * kubernetes) needs one. In the call's own metadata rather than
+   * CallCredentials, which grpc-js refuses on insecure channels.
+   */
+  readonly token?: string;
+}
+
 function toRequest(query: ServersQuery): object {
   return { target: { service: query.service, port: query.port }, client: query.client ?? {} };
 }
@@ -124,9 +135,9 @@ export class LoadBalancerStub {
   }
 
   /** GetServers with a deadline (every call made by this code has one). */
-  getServers(query: ServersQuery, timeoutMs: number): Promise<ServersUpdate> {
+  getServers(query: ServersQuery, timeoutMs: number, options: StubCallOptions = {}): Promise<ServersUpdate> {
     return new Promise((resolve, reject) => {
-      this.raw.GetServers(toRequest(query), new this.grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
+      this.raw.GetServers(toRequest(query), this.metadata(options), { deadline: Date.now() + timeoutMs }, (error, value) => {
         if (error) reject(error);
         else resolve(value ?? toServersUpdate({}));
       });
@@ -138,10 +149,16 @@ export class LoadBalancerStub {
    * long as the channel, kept alive by keepalive pings. `options` may set
    * waitForReady, so the call waits for the control plane to be reachable.
    */
-  watchServers(query: ServersQuery, options: { readonly waitForReady?: boolean } = {}): ClientReadableStream<ServersUpdate> {
-    const metadata = new this.grpc.Metadata();
+  watchServers(query: ServersQuery, options: StubCallOptions & { readonly waitForReady?: boolean } = {}): ClientReadableStream<ServersUpdate> {
+    const metadata = this.metadata(options);
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     return this.raw.WatchServers(toRequest(query), metadata, {});
+  }
+
+  private metadata(options: StubCallOptions): Metadata {
+    const metadata = new this.grpc.Metadata();
+    if (options.token !== undefined) metadata.set('authorization', `Bearer ${options.token}`);
+    return metadata;
   }
 
   close(): void {

@@ -22,6 +22,7 @@ import { ServerListWatchPool } from './server-list-watch-pool.js';
 import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, type ServiceConfigJson } from './service-config.js';
 import { validateServiceConfig } from './service-config-validation.js';
 import { LOOKASIDE_SCHEME, type LookasideTarget } from './target-parser.js';
+import { readCallerTokenFile, TOKEN_FILE_ENV } from './caller-token-file.js';
 
 /** The environment variable that names the control plane when the options do not. */
 export const CONTROL_PLANE_ENV = 'LOOKASIDE_CONTROL_PLANE';
@@ -88,6 +89,15 @@ export interface LookasideOptions {
    * address), to count calls per backend: see PickObserver. Default: none.
    */
   readonly onPick?: PickObserver;
+  /**
+   * The token this client presents to a control plane that authorizes its
+   * callers (`lookaside serve --caller-auth kubernetes`): a file holding a
+   * projected ServiceAccount token, such as /var/run/secrets/lookaside/token,
+   * sent as "authorization: Bearer <token>" on every WatchServers stream.
+   * The file is read again each time a stream opens, so a rotated token is
+   * used from the next reconnect on. Default: $LOOKASIDE_TOKEN_FILE, else no token.
+   */
+  readonly callerToken?: { readonly file: string };
 }
 
 /** A registration: what registerLookaside set up, and the way to undo it. */
@@ -150,6 +160,7 @@ interface ResolvedOptions {
   fallback: FallbackTarget | undefined;
   backoff: ReconnectBackoffOptions;
   serviceConfig: ServiceConfigJson;
+  tokenFile: string | undefined;
 }
 
 /** Validates untyped options (JavaScript callers) with a message per field. */
@@ -209,6 +220,11 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
     throw new LookasideOptionsError('serviceConfig', 'must be a service config object (JSON), like DEFAULT_SERVICE_CONFIG');
   }
   if (options.logger !== undefined && typeof options.logger !== 'function') throw new LookasideOptionsError('logger', 'must be a function receiving { level, message, fields }');
+  const tokenOption: unknown = options.callerToken;
+  if (tokenOption !== undefined && (typeof tokenOption !== 'object' || tokenOption === null || typeof (tokenOption as { file?: unknown }).file !== 'string' || (tokenOption as { file: string }).file.trim() === '')) {
+    throw new LookasideOptionsError('callerToken', 'must be { file: "<path of a token file>" }, for example { file: "/var/run/secrets/lookaside/token" }');
+  }
+  const tokenFile = (tokenOption as { file: string } | undefined)?.file.trim() ?? (process.env[TOKEN_FILE_ENV]?.trim() || undefined);
   return {
     grpc,
     scheme,
@@ -218,6 +234,7 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
     fallback,
     backoff,
     serviceConfig: checkServiceConfig(options.serviceConfig ?? DEFAULT_SERVICE_CONFIG, grpc),
+    tokenFile,
   };
 }
 
@@ -310,6 +327,7 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     backoff: resolved.backoff,
     client: { clientId: hostname(), ...options.client },
     logger,
+    ...(resolved.tokenFile !== undefined && { callerToken: () => readCallerTokenFile(resolved.tokenFile!) }),
   });
   let closed = false;
   registerLookasidePolicies(grpc);
@@ -345,7 +363,7 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     },
   };
   schemes.set(scheme, registration);
-  logger.info('lookaside registered', { scheme, controlPlane: resolved.controlPlane, startTimeoutMs: resolved.startTimeoutMs });
+  logger.info('lookaside registered', { scheme, controlPlane: resolved.controlPlane, startTimeoutMs: resolved.startTimeoutMs, ...(resolved.tokenFile !== undefined && { tokenFile: resolved.tokenFile }) });
   guardOtherGrpcCopies(grpc, scheme, logger, (copy) => hasLiveRegistration(copy, scheme));
   return registration;
 }

@@ -23,6 +23,8 @@ export interface ServerListWatchPoolOptions {
   readonly backoff: ReconnectBackoffOptions;
   readonly client?: ServersQuery['client'];
   readonly logger: LookasideLogger;
+  /** Reads the caller token each WatchServers stream sends; see ServerListWatchOptions. */
+  readonly callerToken?: () => string;
 }
 
 /** A subscriber's hold on a shared watch. */
@@ -77,6 +79,7 @@ export class ServerListWatchPool {
         backoff: this.options.backoff,
         logger: this.options.logger,
         ...(this.options.client && { client: this.options.client }),
+        ...(this.options.callerToken && { callerToken: this.options.callerToken }),
       });
       this.watches.set(target.key, watch);
       watch.start();

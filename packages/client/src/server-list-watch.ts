@@ -43,6 +43,11 @@ export interface ServerListWatchOptions {
   readonly backoff: ReconnectBackoffOptions;
   readonly client?: ServersQuery['client'];
   readonly logger: LookasideLogger;
+  /**
+   * The caller token to send, read when each stream opens (a rotated token
+   * file is used from the next reconnect on); throws when it cannot be read.
+   */
+  readonly callerToken?: () => string;
 }
 
 export class ServerListWatch {
@@ -109,7 +114,11 @@ export class ServerListWatch {
       // keepalive on the control-plane channel detects a dead peer.
       // waitForReady: while the control plane is down the call waits for it
       // rather than failing in a tight loop.
-      call = this.options.stub.watchServers({ service: target.service, port: target.port, ...(this.options.client && { client: this.options.client }) }, { waitForReady: true });
+      const token = this.options.callerToken?.();
+      call = this.options.stub.watchServers(
+        { service: target.service, port: target.port, ...(this.options.client && { client: this.options.client }) },
+        { waitForReady: true, ...(token !== undefined && { token }) },
+      );
     } catch (error) {
       this.lastError = (error as Error).message;
       this.options.logger.error('cannot open WatchServers', { target: target.key, err: error });

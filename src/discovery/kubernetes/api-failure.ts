@@ -11,7 +11,7 @@ export const RBAC_MANIFEST_HINT = {
 } as const;
 
 export interface ApiRequestDescription {
-  readonly verb: 'list' | 'watch';
+  readonly verb: 'list' | 'watch' | 'create';
   /** "services" or "endpointslices". */
   readonly resource: string;
   /** "" for the core group. */
