@@ -3,7 +3,7 @@
 // terminating and not-ready endpoints) and which selected pods no slice lists.
 
 import { backendLabel, checkResult, plural } from './check-result.js';
-import type { ClusterView } from './cluster-reader.js';
+import type { ClusterReadError, ClusterView } from './cluster-reader.js';
 import type { DoctorRun } from './doctor-context.js';
 import type { CheckResult, Finding } from './doctor-report-schema.js';
 
@@ -80,7 +80,7 @@ function clusterFindings(run: DoctorRun, view: ClusterView): Finding[] {
   return findings;
 }
 
-export function checkEndpoints(run: DoctorRun, clusterError: string | undefined): CheckResult {
+export function checkEndpoints(run: DoctorRun, clusterError: ClusterReadError | undefined): CheckResult {
   const backends = run.backends.map((b) => b.report);
   const findings: Finding[] = [];
   const total = backends.reduce((sum, b) => sum + b.weight, 0);
@@ -100,8 +100,15 @@ export function checkEndpoints(run: DoctorRun, clusterError: string | undefined)
     });
   }
   const view = run.cluster;
-  if (clusterError) {
-    findings.push({ verdict: 'fail', seen: `cannot read the cluster: ${clusterError}`, fix: 'doctor reads with your kubeconfig: grant get services, list endpointslices and list pods in the namespace, or drop --kubeconfig/--context/--cluster' });
+  if (clusterError?.notFound) {
+    findings.push({
+      verdict: 'fail',
+      seen: `the control plane serves ${run.settings.target.service} but the cluster of your kubeconfig (${run.settings.cluster?.description}) has no such Service`,
+      cause: 'your kubeconfig\'s context is another cluster than the one the control plane watches, or the Service was just deleted',
+      fix: 'pick the control plane\'s cluster with --context',
+    });
+  } else if (clusterError) {
+    findings.push({ verdict: 'fail', seen: `cannot read the cluster: ${clusterError.message}`, fix: 'doctor reads with your kubeconfig: grant get services, list endpointslices and list pods in the namespace, or drop --kubeconfig/--context/--cluster' });
   } else if (view) {
     const count = (condition: string) => view.endpoints.filter((e) => e.condition === condition).length;
     summary += `; slices: ${count('ready')} ready, ${count('serving-terminating')} serving-terminating, ${count('not-ready')} not ready`;

@@ -63,7 +63,7 @@ export async function runDoctor(settings: DoctorSettings, output: DoctorOutput):
     const clusterRead = settings.cluster
       ? readCluster(settings.cluster.kubeConfig, settings.target, settings.deadlineMs).then(
           (view) => ({ view, error: undefined }),
-          (error: unknown) => ({ view: undefined, error: error instanceof ClusterReadError ? error.message : String(error) }),
+          (error: unknown) => ({ view: undefined, error: error instanceof ClusterReadError ? error : new ClusterReadError(String(error)) }),
         )
       : Promise.resolve({ view: undefined, error: undefined });
     const controlPlane = await checkControlPlane(run);
