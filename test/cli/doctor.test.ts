@@ -10,6 +10,9 @@ import { doctorReportJsonSchema, type DoctorReport } from '../../src/cli/doctor/
 import { runCliToEnd } from '../support/cli-process.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { refusingAddress, startHealthBackend, type HealthBackend } from '../support/health-backends.js';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { rm } from 'node:fs/promises';
+import { createAuthority, issue, pemDirectory } from '../support/test-certificates.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/doctor-report.schema.json', import.meta.url));
 const reportSchema = z.fromJSONSchema(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Parameters<typeof z.fromJSONSchema>[0]);
@@ -207,5 +210,38 @@ describe('lookaside doctor', () => {
 
   it('keeps schemas/doctor-report.schema.json in step with the report (npm run generate:schemas)', () => {
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(doctorReportJsonSchema());
+  });
+
+  it('tells TLS on one side only from a certificate that does not name the Service', async () => {
+    const pem = await pemDirectory();
+    const ca = await createAuthority('Doctor Test CA');
+    // A certificate for localhost and 127.0.0.1, not for tls.default.svc.
+    const pair = await issue(ca, 'backend', 'server');
+    const caFile = await pem.write('ca.crt', ca.certPem);
+    const tlsBackend = await startHealthBackend('serving', { credentials: ServerCredentials.createSsl(Buffer.from(ca.certPem), [{ cert_chain: Buffer.from(pair.certPem), private_key: Buffer.from(pair.keyPem) }]) });
+    const plain = await startHealthBackend('serving');
+    const tlsCp = await startFileControlPlane([
+      { name: 'tls', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ address: tlsBackend.address }] }] },
+      { name: 'plain', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ address: plain.address }] }] },
+    ]);
+    try {
+      const doctor = async (...args: string[]) => {
+        const { code, stdout } = await runCliToEnd(['doctor', ...args, '--server', tlsCp.address, '--calls', '2', '--json']);
+        expect(code).toBe(5);
+        return (JSON.parse(stdout) as DoctorReport).backends[0]!.connect;
+      };
+      const [plaintextToTls, tlsToPlaintext, wrongName] = await Promise.all([
+        doctor('tls.default:grpc'),
+        doctor('plain.default:grpc', '--backend-tls'),
+        doctor('tls.default:grpc', '--backend-tls-ca-file', caFile),
+      ]);
+      expect(plaintextToTls).toEqual({ tcp: 'ok', grpc: 'tls-mismatch', detail: 'backend speaks TLS' });
+      expect(tlsToPlaintext).toEqual({ tcp: 'ok', grpc: 'tls-mismatch', detail: 'backend speaks plaintext HTTP/2' });
+      expect(wrongName).toMatchObject({ tcp: 'ok', grpc: 'tls-error' });
+    } finally {
+      await tlsCp.close();
+      await Promise.all([tlsBackend.stop(), plain.stop()]);
+      await rm(pem.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -140,9 +140,11 @@ export type DoctorReport = z.infer<typeof doctorReportSchema>;
 
 /** The JSON Schema of the report, as written to schemas/doctor-report.schema.json. */
 export function doctorReportJsonSchema(): Record<string, unknown> {
+  const { $schema, ...schema } = z.toJSONSchema(doctorReportSchema, { target: 'draft-2020-12' });
   return {
+    $schema,
     $id: 'https://github.com/grpc-lookaside/grpc-lookaside/schemas/doctor-report.schema.json',
     title: 'lookaside doctor --json report',
-    ...z.toJSONSchema(doctorReportSchema, { target: 'draft-2020-12' }),
+    ...schema,
   };
 }
