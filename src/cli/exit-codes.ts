@@ -11,6 +11,8 @@ export const ExitCode = {
   NOT_FOUND: 3,
   /** The control plane could not be reached, or is not serving yet. */
   UNAVAILABLE: 4,
+  /** `doctor`: at least one check failed (or, with --strict, warned). */
+  CHECK_FAILED: 5,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -5,12 +5,14 @@ import { Command, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { parseAudience, parseDuration, parseDurationUpTo, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { collectValues, parseAudience, parseCallCount, parseDeadline, parseDuration, parseDurationUpTo, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
+import { doctorCommand } from './doctor/doctor-command.js';
 import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
+import type { DoctorFlags } from './doctor/doctor-command.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
 import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
@@ -66,7 +68,7 @@ function buildProgram(setExit: (code: ExitCode) => void): Command {
       'after',
       `
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
-4 control plane unreachable or not serving yet.`,
+4 control plane unreachable or not serving yet, 5 a doctor check failed.`,
     );
 
   program
@@ -241,6 +243,26 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           opts.output,
         ),
       );
+    });
+
+  withTlsOptions(program.command('doctor'))
+    .description('Check a service port end to end: control plane, endpoints, connections, health, latency, balancing and DNS, with causes and fixes.')
+    .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
+    .addOption(serverOption())
+    .addOption(new Option('--kubeconfig <path>', 'read the cluster (Service, EndpointSlices, Pods) with this kubeconfig'))
+    .addOption(new Option('--context <name>', 'read the cluster with this context of the kubeconfig'))
+    .addOption(new Option('--cluster', 'read the cluster with the default kubeconfig ($KUBECONFIG, ~/.kube/config, in-cluster)'))
+    .addOption(new Option('--calls <n>', 'health calls per backend for latency and distribution').default(100).argParser(parseCallCount))
+    .addOption(new Option('--deadline <duration>', 'deadline of each network step (connect, call, API request, DNS query)').default(2_000, '2s').argParser(parseDeadline))
+    .addOption(new Option('--health-service <name>', 'grpc.health.v1 service name to check, repeatable (default: "" and the Service\'s name)').argParser(collectValues))
+    .addOption(new Option('--dns', 'resolve name.namespace.svc.cluster.local from where doctor runs'))
+    .addOption(new Option('--backend-tls', 'connect to the backends with TLS (certificates checked against name.namespace.svc)'))
+    .addOption(new Option('--backend-tls-ca-file <path>', 'trust this PEM CA bundle for the backends (implies --backend-tls)'))
+    .addOption(new Option('--json', 'print the report as JSON (schema: schemas/doctor-report.schema.json)'))
+    .addOption(new Option('--strict', 'exit 5 on warnings too'))
+    .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 2 usage error, 4 control plane unreachable or\nnot serving yet, 5 a check failed (or warned, with --strict).')
+    .action(async (service: ServiceArgument, opts: DoctorFlags, command: Command) => {
+      setExit(await doctorCommand(service, opts, command, credentialsOf(opts, command)));
     });
 
   return program;

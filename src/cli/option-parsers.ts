@@ -77,3 +77,21 @@ export function parseNamespaces(value: string): string[] {
   }
   return [...new Set(namespaces)];
 }
+
+/** doctor's --calls: a whole number from 1 to 10,000. */
+export function parseCallCount(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) throw new InvalidArgumentError('must be a whole number of calls from 1 to 10000');
+  return Number(value);
+}
+
+/** A duration that must be above zero and at most 5 minutes: a per-step deadline. */
+export function parseDeadline(value: string): number {
+  const parsed = parseDuration(value);
+  if (parsed < 1 || parsed > 300_000) throw new InvalidArgumentError('must be a duration from 1ms to 5m, such as 500ms or 2s');
+  return parsed;
+}
+
+/** Collects a repeatable flag's values, in order. */
+export function collectValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

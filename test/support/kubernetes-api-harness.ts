@@ -1,11 +1,15 @@
 // A small HTTP server that speaks the Kubernetes API's list/watch protocol
-// for v1 Services and discovery.k8s.io/v1 EndpointSlices, so the real
-// @kubernetes/client-node can be tested against it over real HTTP.
+// for v1 Services, discovery.k8s.io/v1 EndpointSlices and v1 Pods, so the
+// real @kubernetes/client-node can be tested against it over real HTTP.
 //
 // What it does as the API server documents it:
 //  - one resourceVersion counter for everything (etcd's revision); every
 //    write bumps it and stamps the object; a list carries the current one;
-//  - GET .../services and .../endpointslices, cluster-wide or namespaced;
+//  - GET .../services, .../endpointslices and .../pods, cluster-wide or
+//    namespaced, and GET .../namespaces/NS/RESOURCE/NAME for one object
+//    (404 NotFound when it is not there);
+//  - equality-based label selectors on lists and watches (?labelSelector=
+//    "a=b,c==d,e!=f,g,!h"), as the API server filters them;
 //    with ?watch=true&resourceVersion=N it streams newline-delimited JSON
 //    events with resourceVersion > N: ADDED, MODIFIED, DELETED, and BOOKMARK
 //    (only when allowWatchBookmarks=true was asked for); a watch from "" or
@@ -32,9 +36,10 @@
 //  - lists page with limit/continue like the API server (a consistent
 //    snapshot per list; a continue token older than the last compaction
 //    gets 410), but requests themselves are not authenticated (reviews
-//    are answered, not enforced), there are no label or field selectors
-//    and no server-side watch timeout; access rules stand in for RBAC
-//    (subject, namespace, verb, group, resource; no wildcards);
+//    are answered, not enforced), there are no set-based label selectors
+//    ("in", "notin"), no field selectors and no server-side watch timeout;
+//    access rules stand in for RBAC (subject, namespace, verb, group,
+//    resource; no wildcards);
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
 //    stalled watches (open but silent), graceful closes, compaction, and
 //    reviews that fail with a status or never answer.
@@ -42,13 +47,48 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ResourceKind = 'services' | 'endpointslices';
-export type Verb = 'list' | 'watch';
+export type ResourceKind = 'services' | 'endpointslices' | 'pods';
+export type Verb = 'list' | 'watch' | 'get';
 
 const KINDS: Record<ResourceKind, { kind: string; apiVersion: string; group: string }> = {
   services: { kind: 'Service', apiVersion: 'v1', group: '' },
   endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', group: 'discovery.k8s.io' },
+  pods: { kind: 'Pod', apiVersion: 'v1', group: '' },
 };
+
+/** One requirement of an equality-based label selector. */
+interface LabelRequirement {
+  readonly key: string;
+  readonly op: '=' | '!=' | 'exists' | '!exists';
+  readonly value: string;
+}
+
+function parseLabelSelector(text: string | undefined): LabelRequirement[] {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part): LabelRequirement => {
+      const notEqual = /^([^!=]+)!=(.*)$/.exec(part);
+      if (notEqual) return { key: notEqual[1]!.trim(), op: '!=', value: notEqual[2]!.trim() };
+      const equal = /^([^!=]+)==?(.*)$/.exec(part);
+      if (equal) return { key: equal[1]!.trim(), op: '=', value: equal[2]!.trim() };
+      if (part.startsWith('!')) return { key: part.slice(1).trim(), op: '!exists', value: '' };
+      return { key: part, op: 'exists', value: '' };
+    });
+}
+
+function matchesLabels(object: KubeObject, requirements: readonly LabelRequirement[]): boolean {
+  const labels = object.metadata.labels ?? {};
+  return requirements.every((r) => {
+    const value = labels[r.key];
+    if (r.op === 'exists') return value !== undefined;
+    if (r.op === '!exists') return value === undefined;
+    if (r.op === '=') return value === r.value;
+    return value !== r.value;
+  });
+}
 
 /** Any Kubernetes object: metadata plus whatever the test puts in it. */
 export interface KubeObject {
@@ -118,6 +158,7 @@ interface WatchConnection {
   readonly resource: ResourceKind;
   readonly namespace: string | undefined;
   readonly bookmarks: boolean;
+  readonly selector: readonly LabelRequirement[];
   readonly response: ServerResponse;
   stalled: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -128,8 +169,8 @@ export class KubernetesApiHarness {
   private revision = 1;
   private compactedRevision = 0;
   private uidCounter = 0;
-  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map() };
-  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [] };
+  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map(), pods: new Map() };
+  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [], pods: [] };
   private readonly watches = new Set<WatchConnection>();
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
@@ -138,7 +179,7 @@ export class KubernetesApiHarness {
   /** Snapshots of lists being paged through, by continue token. */
   private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
   private pageCounter = 0;
-  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0 };
+  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0, pods: 0 };
   /** TokenReviews and SubjectAccessReviews received, in order. */
   readonly reviews: ReviewRecord[] = [];
   private readonly tokens = new Map<string, TokenIdentity>();
@@ -229,6 +270,7 @@ export class KubernetesApiHarness {
     this.compactedRevision = this.revision;
     this.events.services = [];
     this.events.endpointslices = [];
+    this.events.pods = [];
   }
 
   // ---- faults --------------------------------------------------------
@@ -432,6 +474,7 @@ export class KubernetesApiHarness {
     for (const watch of this.watches) {
       if (watch.resource !== resource || watch.stalled) continue;
       if (watch.namespace && watch.namespace !== event.object.metadata.namespace) continue;
+      if (!matchesLabels(event.object, watch.selector)) continue;
       this.write(watch.response, event.type, this.withKind(resource, event.object));
     }
   }
@@ -456,14 +499,16 @@ export class KubernetesApiHarness {
     response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
   }
 
-  private route(path: string): { resource: ResourceKind; namespace: string | undefined } | undefined {
+  private route(path: string): { resource: ResourceKind; namespace: string | undefined; name: string | undefined } | undefined {
+    // Collections (cluster-wide or namespaced), and one object by name in a namespace.
     const patterns: [RegExp, ResourceKind][] = [
-      [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?services$/, 'services'],
-      [/^\/apis\/discovery\.k8s\.io\/v1\/(?:namespaces\/([^/]+)\/)?endpointslices$/, 'endpointslices'],
+      [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?services(?:\/([^/]+))?$/, 'services'],
+      [/^\/apis\/discovery\.k8s\.io\/v1\/(?:namespaces\/([^/]+)\/)?endpointslices(?:\/([^/]+))?$/, 'endpointslices'],
+      [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods(?:\/([^/]+))?$/, 'pods'],
     ];
     for (const [pattern, resource] of patterns) {
       const match = pattern.exec(path);
-      if (match) return { resource, namespace: match[1] };
+      if (match && (match[2] === undefined || match[1] !== undefined)) return { resource, namespace: match[1], name: match[2] };
     }
     return undefined;
   }
@@ -477,8 +522,8 @@ export class KubernetesApiHarness {
       return;
     }
     const query = Object.fromEntries(url.searchParams);
-    const verb: Verb = query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
-    this.requests.push({ ...route, verb, query });
+    const verb: Verb = route.name !== undefined ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+    this.requests.push({ resource: route.resource, namespace: route.namespace, verb, query });
     if (this.forbidden.has(`${route.resource}:${verb}`)) {
       const { group } = KINDS[route.resource];
       const resourceName = group ? `${route.resource}.${group}` : route.resource;
@@ -491,8 +536,20 @@ export class KubernetesApiHarness {
       );
       return;
     }
-    if (verb === 'list') this.list(route.resource, route.namespace, query, response);
+    if (verb === 'get') this.getOne(route.resource, route.namespace!, route.name!, response);
+    else if (verb === 'list') this.list(route.resource, route.namespace, query, response);
     else this.watch(route.resource, route.namespace, query, response);
+  }
+
+  private getOne(resource: ResourceKind, namespace: string, name: string, response: ServerResponse): void {
+    const object = this.objects[resource].get(`${namespace}/${name}`);
+    if (!object) {
+      const { group } = KINDS[resource];
+      this.status(response, 404, 'NotFound', `${group ? `${resource}.${group}` : resource} "${name}" not found`);
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify(this.withKind(resource, object)));
   }
 
   private list(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
@@ -506,7 +563,8 @@ export class KubernetesApiHarness {
       }
       snapshot = found;
     } else {
-      const items = [...this.objects[resource].values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+      const selector = parseLabelSelector(query.labelSelector);
+      const items = [...this.objects[resource].values()].filter((o) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(o, selector));
       snapshot = { revision: this.revision, items };
     }
     const limit = Number(query.limit ?? 0);
@@ -539,8 +597,9 @@ export class KubernetesApiHarness {
     }
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     response.flushHeaders();
-    const watch: WatchConnection = { resource, namespace, bookmarks: query.allowWatchBookmarks === 'true', response, stalled: false, timer: undefined };
-    const inScope = (o: KubeObject) => !namespace || o.metadata.namespace === namespace;
+    const selector = parseLabelSelector(query.labelSelector);
+    const watch: WatchConnection = { resource, namespace, bookmarks: query.allowWatchBookmarks === 'true', selector, response, stalled: false, timer: undefined };
+    const inScope = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(o, selector);
     if (fromNumber === undefined) {
       for (const object of this.objects[resource].values()) if (inScope(object)) this.write(response, 'ADDED', this.withKind(resource, object));
     } else {

@@ -1,4 +1,4 @@
-// Builders for the Services and EndpointSlices tests put into the harness,
+// Builders for the Services, EndpointSlices and Pods tests put into the harness,
 // shaped as the API server stores them (defaults left out where the API
 // leaves them out, so the source's defaulting is exercised).
 
@@ -15,12 +15,14 @@ export function service(
   name: string,
   namespace: string,
   ports: ServicePortInput[],
-  extra: { ipFamilies?: string[]; type?: string; labels?: Record<string, string> } = {},
+  extra: { ipFamilies?: string[]; type?: string; labels?: Record<string, string>; clusterIP?: string; selector?: Record<string, string> } = {},
 ): KubeObject {
   return {
     metadata: { name, namespace, ...(extra.labels && { labels: extra.labels }) },
     spec: {
       type: extra.type ?? 'ClusterIP',
+      ...(extra.clusterIP && { clusterIP: extra.clusterIP }),
+      ...(extra.selector && { selector: extra.selector }),
       ...(extra.ipFamilies && { ipFamilies: extra.ipFamilies }),
       ports: ports.map((p) => ({ ...(p.name !== undefined && { name: p.name }), protocol: p.protocol ?? 'TCP', port: p.port, targetPort: p.targetPort ?? p.port })),
     },
@@ -76,3 +78,23 @@ export const READY = { ready: true, serving: true, terminating: false } as const
 export const STARTING = { ready: false, serving: false, terminating: false } as const;
 export const TERMINATING = { ready: false, serving: true, terminating: true } as const;
 export const TERMINATED = { ready: false, serving: false, terminating: true } as const;
+
+export interface PodInput {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** status.podIP; leave out for a pod that has none yet. */
+  ip?: string;
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  /** Named container ports, as in spec.containers[0].ports. */
+  ports?: { name: string; containerPort: number }[];
+}
+
+/** A pod as the API server stores it, with the fields the endpoint controller and doctor read. */
+export function pod(input: PodInput): KubeObject {
+  return {
+    metadata: { name: input.name, namespace: input.namespace, labels: input.labels },
+    spec: { containers: [{ name: 'app', image: 'example.invalid/app', ...(input.ports && { ports: input.ports.map((p) => ({ ...p, protocol: 'TCP' })) }) }] },
+    status: { phase: input.phase ?? 'Running', ...(input.ip && { podIP: input.ip, podIPs: [{ ip: input.ip }] }) },
+  };
+}
