@@ -99,7 +99,12 @@ export class ControlPlaneServer {
       ...(options.authorizer && { authorizer: options.authorizer }),
     });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
-    this.xds = new AggregatedDiscoveryService({ registry: options.registry, logger: options.logger, ...(options.xdsHooks && { hooks: options.xdsHooks }) });
+    this.xds = new AggregatedDiscoveryService({
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.xdsHooks && { hooks: options.xdsHooks }),
+      ...(options.authorizer && { authorizer: options.authorizer }),
+    });
     this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });

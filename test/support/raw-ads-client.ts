@@ -7,7 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { credentials, loadPackageDefinition, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 
@@ -85,10 +85,13 @@ export class RawAdsClient {
   private readonly waiters = new Set<() => void>();
   private read = 0;
 
-  constructor(address: string) {
+  /** `metadata`: sent with the stream, e.g. { authorization: 'Bearer ...' }. */
+  constructor(address: string, metadata: Record<string, string> = {}) {
     const { Ads } = load();
     this.client = new Ads(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-    this.call = (this.client as unknown as { StreamAggregatedResources(): ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> }).StreamAggregatedResources();
+    const sent = new Metadata();
+    for (const [key, value] of Object.entries(metadata)) sent.set(key, value);
+    this.call = (this.client as unknown as { StreamAggregatedResources(metadata: Metadata): ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> }).StreamAggregatedResources(sent);
     this.call.on('data', (response: DiscoveryResponse) => {
       this.responses.push(response);
       this.wake();

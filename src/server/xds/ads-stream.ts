@@ -69,6 +69,7 @@ export class AdsStream {
   /** Registry subscriptions, one per service named by any type. */
   private readonly watches = new Map<string, () => void>();
   private nonceCounter = 0;
+  private readonly authorizedNamespaces = new Set<string>();
   private blocked = false;
   private closed = false;
   /** The node id and zone from the first request, for logs. */
@@ -85,6 +86,25 @@ export class AdsStream {
 
   get nodeId(): string {
     return this.node?.id ?? '';
+  }
+
+  /**
+   * The namespaces a request names that this stream has not been authorized
+   * for yet (with --caller-auth): the service decides them before receive().
+   */
+  namespacesToAuthorize(request: DiscoveryRequest | { readonly undecodable: string }): string[] {
+    if (this.closed || 'undecodable' in request) return [];
+    const namespaces = new Set<string>();
+    for (const name of request.resource_names) {
+      const target = this.context.resources.target(name);
+      if (!('error' in target) && !this.authorizedNamespaces.has(target.service.namespace)) namespaces.add(target.service.namespace);
+    }
+    return [...namespaces];
+  }
+
+  /** Records namespaces the caller was authorized for; they are not asked again on this stream. */
+  authorized(namespaces: readonly string[]): void {
+    for (const namespace of namespaces) this.authorizedNamespaces.add(namespace);
   }
 
   /** Reads one request; a bad one ends the stream with INVALID_ARGUMENT naming the field. */

@@ -14,6 +14,7 @@ import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
 import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
+import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { XDS_DESCRIPTOR } from '../../wire/xds-descriptor.js';
 import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
@@ -23,6 +24,12 @@ export interface AggregatedDiscoveryServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly hooks?: AdsHooks;
+  /**
+   * With --caller-auth: a stream is told about a namespace's services only
+   * once its caller (the token in the stream's metadata) may list
+   * EndpointSlices there, the same rule as for lookaside.v1.
+   */
+  readonly authorizer?: CallerAuthorizer;
 }
 
 export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
@@ -113,7 +120,7 @@ export class AggregatedDiscoveryService {
     const stream = new AdsStream(this.context, call);
     this.streams.add(stream);
     const done = () => stream.detach();
-    call.on('data', (request: DiscoveryRequest | { readonly undecodable: string }) => {
+    const receive = (request: DiscoveryRequest | { readonly undecodable: string }) => {
       try {
         stream.receive(request);
       } catch (error) {
@@ -121,6 +128,23 @@ export class AggregatedDiscoveryService {
         this.log.error({ err: error, node: stream.nodeId }, 'handling an xDS request failed; closing the stream');
         stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
       }
+    };
+    call.on('data', (request: DiscoveryRequest | { readonly undecodable: string }) => {
+      const authorizer = this.options.authorizer;
+      const namespaces = authorizer ? stream.namespacesToAuthorize(request) : [];
+      if (!authorizer || namespaces.length === 0) return receive(request);
+      // Requests are handled in order: the stream reads nothing more until
+      // this one is authorized, which also bounds what a caller can queue.
+      call.pause();
+      void Promise.all(namespaces.map(async (namespace) => ({ namespace, decision: await authorizer.authorize(call.metadata, namespace) }))).then((results) => {
+        const refused = results.find((result) => !result.decision.allowed);
+        if (refused && !refused.decision.allowed) {
+          return stream.end(refused.decision.code, `${refused.decision.details} (xDS resources of namespace "${refused.namespace}" were asked for)`);
+        }
+        stream.authorized(namespaces);
+        receive(request);
+        call.resume();
+      });
     });
     // The client half-closed: it will ask for nothing more. What its last
     // requests asked for is written first (a flush scheduled by them runs
