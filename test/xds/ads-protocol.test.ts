@@ -234,6 +234,8 @@ describe('replicas and encoding', () => {
     const subscribers = Array.from({ length: 20 }, () => client());
     for (const s of subscribers) s.send({ node: NODE, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
     await Promise.all(subscribers.map((s) => s.next()));
+    const metrics = await (await fetch(`http://127.0.0.1:${controlPlane.metricsPort}/metrics`)).text();
+    expect(Number(/^lookaside_xds_streams (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(20);
     const before = controlPlane.server.xds.resources.encodes;
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }, { host: '10.0.0.3' }]));
     const updates = await Promise.all(subscribers.map((s) => s.next()));
