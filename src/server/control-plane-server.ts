@@ -10,7 +10,7 @@ import type { Registry } from '../registry/registry.js';
 import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 import { LoadBalancerService } from './load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './proto-definitions.js';
-import { repairMapEntryDescriptors } from './reflection-descriptors.js';
+import { repairReflectionDescriptors } from './reflection-descriptors.js';
 import type { FanoutHooks } from './watch-fanout.js';
 import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
@@ -109,7 +109,7 @@ export class ControlPlaneServer {
     // Invariant 1: NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService({ ...reflectionPackageDefinition(), ...repairMapEntryDescriptors(xdsReflectionDefinition()) }).addToServer(this.server);
+    new ReflectionService(repairReflectionDescriptors({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition() })).addToServer(this.server);
   }
 
   get port(): number {

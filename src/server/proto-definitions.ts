@@ -1,58 +1,72 @@
-// Loads the wire contract once. The same package definition drives the
-// LoadBalancer service, its encoder and the reflection service, so what
-// grpcurl describes is exactly what is served.
+// The lookaside.v1.LoadBalancer service as grpc-js serves it, and what
+// reflection describes, both from the generated wire module
+// (src/wire/lookaside-descriptor.ts, generated from proto/ at build time):
+// no .proto file is read at run time, and the field names are the proto's.
 
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadSync, type Options, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
-import protobuf from 'protobufjs';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { repairMapEntryDescriptors } from './reflection-descriptors.js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { LOAD_BALANCER_SERVICE, lookasideFileDescriptorProtos, lookasideType } from '../wire/lookaside-messages.js';
 import { UNDECODABLE } from './request-validation.js';
 
-/** proto/ at the package root; the same relative path from src/ and dist/. */
-export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
-export const LOOKASIDE_PROTO = 'lookaside/v1/lookaside.proto';
-export const LOAD_BALANCER_SERVICE = 'lookaside.v1.LoadBalancer';
+export { LOAD_BALANCER_SERVICE };
 
-const LOADER_OPTIONS: Options = {
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [PROTO_ROOT],
-};
+type MessageName = 'GetServersRequest' | 'WatchServersRequest' | 'GetServersResponse' | 'WatchServersResponse';
 
-let cached: { packageDefinition: PackageDefinition; reflectionDefinition: PackageDefinition; root: protobuf.Root } | undefined;
-
-function load() {
-  cached ??= {
-    packageDefinition: loadSync(LOOKASIDE_PROTO, LOADER_OPTIONS),
-    // Reflection also describes grpc.health.v1, so `grpcurl list` shows it.
-    reflectionDefinition: repairMapEntryDescriptors(loadSync([LOOKASIDE_PROTO, healthProtoPath], LOADER_OPTIONS)),
-    root: protobuf.loadSync(join(PROTO_ROOT, LOOKASIDE_PROTO)),
+/** Plain objects in, bytes out; a field the message does not have is an error, not silently dropped. */
+function serializer(name: MessageName): (value: object) => Buffer {
+  const type = lookasideType(name);
+  return (value) => {
+    for (const key of Object.keys(value)) if (!type.fields[key]) throw new Error(`lookaside.v1.${name} has no field "${key}"`);
+    return Buffer.from(type.encode(type.fromObject(value)).finish());
   };
-  return cached;
 }
 
+function deserializer(name: MessageName): (bytes: Buffer) => object {
+  const type = lookasideType(name);
+  return (bytes) => type.toObject(type.decode(bytes), { longs: String, defaults: true, arrays: true, objects: true });
+}
+
+let definition: ServiceDefinition | undefined;
+
+/** The LoadBalancer service: paths, streaming, and codecs for plain objects. */
 export function loadBalancerDefinition(): ServiceDefinition {
-  return load().packageDefinition[LOAD_BALANCER_SERVICE] as ServiceDefinition;
+  definition ??= {
+    GetServers: {
+      path: `/${LOAD_BALANCER_SERVICE}/GetServers`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: serializer('GetServersRequest'),
+      requestDeserialize: deserializer('GetServersRequest'),
+      responseSerialize: serializer('GetServersResponse'),
+      responseDeserialize: deserializer('GetServersResponse'),
+    },
+    WatchServers: {
+      path: `/${LOAD_BALANCER_SERVICE}/WatchServers`,
+      requestStream: false,
+      responseStream: true,
+      requestSerialize: serializer('WatchServersRequest'),
+      requestDeserialize: deserializer('WatchServersRequest'),
+      responseSerialize: serializer('WatchServersResponse'),
+      responseDeserialize: deserializer('WatchServersResponse'),
+    },
+  };
+  return definition;
 }
 
+/** What server reflection needs to describe lookaside.v1 and grpc.health.v1: their files as written. */
 export function reflectionPackageDefinition(): PackageDefinition {
-  return load().reflectionDefinition;
+  return { [LOAD_BALANCER_SERVICE]: { fileDescriptorProtos: lookasideFileDescriptorProtos() } } as unknown as PackageDefinition;
 }
 
 /**
- * Decodes a request into a protobufjs message, without proto-loader's
- * conversion to a plain object with every default filled in: a request is
- * read once, by the validator, which applies its own defaults. It is a
- * measurable part of a GetServers call (bench/get-servers-throughput).
- * Field names are camelCase, as with proto-loader.
+ * Decodes a request into a protobufjs message, without converting it to a
+ * plain object with every default filled in: a request is read once, by the
+ * validator, which applies its own defaults. It is a measurable part of a
+ * GetServers call (bench/get-servers-throughput). Field names are the
+ * proto's (client.client_id).
  */
 export function requestDecoder(messageType: 'GetServersRequest' | 'WatchServersRequest'): (bytes: Buffer) => object {
-  const type = load().root.lookupType(`lookaside.v1.${messageType}`);
+  const type = lookasideType(messageType);
   return (bytes) => {
     try {
       return type.decode(bytes);

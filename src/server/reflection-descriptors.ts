@@ -1,6 +1,5 @@
-// Repairs the file descriptors that server reflection hands out.
-//
-// proto-loader builds its descriptors with protobufjs, which writes a map
+// Repairs the file descriptors that server reflection hands out. They are
+// built with protobufjs (src/wire/file-descriptors.ts), which writes a map
 // field's entry type under the field's own name ("metadata") and refers to
 // it by that bare name. Strict reflection clients (buf curl, grpcurl, every
 // Go client through protodesc) then reject the whole file, and every method
@@ -8,11 +7,12 @@
 // entry "<FieldInCamelCase>Entry" and refers to it by its full name; this
 // rewrites the descriptors that way before reflection indexes them.
 //
-// A descriptor built from protobufjs JSON (the generated xDS descriptor) is
-// one file per package with no `dependency` list, and @grpc/reflection does
-// not fill it in either: a strict client then cannot resolve a type from
-// another package ("failed to find service ... in schema"). So each file also
-// gets the files that define the types it refers to as its dependencies.
+// The descriptors built from a generated (JSON) descriptor have no
+// `dependency` list and keep type references as written, and
+// @grpc/reflection fills in neither: a strict client then cannot resolve a
+// type from another file ("failed to find service ... in schema"). So every
+// reference is made absolute, and each file gets the files that define the
+// types it refers to as its dependencies.
 //
 // protobufjs also writes a reserved range's end as it holds it, inclusive
 // ("reserved 5" becomes 5 to 5), where a descriptor's end is exclusive; a
@@ -127,7 +127,7 @@ function absoluteReferences(file: FileProto, known: ReadonlyMap<string, string>)
 }
 
 /** A copy of `definition` whose file descriptors strict clients accept. */
-export function repairMapEntryDescriptors(definition: PackageDefinition): PackageDefinition {
+export function repairReflectionDescriptors(definition: PackageDefinition): PackageDefinition {
   const decoded = new Map<Buffer, FileProto>();
   for (const entry of Object.values(definition)) {
     for (const bytes of (entry as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos ?? []) {

@@ -10,11 +10,11 @@ import type { Target } from './snapshot-encoder.js';
 export const UNDECODABLE = Symbol('undecodable request');
 
 /** Longest accepted caller-info values: a zone label value, a node name, an id. */
-const CLIENT_FIELD_LIMITS = { zone: 63, node: 253, clientId: 253 } as const;
+const CLIENT_FIELD_LIMITS = { zone: 63, node: 253, client_id: 253 } as const;
 
 export interface ServersRequest {
   target?: { service?: string; port?: string } | null;
-  client?: { zone?: string; node?: string; clientId?: string } | null;
+  client?: { zone?: string; node?: string; client_id?: string } | null;
 }
 
 export interface ValidRequest {
@@ -45,13 +45,11 @@ export function validateServersRequest(request: ServersRequest): ValidRequest {
     if (error instanceof InvalidServiceRefError) throw new InvalidRequestError(error.message);
     throw error;
   }
-  const client = { zone: request.client?.zone ?? '', node: request.client?.node ?? '', clientId: request.client?.clientId ?? '' };
-  for (const field of ['zone', 'node', 'clientId'] as const) {
+  const client = { zone: request.client?.zone ?? '', node: request.client?.node ?? '', clientId: request.client?.client_id ?? '' };
+  for (const field of ['zone', 'node', 'client_id'] as const) {
     const limit = CLIENT_FIELD_LIMITS[field];
-    if (client[field].length > limit) {
-      const wire = field === 'clientId' ? 'client_id' : field;
-      throw new InvalidRequestError(`client.${wire}: has ${client[field].length} characters; at most ${limit} are allowed`);
-    }
+    const value = field === 'client_id' ? client.clientId : client[field];
+    if (value.length > limit) throw new InvalidRequestError(`client.${field}: has ${value.length} characters; at most ${limit} are allowed`);
   }
   return { service, port, target: { service: serviceText, port: portText }, client };
 }

@@ -1,5 +1,5 @@
 // Generated from the xDS protos of @grpc/grpc-js-xds 1.14.1 by
-// scripts/generate-xds-descriptor.ts: do not edit. Regenerate with `npm run generate:xds`.
+// scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.
 // 341 types reachable from: AggregatedDiscoveryService, DiscoveryRequest, DiscoveryResponse, Listener, HttpConnectionManager, Router, RouteConfiguration, Cluster, ClusterLoadAssignment.
 
 // protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.

@@ -8,7 +8,7 @@
 // first test instead of vanishing from the wire.
 
 import protobuf from 'protobufjs';
-import descriptor from 'protobufjs/ext/descriptor/index.js';
+import { fileDescriptorProtos, resolvedRoot } from './file-descriptors.js';
 import { XDS_DESCRIPTOR, XDS_FILES } from './xds-descriptor.js';
 
 export const ADS_SERVICE = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
@@ -28,10 +28,7 @@ let root: protobuf.Root | undefined;
 
 /** The xDS types as one resolved Root, built on first use. */
 export function xdsRoot(): protobuf.Root {
-  if (!root) {
-    root = protobuf.Root.fromJSON(XDS_DESCRIPTOR as protobuf.INamespace);
-    root.resolveAll();
-  }
+  root ??= resolvedRoot(XDS_DESCRIPTOR);
   return root;
 }
 
@@ -115,35 +112,7 @@ export const DISCOVERY_RESPONSE_FIELDS = {
   nonce: 5,
 } as const;
 
-interface FileDescriptor {
-  name: string;
-  package: string;
-  syntax: string;
-  messageType: unknown[];
-  enumType: unknown[];
-  service: unknown[];
-}
-
-/**
- * The xDS types as FileDescriptorProtos, one per .proto file as the protos
- * name them (envoy/config/core/v3/base.proto, google/protobuf/any.proto),
- * for server reflection. References are as protobufjs writes them; the
- * server's reflection-descriptors.ts makes them absolute and links imports.
- */
+/** The xDS types as FileDescriptorProtos, one per .proto file, for server reflection. */
 export function xdsFileDescriptorProtos(): Buffer[] {
-  const files = new Map<string, FileDescriptor>();
-  for (const [fullName, fileName] of Object.entries(XDS_FILES)) {
-    const object = xdsRoot().lookup(fullName);
-    if (!object) throw new Error(`${fullName} is listed in XDS_FILES but not defined; regenerate with npm run generate:xds`);
-    let file = files.get(fileName);
-    if (!file) {
-      file = { name: fileName, package: object.parent!.fullName.slice(1), syntax: 'proto3', messageType: [], enumType: [], service: [] };
-      files.set(fileName, file);
-    }
-    const described = (object as unknown as { toDescriptor(edition?: string): unknown }).toDescriptor('proto3');
-    if (object instanceof protobuf.Type) file.messageType.push(described);
-    else if (object instanceof protobuf.Enum) file.enumType.push(described);
-    else if (object instanceof protobuf.Service) file.service.push(described);
-  }
-  return [...files.values()].map((file) => Buffer.from(descriptor.FileDescriptorProto.encode(file as never).finish()));
+  return fileDescriptorProtos(xdsRoot(), XDS_FILES);
 }

@@ -40,6 +40,11 @@ it.each(['grpc-v1', 'grpc-v1alpha'])('lists services and methods through %s refl
   );
 });
 
+it('describes fields as the proto spells them: a request written from the proto (client.client_id) is accepted', async () => {
+  const out = await bufCurl('-d', '{"target":{"service":"greeter.default","port":"grpc"},"client":{"client_id":"buf-curl","zone":"a"}}', `http://${cp.address}/lookaside.v1.LoadBalancer/GetServers`);
+  expect(JSON.parse(out)).toMatchObject({ exists: true });
+});
+
 it('calls GetServers through reflection', async () => {
   const out = await bufCurl('--emit-defaults', '-d', '{"target":{"service":"greeter.default","port":"grpc"}}', `http://${cp.address}/lookaside.v1.LoadBalancer/GetServers`);
   const answer = JSON.parse(out);

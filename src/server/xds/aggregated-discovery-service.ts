@@ -10,13 +10,12 @@
 // Writes are batched per event-loop turn, so the source that changed the
 // registry never waits on a network write.
 
-import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
-import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
-import { XDS_DESCRIPTOR } from '../../wire/xds-descriptor.js';
+import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
 
@@ -33,14 +32,6 @@ export interface AggregatedDiscoveryServiceOptions {
 }
 
 export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
-
-let packageDefinition: PackageDefinition | undefined;
-
-/** The xDS package definition: the ADS service's method shapes. */
-function xdsPackageDefinition(): PackageDefinition {
-  packageDefinition ??= fromJSON(XDS_DESCRIPTOR, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  return packageDefinition;
-}
 
 /** What server reflection needs to describe the ADS service: its files, named as the protos name them. */
 export function xdsReflectionDefinition(): PackageDefinition {
@@ -70,13 +61,16 @@ export class AggregatedDiscoveryService {
   constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
     this.log = options.logger.child({ component: 'xds' });
     this.resources = new XdsResources(options.registry, this.log);
-    const base = (xdsPackageDefinition()[ADS_SERVICE] as ServiceDefinition)[ADS_METHOD]!;
     this.definition = {
       [ADS_METHOD]: {
-        ...base,
+        path: `/${ADS_SERVICE}/${ADS_METHOD}`,
+        requestStream: true,
+        responseStream: true,
+        requestSerialize: (value: Record<string, unknown>) => Buffer.from(encodeMessage('envoy.service.discovery.v3.DiscoveryRequest', value)),
         requestDeserialize: decodeRequest,
         // Responses are assembled from shared encodings (AdsStream); they pass through as is.
         responseSerialize: (value: Buffer) => value,
+        responseDeserialize: (bytes: Buffer) => decodeMessage('envoy.service.discovery.v3.DiscoveryResponse', bytes),
       },
     };
     this.context = {

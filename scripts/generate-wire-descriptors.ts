@@ -1,17 +1,25 @@
-// Generates src/wire/xds-descriptor.ts: the xDS messages the control plane
-// serves (the ADS service, Listener, HttpConnectionManager, Router,
-// RouteConfiguration, Cluster, ClusterLoadAssignment) as one protobufjs JSON
-// descriptor, pruned to the types they reach, with snake_case field names as
-// the protos spell them.
+// Generates the wire modules in src/wire/: each a protobufjs JSON
+// descriptor of the messages and services the control plane serves, pruned
+// to the types they reach, with field names as the protos spell them
+// (snake_case), and the .proto file of every top-level type, so that server
+// reflection serves the files as written.
 //
-// The protos come from @grpc/grpc-js-xds, which ships the envoy, xds, udpa,
-// validate and googleapis protos its own client parses; serving from the same
-// files keeps the two sides on one version of the API. It is a development
-// dependency only: the control plane needs no .proto file at run time.
+//   src/wire/lookaside-descriptor.ts  lookaside.v1 from proto/ (the contract),
+//                                     and grpc.health.v1 from grpc-health-check
+//   src/wire/xds-descriptor.ts        the xDS API: the ADS service, Listener,
+//                                     HttpConnectionManager, Router,
+//                                     RouteConfiguration, Cluster,
+//                                     ClusterLoadAssignment
 //
-//   npm run generate:xds
+// The xDS protos come from @grpc/grpc-js-xds, which ships the envoy, xds,
+// udpa, validate and googleapis protos its own client parses; serving from
+// the same files keeps both sides on one version of the API. It is a
+// development dependency only: the control plane reads no .proto file at
+// run time.
 //
-// test/wire/xds-descriptor.test.ts fails when the committed file is stale.
+//   npm run generate:wire
+//
+// test/wire/wire-descriptors.test.ts fails when a committed module is stale.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,10 +27,47 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-export const DESCRIPTOR_FILE = fileURLToPath(new URL('../src/wire/xds-descriptor.ts', import.meta.url));
+/** One generated module: where its protos are, what it serves, where it goes. */
+export interface WireModule {
+  readonly file: string;
+  /** The exported constants' prefix: XDS gives XDS_DESCRIPTOR and XDS_FILES. */
+  readonly constant: string;
+  readonly source: () => string;
+  readonly includeDirs: () => string[];
+  /** The files that define what is served; everything they import comes along. */
+  readonly entryFiles: readonly string[];
+  /** The types and services encoded or decoded; the pruned descriptor keeps what they reach. */
+  readonly rootTypes: readonly string[];
+}
 
-/** The files that define what is served; everything they import comes along. */
-const ENTRY_FILES = [
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+const packageVersion = (name: string) => (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+/** protobufjs's own folder, for google/protobuf/descriptor.proto (its other well-known types are built in). */
+const PROTOBUFJS_DIR = () => packageDir('protobufjs');
+
+export const LOOKASIDE_MODULE: WireModule = {
+  file: fileURLToPath(new URL('../src/wire/lookaside-descriptor.ts', import.meta.url)),
+  constant: 'LOOKASIDE',
+  source: () => `proto/lookaside/v1/lookaside.proto and the health.proto of grpc-health-check ${packageVersion('grpc-health-check')}`,
+  includeDirs: () => [fileURLToPath(new URL('../proto', import.meta.url)), join(packageDir('grpc-health-check'), 'proto'), PROTOBUFJS_DIR()],
+  entryFiles: ['lookaside/v1/lookaside.proto', 'health/v1/health.proto'],
+  rootTypes: ['lookaside.v1.LoadBalancer', 'grpc.health.v1.Health'],
+};
+
+export const XDS_MODULE: WireModule = {
+  file: fileURLToPath(new URL('../src/wire/xds-descriptor.ts', import.meta.url)),
+  constant: 'XDS',
+  source: () => `the xDS protos of @grpc/grpc-js-xds ${packageVersion('@grpc/grpc-js-xds')}`,
+  includeDirs: () => [...['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((dir) => join(packageDir('@grpc/grpc-js-xds'), 'deps', dir)), PROTOBUFJS_DIR()],
+  entryFiles: XDS_ENTRY_FILES(),
+  rootTypes: XDS_ROOT_TYPES(),
+};
+
+export const WIRE_MODULES = [LOOKASIDE_MODULE, XDS_MODULE] as const;
+
+function XDS_ENTRY_FILES(): string[] {
+  return [
   'envoy/service/discovery/v3/ads.proto',
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',
@@ -30,10 +75,11 @@ const ENTRY_FILES = [
   'envoy/config/endpoint/v3/endpoint.proto',
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
-];
+  ];
+}
 
-/** The types (and service) the control plane encodes or decodes; the pruned descriptor keeps what they reach. */
-export const ROOT_TYPES = [
+function XDS_ROOT_TYPES(): string[] {
+  return [
   'envoy.service.discovery.v3.AggregatedDiscoveryService',
   'envoy.service.discovery.v3.DiscoveryRequest',
   'envoy.service.discovery.v3.DiscoveryResponse',
@@ -43,19 +89,11 @@ export const ROOT_TYPES = [
   'envoy.config.route.v3.RouteConfiguration',
   'envoy.config.cluster.v3.Cluster',
   'envoy.config.endpoint.v3.ClusterLoadAssignment',
-];
-
-function includeDirs(): string[] {
-  const require = createRequire(import.meta.url);
-  const packageRoot = dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
-  // protobufjs's own folder last, for google/protobuf/descriptor.proto (its
-  // other well-known types are built in).
-  const protobufRoot = dirname(require.resolve('protobufjs/package.json'));
-  return [...['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((dir) => join(packageRoot, 'deps', dir)), protobufRoot];
+  ];
 }
 
-function loadRoot(): protobuf.Root {
-  const dirs = includeDirs();
+function loadRoot(module: WireModule): protobuf.Root {
+  const dirs = module.includeDirs();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => {
     for (const dir of dirs) {
@@ -65,13 +103,13 @@ function loadRoot(): protobuf.Root {
     // protobufjs bundles google/protobuf/*.proto itself.
     return target;
   };
-  root.loadSync(ENTRY_FILES, { keepCase: true });
+  root.loadSync([...module.entryFiles], { keepCase: true });
   root.resolveAll();
   return root;
 }
 
-/** Full names (without the leading dot) of every type and enum reachable from ROOT_TYPES. */
-function reachable(root: protobuf.Root): Set<string> {
+/** Full names (without the leading dot) of every type and enum reachable from the module's root types. */
+function reachable(root: protobuf.Root, rootTypes: readonly string[]): Set<string> {
   const seen = new Set<string>();
   const visit = (object: protobuf.ReflectionObject): void => {
     const name = object.fullName.slice(1);
@@ -88,12 +126,12 @@ function reachable(root: protobuf.Root): Set<string> {
       }
     }
   };
-  for (const name of ROOT_TYPES) visit(root.lookup(name) ?? fail(name));
+  for (const name of rootTypes) visit(root.lookup(name) ?? fail(name));
   return seen;
 }
 
 function fail(name: string): never {
-  throw new Error(`${name} is not defined by the xDS protos`);
+  throw new Error(`${name} is not defined by the protos`);
 }
 
 type JsonNamespace = { nested?: Record<string, JsonNode>; options?: Record<string, unknown>; [key: string]: unknown };
@@ -167,29 +205,31 @@ function fileNames(root: protobuf.Root, keep: Set<string>, dirs: string[]): Reco
   return files;
 }
 
-/** The text of src/wire/xds-descriptor.ts for the protos as they are now. */
-export function renderXdsDescriptor(): string {
-  const root = loadRoot();
-  const keep = reachable(root);
+/** The text of a wire module for the protos as they are now. */
+export function renderWireModule(module: WireModule): string {
+  const root = loadRoot(module);
+  const keep = reachable(root, module.rootTypes);
   const pruned = prune(root.toJSON({ keepComments: false }) as JsonNode, '', keep) ?? {};
   // Check that the pruned descriptor stands on its own before writing it.
   protobuf.Root.fromJSON(pruned as protobuf.INamespace).resolveAll();
-  const version = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json'), 'utf8')) as { version: string }).version;
+  const shortNames = module.rootTypes.map((t) => t.slice(t.lastIndexOf('.') + 1)).join(', ');
   return [
-    `// Generated from the xDS protos of @grpc/grpc-js-xds ${version} by`,
-    '// scripts/generate-xds-descriptor.ts: do not edit. Regenerate with `npm run generate:xds`.',
-    `// ${keep.size} types reachable from: ${ROOT_TYPES.map((t) => t.slice(t.lastIndexOf('.') + 1)).join(', ')}.`,
+    `// Generated from ${module.source()} by`,
+    '// scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.',
+    `// ${keep.size} types reachable from: ${shortNames}.`,
     '',
     "// protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.",
-    `export const XDS_DESCRIPTOR: Record<string, unknown> = ${JSON.stringify(pruned, null, 1)};`,
+    `export const ${module.constant}_DESCRIPTOR: Record<string, unknown> = ${JSON.stringify(pruned, null, 1)};`,
     '',
     '// The .proto file that defines each top-level type, for reflection.',
-    `export const XDS_FILES: Record<string, string> = ${JSON.stringify(fileNames(root, keep, includeDirs()), null, 1)};`,
+    `export const ${module.constant}_FILES: Record<string, string> = ${JSON.stringify(fileNames(root, keep, module.includeDirs()), null, 1)};`,
     '',
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(DESCRIPTOR_FILE, renderXdsDescriptor());
-  process.stdout.write(`wrote ${DESCRIPTOR_FILE}\n`);
+  for (const module of WIRE_MODULES) {
+    writeFileSync(module.file, renderWireModule(module));
+    process.stdout.write(`wrote ${module.file}\n`);
+  }
 }

@@ -1,0 +1,229 @@
+// Generated from proto/lookaside/v1/lookaside.proto and the health.proto of grpc-health-check 2.1.0 by
+// scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.
+// 14 types reachable from: LoadBalancer, Health.
+
+// protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.
+export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
+ "nested": {
+  "lookaside": {
+   "nested": {
+    "v1": {
+     "nested": {
+      "LoadBalancer": {
+       "methods": {
+        "GetServers": {
+         "requestType": "GetServersRequest",
+         "responseType": "GetServersResponse"
+        },
+        "WatchServers": {
+         "requestType": "WatchServersRequest",
+         "responseType": "WatchServersResponse",
+         "responseStream": true
+        }
+       }
+      },
+      "ServiceRef": {
+       "fields": {
+        "service": {
+         "type": "string",
+         "id": 1
+        },
+        "port": {
+         "type": "string",
+         "id": 2
+        }
+       }
+      },
+      "ClientInfo": {
+       "fields": {
+        "zone": {
+         "type": "string",
+         "id": 1
+        },
+        "node": {
+         "type": "string",
+         "id": 2
+        },
+        "client_id": {
+         "type": "string",
+         "id": 3
+        }
+       }
+      },
+      "GetServersRequest": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "client": {
+         "type": "ClientInfo",
+         "id": 2
+        }
+       }
+      },
+      "GetServersResponse": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "version": {
+         "type": "uint64",
+         "id": 2
+        },
+        "exists": {
+         "type": "bool",
+         "id": 3
+        },
+        "servers": {
+         "rule": "repeated",
+         "type": "Server",
+         "id": 4
+        }
+       }
+      },
+      "WatchServersRequest": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "client": {
+         "type": "ClientInfo",
+         "id": 2
+        }
+       }
+      },
+      "WatchServersResponse": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "version": {
+         "type": "uint64",
+         "id": 2
+        },
+        "exists": {
+         "type": "bool",
+         "id": 3
+        },
+        "servers": {
+         "rule": "repeated",
+         "type": "Server",
+         "id": 4
+        }
+       }
+      },
+      "Server": {
+       "fields": {
+        "address": {
+         "type": "string",
+         "id": 1
+        },
+        "weight": {
+         "type": "uint32",
+         "id": 2
+        },
+        "zone": {
+         "type": "string",
+         "id": 3
+        },
+        "metadata": {
+         "keyType": "string",
+         "type": "string",
+         "id": 4
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "grpc": {
+   "nested": {
+    "health": {
+     "nested": {
+      "v1": {
+       "nested": {
+        "HealthListRequest": {
+         "fields": {}
+        },
+        "HealthListResponse": {
+         "fields": {
+          "statuses": {
+           "keyType": "string",
+           "type": "HealthCheckResponse",
+           "id": 1
+          }
+         }
+        },
+        "HealthCheckRequest": {
+         "fields": {
+          "service": {
+           "type": "string",
+           "id": 1
+          }
+         }
+        },
+        "HealthCheckResponse": {
+         "fields": {
+          "status": {
+           "type": "ServingStatus",
+           "id": 1
+          }
+         },
+         "nested": {
+          "ServingStatus": {
+           "values": {
+            "UNKNOWN": 0,
+            "SERVING": 1,
+            "NOT_SERVING": 2,
+            "SERVICE_UNKNOWN": 3
+           }
+          }
+         }
+        },
+        "Health": {
+         "methods": {
+          "Check": {
+           "requestType": "HealthCheckRequest",
+           "responseType": "HealthCheckResponse"
+          },
+          "Watch": {
+           "requestType": "HealthCheckRequest",
+           "responseType": "HealthCheckResponse",
+           "responseStream": true
+          },
+          "List": {
+           "requestType": "HealthListRequest",
+           "responseType": "HealthListResponse"
+          }
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  }
+ }
+};
+
+// The .proto file that defines each top-level type, for reflection.
+export const LOOKASIDE_FILES: Record<string, string> = {
+ "grpc.health.v1.Health": "health/v1/health.proto",
+ "grpc.health.v1.HealthCheckRequest": "health/v1/health.proto",
+ "grpc.health.v1.HealthCheckResponse": "health/v1/health.proto",
+ "grpc.health.v1.HealthListRequest": "health/v1/health.proto",
+ "grpc.health.v1.HealthListResponse": "health/v1/health.proto",
+ "lookaside.v1.ClientInfo": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.GetServersRequest": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.GetServersResponse": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.LoadBalancer": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.Server": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.ServiceRef": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.WatchServersRequest": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.WatchServersResponse": "lookaside/v1/lookaside.proto"
+};
