@@ -45,9 +45,9 @@ export interface ControlPlaneServerOptions {
 
 /** What one caller can take from the control plane. */
 export interface ServerLimits {
-  /** WatchServers streams per connection (default 1,000). HTTP/2 allows 100 more streams than this, for unary calls. */
+  /** Watch streams (WatchServers and xDS) per connection (default 1,000). HTTP/2 allows 100 more streams than this, for unary calls. */
   readonly maxWatchStreamsPerConnection: number;
-  /** WatchServers streams in all (default 100,000). */
+  /** Watch streams (WatchServers and xDS) in all (default 100,000). */
   readonly maxWatchStreams: number;
   /** Largest request message accepted (default 64 KiB; a real request is under 1 KiB). */
   readonly maxRequestBytes: number;
@@ -104,6 +104,7 @@ export class ControlPlaneServer {
       logger: options.logger,
       ...(options.xdsHooks && { hooks: options.xdsHooks }),
       ...(options.authorizer && { authorizer: options.authorizer }),
+      limits: this.loadBalancer.watchLimits,
     });
     this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.

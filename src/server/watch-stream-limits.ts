@@ -1,4 +1,5 @@
-// Bounds on WatchServers streams, so that one caller (a bug that opens a
+// Bounds on watch streams, WatchServers and xDS (StreamAggregatedResources)
+// alike, one budget for both, so that one caller (a bug that opens a
 // stream per call, a hostile client) cannot take the control plane's memory:
 // at most so many streams per connection, and so many in all. A stream over
 // a limit is refused with RESOURCE_EXHAUSTED naming the limit and its flag.
@@ -32,10 +33,10 @@ export class WatchStreamLimits {
   admit(peer: string): string | undefined {
     const ofPeer = this.perPeer.get(peer) ?? 0;
     if (ofPeer >= this.limits.perConnection) {
-      return `this connection already has ${ofPeer} WatchServers streams, the most the control plane allows per connection (--max-watch-streams-per-connection ${this.limits.perConnection}); close streams you no longer use, or open another channel`;
+      return `this connection already has ${ofPeer} watch streams (WatchServers and xDS), the most the control plane allows per connection (--max-watch-streams-per-connection ${this.limits.perConnection}); close streams you no longer use, or open another channel`;
     }
     if (this.count >= this.limits.total) {
-      return `the control plane already serves ${this.count} WatchServers streams, its limit (--max-watch-streams ${this.limits.total}); retry on another replica, or raise the limit`;
+      return `the control plane already serves ${this.count} watch streams (WatchServers and xDS), its limit (--max-watch-streams ${this.limits.total}); retry on another replica, or raise the limit`;
     }
     this.perPeer.set(peer, ofPeer + 1);
     this.count++;

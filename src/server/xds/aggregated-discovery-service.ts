@@ -15,6 +15,7 @@ import { status, type ServiceDefinition, type UntypedServiceImplementation } fro
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
+import type { WatchStreamLimits } from '../watch-stream-limits.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
@@ -29,6 +30,8 @@ export interface AggregatedDiscoveryServiceOptions {
    * EndpointSlices there, the same rule as for lookaside.v1.
    */
   readonly authorizer?: CallerAuthorizer;
+  /** The watch-stream budget ADS streams share with WatchServers (RESOURCE_EXHAUSTED past it). */
+  readonly limits?: WatchStreamLimits;
 }
 
 export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
@@ -111,9 +114,22 @@ export class AggregatedDiscoveryService {
       call.emit('error', { code: status.UNAVAILABLE, details: XDS_SHUTTING_DOWN });
       return;
     }
+    const peer = call.getPeer();
+    const refusal = this.options.limits?.admit(peer);
+    if (refusal) {
+      this.log.debug({ peer }, refusal);
+      call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
+      return;
+    }
     const stream = new AdsStream(this.context, call);
     this.streams.add(stream);
-    const done = () => stream.detach();
+    let released = false;
+    const done = () => {
+      stream.detach();
+      if (released) return;
+      released = true;
+      this.options.limits?.release(peer);
+    };
     const receive = (request: DiscoveryRequest | { readonly undecodable: string }) => {
       try {
         stream.receive(request);
