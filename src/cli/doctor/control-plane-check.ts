@@ -3,7 +3,7 @@
 // list it answers with; without it the backend checks are skipped.
 
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
+import { LoadBalancerStub, readCallerTokenFile, type ServersUpdate } from 'grpc-lookaside-client';
 import { checkResult } from './check-result.js';
 import type { DoctorRun } from './doctor-context.js';
 import type { CheckResult, Finding } from './doctor-report-schema.js';
@@ -30,6 +30,11 @@ function unreachableFinding(server: string, code: string, details: string | unde
   };
 }
 
+/** The caller token of --token-file, read at each call (a projected token rotates). */
+function tokenOptions(run: DoctorRun): { token?: string } {
+  return run.settings.tokenFile === undefined ? {} : { token: readCallerTokenFile(run.settings.tokenFile) };
+}
+
 export async function checkControlPlane(run: DoctorRun): Promise<ControlPlaneOutcome> {
   const { server, controlPlaneCredentials, deadlineMs, target } = run.settings;
   const state = run.controlPlane;
@@ -54,7 +59,7 @@ export async function checkControlPlane(run: DoctorRun): Promise<ControlPlaneOut
     }
     let servers: ServersUpdate;
     try {
-      servers = await stub.getServers({ service: target.service, port: target.port, client: { clientId: 'lookaside-doctor' } }, deadlineMs);
+      servers = await stub.getServers({ service: target.service, port: target.port, client: { clientId: 'lookaside-doctor' } }, deadlineMs, tokenOptions(run));
     } catch (error) {
       const failure = error as ServiceError;
       const code = status[failure.code] ?? String(failure.code);
@@ -128,7 +133,7 @@ export async function finishVersion(run: DoctorRun, result: CheckResult, started
   if (state.version === null) return;
   const stub = new LoadBalancerStub(server, controlPlaneCredentials, CHANNEL_OPTIONS);
   try {
-    const end = await stub.getServers({ service: target.service, port: target.port, client: { clientId: 'lookaside-doctor' } }, deadlineMs);
+    const end = await stub.getServers({ service: target.service, port: target.port, client: { clientId: 'lookaside-doctor' } }, deadlineMs, tokenOptions(run));
     state.versionAtEnd = end.version;
   } catch {
     state.versionAtEnd = null;

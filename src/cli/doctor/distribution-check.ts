@@ -95,6 +95,7 @@ export async function checkDistribution(run: DoctorRun, dns: DnsOutcome): Promis
     startTimeoutMs: run.settings.deadlineMs,
     onPick,
     client: { clientId: 'lookaside-doctor' },
+    ...(run.settings.tokenFile !== undefined && { callerToken: { file: run.settings.tokenFile } }),
     // The client's log goes to grpc-js tracing by default; doctor's report says what matters.
     logger: () => {},
   });

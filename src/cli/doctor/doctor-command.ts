@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import type { Command } from 'commander';
+import { CallerTokenError, readCallerTokenFile } from 'grpc-lookaside-client';
 import { KubeConfigError, loadKubeConfig } from '../../discovery/kubernetes/kube-config-loader.js';
 import type { ClientTlsFlags } from '../channel-credentials.js';
 import { ExitCode } from '../exit-codes.js';
@@ -25,6 +26,7 @@ export interface DoctorFlags extends ClientTlsFlags {
   backendTlsCaFile?: string;
   json?: boolean;
   strict?: boolean;
+  tokenFile?: string;
 }
 
 function usage(command: Command, message: string): never {
@@ -49,6 +51,14 @@ function backendCredentials(flags: DoctorFlags, command: Command): ChannelCreden
 }
 
 export async function doctorCommand(target: ServiceArgument, flags: DoctorFlags, command: Command, controlPlaneCredentials: ChannelCredentials): Promise<ExitCode> {
+  if (flags.tokenFile !== undefined) {
+    try {
+      readCallerTokenFile(flags.tokenFile);
+    } catch (error) {
+      if (error instanceof CallerTokenError) usage(command, `--token-file: ${error.message}`);
+      throw error;
+    }
+  }
   let cluster: DoctorSettings['cluster'];
   if (flags.kubeconfig !== undefined || flags.context !== undefined || flags.cluster) {
     try {
@@ -64,6 +74,7 @@ export async function doctorCommand(target: ServiceArgument, flags: DoctorFlags,
     target,
     server: flags.server,
     controlPlaneCredentials,
+    ...(flags.tokenFile !== undefined && { tokenFile: flags.tokenFile }),
     backendCredentials: backendCredentials(flags, command),
     backendTls: Boolean(flags.backendTls || flags.backendTlsCaFile),
     calls: flags.calls,

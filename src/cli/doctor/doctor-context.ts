@@ -15,6 +15,8 @@ export interface DoctorSettings {
   /** The control plane, host:port. */
   readonly server: string;
   readonly controlPlaneCredentials: ChannelCredentials;
+  /** --token-file, for a control plane with --caller-auth kubernetes: read at each call. */
+  readonly tokenFile?: string;
   /** Credentials for the backends: plaintext, or TLS with --backend-tls. */
   readonly backendCredentials: ChannelCredentials;
   readonly backendTls: boolean;
