@@ -134,6 +134,10 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
          "keyType": "string",
          "type": "string",
          "id": 4
+        },
+        "priority": {
+         "type": "uint32",
+         "id": 5
         }
        }
       }

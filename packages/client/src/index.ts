@@ -13,6 +13,8 @@ export {
   registerLookasidePolicies,
   LookasideOptionsError,
   CONTROL_PLANE_ENV,
+  NODE_NAME_ENV,
+  ZONE_ENV,
   DEFAULT_CONTROL_PLANE,
   DEFAULT_START_TIMEOUT_MS,
   type LookasideOptions,

@@ -22,6 +22,8 @@ export interface ServerEntry {
   readonly weight: number;
   readonly zone: string;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The failover rank for this caller: calls go to the lowest rank with a ready backend. */
+  readonly priority: number;
 }
 
 /** One answer of GetServers or one message of WatchServers. */
@@ -46,7 +48,7 @@ interface WireServers {
   /** uint64: a Long when protobufjs has long.js (it does), else a number. */
   version?: number | { toNumber(): number } | null;
   exists?: boolean;
-  servers?: { address?: string; weight?: number; zone?: string; metadata?: Record<string, string> }[];
+  servers?: { address?: string; weight?: number; zone?: string; metadata?: Record<string, string>; priority?: number }[];
 }
 
 type RawClient = Client & {
@@ -101,6 +103,7 @@ function toServersUpdate(message: WireServers): ServersUpdate {
       weight: s.weight && s.weight > 0 ? s.weight : 100,
       zone: s.zone ?? '',
       metadata: s.metadata ?? {},
+      priority: s.priority ?? 0,
     })),
   };
 }

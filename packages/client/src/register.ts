@@ -26,6 +26,10 @@ import { readCallerTokenFile, TOKEN_FILE_ENV } from './caller-token-file.js';
 
 /** The environment variable that names the control plane when the options do not. */
 export const CONTROL_PLANE_ENV = 'LOOKASIDE_CONTROL_PLANE';
+/** The caller's zone (topology.kubernetes.io/zone), for zone-aware answers. */
+export const ZONE_ENV = 'LOOKASIDE_ZONE';
+/** The caller's Kubernetes node, as the downward API's spec.nodeName names it. */
+export const NODE_NAME_ENV = 'NODE_NAME';
 /** The control plane when neither the options nor LOOKASIDE_CONTROL_PLANE name one: the CLI's default too. */
 export const DEFAULT_CONTROL_PLANE = 'localhost:50051';
 /** How long a new target waits for its first server list before failing calls or using the fallback. */
@@ -80,7 +84,13 @@ export interface LookasideOptions {
    * over it either way.
    */
   readonly serviceConfig?: ServiceConfigJson;
-  /** Who this client is, sent to the control plane for its logs. Default clientId: the host name. */
+  /**
+   * Who this client is. The zone and node decide zone-aware answers (a
+   * Service with trafficDistribution PreferSameZone sends the caller's own
+   * zone first); clientId is for the control plane's logs. Defaults: zone
+   * from LOOKASIDE_ZONE, node from NODE_NAME (the downward API's
+   * spec.nodeName), clientId the host name.
+   */
   readonly client?: { readonly zone?: string; readonly node?: string; readonly clientId?: string };
   /** Receives the client's log entries. Default: grpc-js tracing (GRPC_TRACE=lookaside). */
   readonly logger?: LookasideLogFunction;
@@ -325,7 +335,12 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     ...(options.controlPlaneChannelOptions && { channelOptions: options.controlPlaneChannelOptions }),
     startTimeoutMs: resolved.startTimeoutMs,
     backoff: resolved.backoff,
-    client: { clientId: hostname(), ...options.client },
+    client: {
+      clientId: hostname(),
+      ...(process.env[ZONE_ENV] && { zone: process.env[ZONE_ENV] }),
+      ...(process.env[NODE_NAME_ENV] && { node: process.env[NODE_NAME_ENV] }),
+      ...options.client,
+    },
     logger,
     ...(resolved.tokenFile !== undefined && { callerToken: () => readCallerTokenFile(resolved.tokenFile!) }),
   });

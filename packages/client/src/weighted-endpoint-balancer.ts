@@ -1,13 +1,17 @@
 // What both lookaside policies share: one LeafLoadBalancer (a pick_first over
 // one address) per endpoint, kept across updates by the endpoint's address,
-// so an update that changes only weights opens or closes no connection
-// (invariant 8); every backend kept connected; the channel's state derived
-// from the backends'; and a fresh immutable picker on every change. The
-// policies differ only in the picker they build.
+// so an update that changes only weights (or failover ranks) opens or closes
+// no connection (invariant 8); every backend kept connected; the channel's
+// state derived from the backends'; and a fresh immutable picker on every
+// change. Calls go to the READY backends of the lowest failover rank
+// (priority) that has any: with zone-aware answers, the caller's own zone
+// while any of it is READY, the other zones the moment none is, with no
+// failed call, since those connections are already up. The policies differ
+// only in the picker they build.
 
 import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
 import { ConnectivityState, Status, type GrpcModule } from './grpc-module.js';
-import { weightOf } from './weighted-endpoint.js';
+import { priorityOf, weightOf } from './weighted-endpoint.js';
 import { ObservedPicker, type PickObserver } from './pick-observer.js';
 import { readResolverContext } from './resolver-context.js';
 import type { PickableBackend } from './weighted-picker.js';
@@ -24,6 +28,8 @@ interface Backend {
   readonly key: string;
   leaf: experimental.LeafLoadBalancer;
   weight: number;
+  /** The failover rank: calls go to the lowest rank with a READY backend. */
+  priority: number;
   /** Calls in flight on this backend; the same object across pickers. */
   readonly inFlight: { count: number };
   /** The state this policy last saw the leaf in, to notice a READY backend leaving READY. */
@@ -85,6 +91,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
       if (existing) {
         // Same address: keep the leaf and its connection; only the weight moves.
         existing.weight = weightOf(endpoint);
+        existing.priority = priorityOf(endpoint);
         next.set(key, existing);
         continue;
       }
@@ -104,7 +111,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   }
 
   private createBackend(key: string, endpoint: Endpoint, options: ChannelOptions, resolutionNote: string): Backend {
-    const backend = { key, weight: weightOf(endpoint), inFlight: { count: 0 }, seenState: ConnectivityState.IDLE } as Backend;
+    const backend = { key, weight: weightOf(endpoint), priority: priorityOf(endpoint), inFlight: { count: 0 }, seenState: ConnectivityState.IDLE } as Backend;
     const leafHelper = this.grpc.experimental.createChildChannelControlHelper(this.helper, {
       updateState: (state, _picker, errorMessage) => {
         if (this.destroyed || this.backends.get(key) !== backend) return;
@@ -131,7 +138,9 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
       this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
       return;
     }
-    const ready = all.filter((b) => b.leaf.getConnectivityState() === ConnectivityState.READY);
+    const allReady = all.filter((b) => b.leaf.getConnectivityState() === ConnectivityState.READY);
+    const rank = Math.min(...allReady.map((b) => b.priority));
+    const ready = allReady.filter((b) => b.priority === rank);
     if (ready.length > 0) {
       // Snapshot the leaves' pickers now: the picker must not change under a call.
       const snapshot: PickableBackend[] = ready.map((b) => ({ picker: b.leaf.getPicker(), weight: b.weight, inFlight: b.inFlight }));

@@ -17,12 +17,20 @@ export interface WeightedEndpoint extends Endpoint {
   readonly lookasideWeight: number;
   /** The zone the backend runs in, if the control plane knows it. */
   readonly lookasideZone?: string;
+  /** The failover rank for this caller (0: preferred); absent means 0. */
+  readonly lookasidePriority?: number;
 }
 
 /** The weight carried by an endpoint, or DEFAULT_WEIGHT if it carries none. */
 export function weightOf(endpoint: Endpoint): number {
   const weight = (endpoint as Partial<WeightedEndpoint>).lookasideWeight;
   return typeof weight === 'number' && Number.isFinite(weight) && weight > 0 ? weight : DEFAULT_WEIGHT;
+}
+
+/** The failover rank of an endpoint: 0 unless the control plane ranked it lower. */
+export function priorityOf(endpoint: Endpoint): number {
+  const priority = (endpoint as Partial<WeightedEndpoint>).lookasidePriority;
+  return typeof priority === 'number' && Number.isInteger(priority) && priority > 0 ? priority : 0;
 }
 
 /** Splits "host:port" or "[v6]:port"; undefined when it is neither. */
@@ -55,6 +63,7 @@ export function toWeightedEndpoints(servers: readonly ServerEntry[]): { endpoint
       addresses: [{ host: parsed.host, port: parsed.port }],
       lookasideWeight: server.weight > 0 ? server.weight : DEFAULT_WEIGHT,
       ...(server.zone && { lookasideZone: server.zone }),
+      ...(server.priority > 0 && { lookasidePriority: server.priority }),
     });
   }
   return { endpoints, rejected };
