@@ -170,11 +170,12 @@ export class Registry {
       seenNames.add(portSpec.name);
       const backends = normalizeBackends(key, portSpec);
       const old = previous?.ports.find((p) => p.name === portSpec.name);
-      if (old && old.port === portSpec.port && sameBackends(old.backends, backends)) {
+      const trafficDistribution = spec.trafficDistribution ?? '';
+      if (old && old.port === portSpec.port && old.trafficDistribution === trafficDistribution && sameBackends(old.backends, backends)) {
         ports.push(old);
       } else {
         changed = true;
-        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends });
+        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends, trafficDistribution });
       }
     }
     if (!changed) return false;

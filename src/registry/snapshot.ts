@@ -32,11 +32,20 @@ export interface PortSpec {
   readonly backends: readonly BackendSpec[];
 }
 
+/**
+ * How a Service wants its traffic kept close (Kubernetes
+ * spec.trafficDistribution): "" for no preference; "PreferSameZone" (and its
+ * older alias PreferClose) for the caller's own zone first.
+ */
+export type TrafficDistribution = '' | 'PreferSameZone';
+
 /** A whole service as a source describes it. */
 export interface ServiceSpec {
   readonly name: string;
   readonly namespace: string;
   readonly ports: readonly PortSpec[];
+  /** Default "": every caller gets the same answer. */
+  readonly trafficDistribution?: TrafficDistribution;
 }
 
 export interface Backend {
@@ -56,6 +65,8 @@ export interface PortSnapshot {
   readonly version: number;
   /** Sorted by address, unique by address. */
   readonly backends: readonly Backend[];
+  /** The Service's preference, kept per port so that a change of it is a new version of each port. */
+  readonly trafficDistribution: TrafficDistribution;
 }
 
 export interface ServiceSnapshot {

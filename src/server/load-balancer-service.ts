@@ -94,7 +94,7 @@ export class LoadBalancerService {
       const lookup = this.options.registry.lookup(request.service.key, request.port);
       if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
       this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
-      callback(null, this.encoder.encode(request.target, lookup));
+      callback(null, this.encoder.encode(request.target, lookup, request.client));
     } catch (error) {
       callback(toStatus(error, this.log));
     }

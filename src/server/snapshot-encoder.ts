@@ -2,10 +2,13 @@
 // encoding is cached on its immutable snapshot, so each version is encoded
 // once and the same bytes go to every watcher and every GetServers caller
 // (invariant 5). GetServersResponse and WatchServersResponse share their
-// field layout, so one encoding serves both methods.
+// field layout, so one encoding serves both methods. Where answers depend
+// on the caller's zone (caller-topology.ts), there is one encoding per
+// version and caller class, shared by the callers of that class.
 
 import type { PortLookup } from '../registry/registry.js';
 import type { PortSnapshot } from '../registry/snapshot.js';
+import { rankBackends, type CallerLocation } from './caller-topology.js';
 
 /** The target as the caller wrote it, echoed in every response. */
 export interface Target {
@@ -18,6 +21,7 @@ export interface ServerMessage {
   weight: number;
   zone: string;
   metadata: Record<string, string>;
+  priority?: number;
 }
 
 export interface ServersResponse {
@@ -26,6 +30,8 @@ export interface ServersResponse {
   exists: boolean;
   servers: ServerMessage[];
 }
+
+const NO_LOCATION: CallerLocation = { zone: '' };
 
 export class SnapshotEncoder {
   private readonly cache = new WeakMap<PortSnapshot, Map<string, Buffer>>();
@@ -38,7 +44,7 @@ export class SnapshotEncoder {
     return this.encodeCount;
   }
 
-  encode(target: Target, lookup: PortLookup): Buffer {
+  encode(target: Target, lookup: PortLookup, caller: CallerLocation = NO_LOCATION): Buffer {
     if (lookup.status !== 'found') {
       // A "does not exist" answer has no servers: a few bytes, not worth caching.
       return this.run({ target, version: String(lookup.version), exists: false, servers: [] });
@@ -49,14 +55,15 @@ export class SnapshotEncoder {
       this.cache.set(lookup.port, byTarget);
     }
     // Callers may name the port by name or by number; each spelling is echoed back.
-    const cacheKey = `${target.service}/${target.port}`;
+    const { callerClass, ranks } = rankBackends(lookup.port, caller);
+    const cacheKey = `${target.service}/${target.port}/${callerClass}`;
     let bytes = byTarget.get(cacheKey);
     if (!bytes) {
       bytes = this.run({
         target,
         version: String(lookup.version),
         exists: true,
-        servers: lookup.port.backends.map((b) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata } })),
+        servers: lookup.port.backends.map((b, i) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(ranks?.[i] && { priority: ranks[i] }) })),
       });
       byTarget.set(cacheKey, bytes);
     }

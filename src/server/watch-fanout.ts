@@ -56,7 +56,8 @@ export class WatchStream {
     readonly call: WatchCall,
     readonly request: ValidRequest,
   ) {
-    this.answerKey = `${request.service.key}\n${request.target.service}\n${request.target.port}`;
+    // Callers in one zone get one answer (zone-aware Services rank by it).
+    this.answerKey = `${request.service.key}\n${request.target.service}\n${request.target.port}\n${request.client.zone}`;
   }
 
   get isClosed(): boolean {
@@ -72,7 +73,7 @@ export class WatchStream {
   /** The newest state for this stream's target, as it goes on the wire. */
   answer(registry: Registry, encoder: SnapshotEncoder): TargetAnswer {
     const lookup = registry.lookup(this.request.service.key, this.request.port);
-    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup) };
+    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup, this.request.client) };
   }
 
   /** Writes `answer` if it differs from what was last sent; true if it wrote. */

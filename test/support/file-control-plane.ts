@@ -19,6 +19,7 @@ export interface FileBackend {
 export interface FileService {
   name: string;
   namespace?: string;
+  trafficDistribution?: 'PreferSameZone' | 'PreferClose';
   ports: { name?: string; port: number; backends?: FileBackend[] }[];
 }
 

@@ -83,7 +83,7 @@ describe('resources', () => {
     expect(hcm.http_filters.at(-1)!.name).toBe('envoy.filters.http.router');
     const [virtualHost] = hcm.route_config.virtual_hosts;
     expect(virtualHost!.domains).toEqual(['*']);
-    expect(virtualHost!.routes.at(-1)).toMatchObject({ match: { prefix: '' }, route: { cluster: 'greeter.app:50051' } });
+    expect(virtualHost!.routes.at(-1)).toMatchObject({ match: { prefix: '' }, route: { cluster: 'greeter.app:50051', retry_policy: { retry_on: 'unavailable', num_retries: { value: 2 } } } });
 
     c.send({ type_url: TYPES.cluster, resource_names: ['greeter.app:50051'] });
     const cluster = unpack((await c.next()).resources[0]!);

@@ -5,6 +5,7 @@
 //   services:
 //     - name: greeter            # RFC 1035 label
 //       namespace: default       # RFC 1123 label
+//       trafficDistribution: PreferSameZone   # optional: callers' own zone first
 //       ports:
 //         - name: grpc           # optional for a single port
 //           port: 50051          # the Service port clients name
@@ -83,8 +84,10 @@ const serviceSchema = z.strictObject(
     name: z.string({ error: 'is required: the Service name' }).superRefine(labelCheck(checkServiceName)),
     namespace: z.string({ error: 'must be a string: the namespace' }).superRefine(labelCheck(checkNamespace)).default('default'),
     ports: z.array(portSchema, { error: 'must be a list of ports' }).min(1, { error: 'must list at least one port' }),
+    // As Kubernetes spells it; PreferClose is PreferSameZone's older name.
+    trafficDistribution: z.enum(['PreferSameZone', 'PreferClose'], { error: 'must be PreferSameZone (or its older name PreferClose): callers get their own zone\'s backends first' }).optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports, and optionally trafficDistribution') },
 );
 
 const fileSchema = z.strictObject(
@@ -199,6 +202,7 @@ function toSpecs(content: FileContent): ServiceSpec[] {
   return content.services.map((service) => ({
     name: service.name,
     namespace: service.namespace,
+    ...(service.trafficDistribution !== undefined && { trafficDistribution: 'PreferSameZone' as const }),
     ports: service.ports.map((port) => ({
       name: port.name ?? '',
       port: port.port,

@@ -161,7 +161,7 @@ export class AdsStream {
       for (const name of state.names) {
         const target = state.targets.get(name);
         if (!target || 'error' in target) continue;
-        const resource = this.context.resources.resolve(typeUrl, name, target);
+        const resource = this.context.resources.resolve(typeUrl, name, target, { zone: this.node?.zone ?? '' });
         if (resource) resources.push(resource);
       }
       const version = versionOf(resources);

@@ -41,6 +41,7 @@ import {
   ROUTE_CONFIGURATION_TYPE,
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
+import { rankBackends, type CallerLocation } from '../caller-topology.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
 
 /** The resource types served, by type URL. RouteConfiguration is always inline, so RDS names resolve to nothing. */
@@ -67,6 +68,15 @@ export interface EncodedResource {
   /** A digest of the content: equal content, equal digest, on any replica. */
   readonly digest: string;
 }
+
+/**
+ * Retry a call that failed UNAVAILABLE, twice (gRFC A44): what a call meets
+ * when its backend goes away under it (a refused stream on a connection
+ * being closed, a reset), so rollouts and a zone's failover cost no failed
+ * call. Istio's default is alike (unavailable among its retry conditions, 2
+ * attempts). A call that failed otherwise is never retried.
+ */
+const RETRY_POLICY = { retry_on: 'unavailable', num_retries: { value: 2 } };
 
 /** The router filter's name as Envoy and gRPC know it. */
 const ROUTER_FILTER = 'envoy.filters.http.router';
@@ -99,7 +109,7 @@ function listener(name: string, cluster: string): Record<string, unknown> {
       api_listener: anyOf(HTTP_CONNECTION_MANAGER_TYPE, {
         route_config: {
           name,
-          virtual_hosts: [{ name, domains: ['*'], routes: [{ match: { prefix: '' }, route: { cluster } }] }],
+          virtual_hosts: [{ name, domains: ['*'], routes: [{ match: { prefix: '' }, route: { cluster, retry_policy: RETRY_POLICY } }] }],
         },
         http_filters: [{ name: ROUTER_FILTER, typed_config: anyOf(ROUTER_TYPE, {}) }],
       }),
@@ -116,13 +126,19 @@ function cluster(name: string): Record<string, unknown> {
   };
 }
 
-function clusterLoadAssignment(name: string, backends: readonly Backend[]): Record<string, unknown> {
-  const localities = new Map<string, { zone: string; weight: number; backends: Backend[] }>();
-  for (const backend of backends) {
-    const key = `${backend.zone}\n${backend.weight}`;
+/**
+ * `ranks[i]` is the priority of `backends[i]` for the caller (see
+ * caller-topology.ts): EDS priorities, which every gRPC client fails over
+ * by, lowest first. Undefined: all 0.
+ */
+function clusterLoadAssignment(name: string, backends: readonly Backend[], ranks: readonly number[] | undefined): Record<string, unknown> {
+  const localities = new Map<string, { zone: string; weight: number; priority: number; backends: Backend[] }>();
+  for (const [index, backend] of backends.entries()) {
+    const priority = ranks?.[index] ?? 0;
+    const key = `${backend.zone}\n${backend.weight}\n${priority}`;
     let locality = localities.get(key);
     if (!locality) {
-      locality = { zone: backend.zone, weight: backend.weight, backends: [] };
+      locality = { zone: backend.zone, weight: backend.weight, priority, backends: [] };
       localities.set(key, locality);
     }
     locality.backends.push(backend);
@@ -132,7 +148,7 @@ function clusterLoadAssignment(name: string, backends: readonly Backend[]): Reco
     endpoints: [...localities.values()].map((locality) => ({
       locality: { zone: locality.zone, sub_zone: `weight-${locality.weight}` },
       load_balancing_weight: { value: locality.weight * locality.backends.length },
-      priority: 0,
+      priority: locality.priority,
       lb_endpoints: locality.backends.map((backend) => ({
         endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
         health_status: 'HEALTHY',
@@ -163,8 +179,12 @@ export class XdsResources {
     return parseXdsTarget(resourceName);
   }
 
-  /** The resource of `typeUrl` named `name`, or undefined when it does not exist. */
-  resolve(typeUrl: ServedType, name: string, target: XdsTarget): EncodedResource | undefined {
+  /**
+   * The resource of `typeUrl` named `name`, or undefined when it does not
+   * exist. A ClusterLoadAssignment depends on the caller's zone (its node's
+   * locality) where the Service keeps traffic close.
+   */
+  resolve(typeUrl: ServedType, name: string, target: XdsTarget, caller: CallerLocation = { zone: '' }): EncodedResource | undefined {
     if (typeUrl === ROUTE_CONFIGURATION_TYPE) return undefined;
     const lookup = this.registry.lookup(target.service.key, target.port);
     if (lookup.status !== 'found') return undefined;
@@ -172,10 +192,14 @@ export class XdsResources {
     // A Cluster or ClusterLoadAssignment exists only under its canonical
     // name (by port number, no DNS suffix): the one listeners route to.
     if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
-    return this.cached(lookup, `${typeUrl}\n${name}`, () => {
-      if (typeUrl === LISTENER_TYPE) return encodeResource(name, typeUrl, listener(name, canonical));
-      if (typeUrl === CLUSTER_TYPE) return encodeResource(name, typeUrl, cluster(name));
-      return encodeResource(name, typeUrl, clusterLoadAssignment(name, this.publishable(lookup)));
+    if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name, canonical)));
+    if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name)));
+    const { callerClass, ranks } = rankBackends(lookup.port, caller);
+    return this.cached(lookup, `${typeUrl}\n${name}\n${callerClass}`, () => {
+      const publishable = this.publishable(lookup);
+      const publishedRanks = ranks && publishable.length !== lookup.port.backends.length ? lookup.port.backends.map((b, i) => [b, ranks[i]!] as const).filter(([b]) => publishable.includes(b)).map(([, rank]) => rank) : ranks;
+      // EDS priorities may have no gaps: if host names took every rank-0 backend, all are rank 0.
+      return encodeResource(name, typeUrl, clusterLoadAssignment(name, publishable, publishedRanks?.includes(0) ? publishedRanks : undefined));
     });
   }
 

@@ -55,6 +55,13 @@ describe('parseRegistryFile', () => {
     expect(problems.join('\n')).toMatch(message);
   });
 
+  it('reads trafficDistribution as Kubernetes spells it (PreferClose is PreferSameZone) and names the rule for another value', () => {
+    const file = (value: string) => `services:\n  - name: a\n    trafficDistribution: ${value}\n    ports:\n      - port: 80\n`;
+    expect(parseRegistryFile('f', file('PreferSameZone'))[0]!.trafficDistribution).toBe('PreferSameZone');
+    expect(parseRegistryFile('f', file('PreferClose'))[0]!.trafficDistribution).toBe('PreferSameZone');
+    expect(problemsOf(file('Nearby'))).toEqual([expect.stringMatching(/^reg.yaml:3:26: services\[0\]\.trafficDistribution: must be PreferSameZone \(or its older name PreferClose\)/)]);
+  });
+
   it('lists every problem, not just the first', () => {
     const problems = problemsOf('services:\n  - name: A\n    ports: [{port: 0}]\n');
     expect(problems).toHaveLength(2);
