@@ -205,11 +205,28 @@ function fileNames(root: protobuf.Root, keep: Set<string>, dirs: string[]): Reco
   return files;
 }
 
+/**
+ * protobufjs defines the well-known types (google/protobuf/struct.proto,
+ * ...) from its own JSON, in camelCase ("stringValue") whatever keepCase
+ * says. Their .proto files spell them in snake_case ("string_value"), which
+ * is what reflection must describe and what the rest of the module uses.
+ */
+function snakeCaseWellKnownTypes(root: JsonNode): void {
+  const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  const google = root.nested?.google?.nested?.protobuf?.nested;
+  for (const type of Object.values(google ?? {})) {
+    if (type.fields) type.fields = Object.fromEntries(Object.entries(type.fields).map(([name, field]) => [snake(name), field]));
+    const oneofs = type.oneofs as Record<string, { oneof: string[] }> | undefined;
+    if (oneofs) for (const oneof of Object.values(oneofs)) oneof.oneof = oneof.oneof.map(snake);
+  }
+}
+
 /** The text of a wire module for the protos as they are now. */
 export function renderWireModule(module: WireModule): string {
   const root = loadRoot(module);
   const keep = reachable(root, module.rootTypes);
   const pruned = prune(root.toJSON({ keepComments: false }) as JsonNode, '', keep) ?? {};
+  snakeCaseWellKnownTypes(pruned);
   // Check that the pruned descriptor stands on its own before writing it.
   protobuf.Root.fromJSON(pruned as protobuf.INamespace).resolveAll();
   const shortNames = module.rootTypes.map((t) => t.slice(t.lastIndexOf('.') + 1)).join(', ');

@@ -17,8 +17,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ExitCode } from './exit-codes.js';
 
-/** The node.metadata key that carries the Kubernetes node name of the caller. */
-export const NODE_METADATA_KEY = 'lookaside.dev/node';
+import { NODE_METADATA_KEY } from '../wire/xds-node-metadata.js';
 
 export interface XdsBootstrapOptions {
   /** host:port of the control plane, as the client dials it. */

@@ -171,11 +171,12 @@ export class Registry {
       const backends = normalizeBackends(key, portSpec);
       const old = previous?.ports.find((p) => p.name === portSpec.name);
       const trafficDistribution = spec.trafficDistribution ?? '';
-      if (old && old.port === portSpec.port && old.trafficDistribution === trafficDistribution && sameBackends(old.backends, backends)) {
+      const internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
+      if (old && old.port === portSpec.port && old.trafficDistribution === trafficDistribution && old.internalTrafficPolicy === internalTrafficPolicy && sameBackends(old.backends, backends)) {
         ports.push(old);
       } else {
         changed = true;
-        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends, trafficDistribution });
+        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends, trafficDistribution, internalTrafficPolicy });
       }
     }
     if (!changed) return false;

@@ -35,9 +35,16 @@ export interface PortSpec {
 /**
  * How a Service wants its traffic kept close (Kubernetes
  * spec.trafficDistribution): "" for no preference; "PreferSameZone" (and its
- * older alias PreferClose) for the caller's own zone first.
+ * older alias PreferClose) for the caller's own zone first;
+ * "PreferSameNode" for the caller's own node, then its zone.
  */
-export type TrafficDistribution = '' | 'PreferSameZone';
+export type TrafficDistribution = '' | 'PreferSameZone' | 'PreferSameNode';
+
+/**
+ * Kubernetes spec.internalTrafficPolicy: "Local" keeps a caller on the
+ * backends of its own node, and gives it none when there are none.
+ */
+export type InternalTrafficPolicy = 'Cluster' | 'Local';
 
 /** A whole service as a source describes it. */
 export interface ServiceSpec {
@@ -46,6 +53,8 @@ export interface ServiceSpec {
   readonly ports: readonly PortSpec[];
   /** Default "": every caller gets the same answer. */
   readonly trafficDistribution?: TrafficDistribution;
+  /** Default "Cluster". */
+  readonly internalTrafficPolicy?: InternalTrafficPolicy;
 }
 
 export interface Backend {
@@ -67,6 +76,7 @@ export interface PortSnapshot {
   readonly backends: readonly Backend[];
   /** The Service's preference, kept per port so that a change of it is a new version of each port. */
   readonly trafficDistribution: TrafficDistribution;
+  readonly internalTrafficPolicy: InternalTrafficPolicy;
 }
 
 export interface ServiceSnapshot {

@@ -8,7 +8,7 @@
 
 import type { PortLookup } from '../registry/registry.js';
 import type { PortSnapshot } from '../registry/snapshot.js';
-import { rankBackends, type CallerLocation } from './caller-topology.js';
+import { answerFor, type CallerLocation } from './caller-topology.js';
 
 /** The target as the caller wrote it, echoed in every response. */
 export interface Target {
@@ -55,7 +55,7 @@ export class SnapshotEncoder {
       this.cache.set(lookup.port, byTarget);
     }
     // Callers may name the port by name or by number; each spelling is echoed back.
-    const { callerClass, ranks } = rankBackends(lookup.port, caller);
+    const { callerClass, backends } = answerFor(lookup.port, caller);
     const cacheKey = `${target.service}/${target.port}/${callerClass}`;
     let bytes = byTarget.get(cacheKey);
     if (!bytes) {
@@ -63,7 +63,7 @@ export class SnapshotEncoder {
         target,
         version: String(lookup.version),
         exists: true,
-        servers: lookup.port.backends.map((b, i) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(ranks?.[i] && { priority: ranks[i] }) })),
+        servers: backends.map(({ backend: b, rank }) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(rank > 0 && { priority: rank }) })),
       });
       byTarget.set(cacheKey, bytes);
     }

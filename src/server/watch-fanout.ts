@@ -56,8 +56,8 @@ export class WatchStream {
     readonly call: WatchCall,
     readonly request: ValidRequest,
   ) {
-    // Callers in one zone get one answer (zone-aware Services rank by it).
-    this.answerKey = `${request.service.key}\n${request.target.service}\n${request.target.port}\n${request.client.zone}`;
+    // Callers in one zone and node get one answer (topology-aware Services rank by them).
+    this.answerKey = `${request.service.key}\n${request.target.service}\n${request.target.port}\n${request.client.zone}\n${request.client.node}`;
   }
 
   get isClosed(): boolean {

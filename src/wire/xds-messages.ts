@@ -51,6 +51,10 @@ function checkFieldNames(type: protobuf.Type, value: Record<string, unknown>, pa
     if (!field) throw new Error(`${path}: ${type.fullName.slice(1)} has no field "${name}"`);
     const resolved = field.resolvedType;
     if (!(resolved instanceof protobuf.Type) || fieldValue === null || fieldValue === undefined || fieldValue instanceof Uint8Array) continue;
+    if (field.map) {
+      for (const [key, item] of Object.entries(fieldValue as Record<string, unknown>)) checkFieldNames(resolved, item as Record<string, unknown>, `${path}.${name}["${key}"]`);
+      continue;
+    }
     const items = Array.isArray(fieldValue) ? fieldValue : [fieldValue];
     for (const [index, item] of items.entries()) {
       checkFieldNames(resolved, item as Record<string, unknown>, `${path}.${name}${Array.isArray(fieldValue) ? `[${index}]` : ''}`);

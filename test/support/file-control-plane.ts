@@ -19,7 +19,8 @@ export interface FileBackend {
 export interface FileService {
   name: string;
   namespace?: string;
-  trafficDistribution?: 'PreferSameZone' | 'PreferClose';
+  trafficDistribution?: 'PreferSameZone' | 'PreferClose' | 'PreferSameNode';
+  internalTrafficPolicy?: 'Cluster' | 'Local';
   ports: { name?: string; port: number; backends?: FileBackend[] }[];
 }
 

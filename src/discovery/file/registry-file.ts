@@ -6,6 +6,7 @@
 //     - name: greeter            # RFC 1035 label
 //       namespace: default       # RFC 1123 label
 //       trafficDistribution: PreferSameZone   # optional: callers' own zone first
+//       internalTrafficPolicy: Local          # optional: only the caller's node
 //       ports:
 //         - name: grpc           # optional for a single port
 //           port: 50051          # the Service port clients name
@@ -84,10 +85,13 @@ const serviceSchema = z.strictObject(
     name: z.string({ error: 'is required: the Service name' }).superRefine(labelCheck(checkServiceName)),
     namespace: z.string({ error: 'must be a string: the namespace' }).superRefine(labelCheck(checkNamespace)).default('default'),
     ports: z.array(portSchema, { error: 'must be a list of ports' }).min(1, { error: 'must list at least one port' }),
-    // As Kubernetes spells it; PreferClose is PreferSameZone's older name.
-    trafficDistribution: z.enum(['PreferSameZone', 'PreferClose'], { error: 'must be PreferSameZone (or its older name PreferClose): callers get their own zone\'s backends first' }).optional(),
+    // As Kubernetes spells them; PreferClose is PreferSameZone's older name.
+    trafficDistribution: z
+      .enum(['PreferSameZone', 'PreferClose', 'PreferSameNode'], { error: 'must be PreferSameZone (or its older name PreferClose: the caller\'s zone first) or PreferSameNode (its node, then its zone)' })
+      .optional(),
+    internalTrafficPolicy: z.enum(['Cluster', 'Local'], { error: 'must be Cluster (every backend) or Local (only the backends on the caller\'s node)' }).optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports, and optionally trafficDistribution') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports, and optionally trafficDistribution and internalTrafficPolicy') },
 );
 
 const fileSchema = z.strictObject(
@@ -202,7 +206,8 @@ function toSpecs(content: FileContent): ServiceSpec[] {
   return content.services.map((service) => ({
     name: service.name,
     namespace: service.namespace,
-    ...(service.trafficDistribution !== undefined && { trafficDistribution: 'PreferSameZone' as const }),
+    ...(service.trafficDistribution !== undefined && { trafficDistribution: service.trafficDistribution === 'PreferSameNode' ? ('PreferSameNode' as const) : ('PreferSameZone' as const) }),
+    ...(service.internalTrafficPolicy !== undefined && { internalTrafficPolicy: service.internalTrafficPolicy }),
     ports: service.ports.map((port) => ({
       name: port.name ?? '',
       port: port.port,

@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import type { XdsTarget } from './xds-resource-names.js';
+import { NODE_METADATA_KEY } from '../../wire/xds-node-metadata.js';
 import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
 
 /** What a client may subscribe to per type on one stream; more is refused with INVALID_ARGUMENT. */
@@ -72,8 +73,8 @@ export class AdsStream {
   private readonly authorizedNamespaces = new Set<string>();
   private blocked = false;
   private closed = false;
-  /** The node id and zone from the first request, for logs. */
-  private node: { id: string; zone: string } | undefined;
+  /** The node id (for logs), zone and Kubernetes node (for topology-aware answers) from the first request. */
+  private node: { id: string; zone: string; kubernetesNode: string } | undefined;
 
   constructor(
     private readonly context: AdsStreamContext,
@@ -118,7 +119,7 @@ export class AdsStream {
     if (request.resource_names.length > MAX_RESOURCE_NAMES_PER_TYPE) {
       return this.end(status.INVALID_ARGUMENT, `resource_names: ${request.resource_names.length} names for ${TYPE_LABELS[typeUrl]}; at most ${MAX_RESOURCE_NAMES_PER_TYPE} are allowed per type and stream`);
     }
-    this.node ??= { id: request.node?.id ?? '', zone: request.node?.locality?.zone ?? '' };
+    this.node ??= { id: request.node?.id ?? '', zone: request.node?.locality?.zone ?? '', kubernetesNode: kubernetesNodeOf(request.node?.metadata) };
     let state = this.types.get(typeUrl);
     if (!state) {
       state = { names: [], targets: new Map(), answerDue: true, sentVersion: undefined, sentNonce: undefined, ackedVersion: '' };
@@ -161,7 +162,7 @@ export class AdsStream {
       for (const name of state.names) {
         const target = state.targets.get(name);
         if (!target || 'error' in target) continue;
-        const resource = this.context.resources.resolve(typeUrl, name, target, { zone: this.node?.zone ?? '' });
+        const resource = this.context.resources.resolve(typeUrl, name, target, { zone: this.node?.zone ?? '', node: this.node?.kubernetesNode ?? '' });
         if (resource) resources.push(resource);
       }
       const version = versionOf(resources);
@@ -213,6 +214,17 @@ export class AdsStream {
       if (!this.watches.has(key)) this.watches.set(key, this.context.registry.watch(key, () => this.context.markDirty(this)));
     }
   }
+}
+
+/**
+ * The Kubernetes node a client names in its bootstrap's node.metadata
+ * (NODE_METADATA_KEY, as `lookaside xds-bootstrap --node-name` writes it);
+ * "" when absent. The metadata is a google.protobuf.Struct.
+ */
+function kubernetesNodeOf(metadata: unknown): string {
+  const fields = (metadata as { fields?: Record<string, { string_value?: unknown }> } | undefined)?.fields;
+  const value = fields?.[NODE_METADATA_KEY]?.string_value;
+  return typeof value === 'string' && value.length <= 253 ? value : '';
 }
 
 /** Lays a DiscoveryResponse end to end from shared resource encodings. */

@@ -41,7 +41,7 @@ import {
   ROUTE_CONFIGURATION_TYPE,
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
-import { rankBackends, type CallerLocation } from '../caller-topology.js';
+import { answerFor, type CallerLocation, type RankedBackend } from '../caller-topology.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
 
 /** The resource types served, by type URL. RouteConfiguration is always inline, so RDS names resolve to nothing. */
@@ -127,14 +127,17 @@ function cluster(name: string): Record<string, unknown> {
 }
 
 /**
- * `ranks[i]` is the priority of `backends[i]` for the caller (see
- * caller-topology.ts): EDS priorities, which every gRPC client fails over
- * by, lowest first. Undefined: all 0.
+ * Each backend's rank for the caller (caller-topology.ts) becomes its
+ * locality's EDS priority, which every gRPC client fails over by, lowest
+ * first.
  */
-function clusterLoadAssignment(name: string, backends: readonly Backend[], ranks: readonly number[] | undefined): Record<string, unknown> {
+function clusterLoadAssignment(name: string, ranked: readonly RankedBackend[]): Record<string, unknown> {
+  // EDS priorities may have no gaps and start at 0 (clients reject the
+  // assignment otherwise); leaving out host names may have made one.
+  const present = [...new Set(ranked.map((entry) => entry.rank))].sort((a, b) => a - b);
   const localities = new Map<string, { zone: string; weight: number; priority: number; backends: Backend[] }>();
-  for (const [index, backend] of backends.entries()) {
-    const priority = ranks?.[index] ?? 0;
+  for (const { backend, rank } of ranked) {
+    const priority = present.indexOf(rank);
     const key = `${backend.zone}\n${backend.weight}\n${priority}`;
     let locality = localities.get(key);
     if (!locality) {
@@ -194,12 +197,10 @@ export class XdsResources {
     if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
     if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name, canonical)));
     if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name)));
-    const { callerClass, ranks } = rankBackends(lookup.port, caller);
+    const { callerClass, backends } = answerFor(lookup.port, caller);
     return this.cached(lookup, `${typeUrl}\n${name}\n${callerClass}`, () => {
-      const publishable = this.publishable(lookup);
-      const publishedRanks = ranks && publishable.length !== lookup.port.backends.length ? lookup.port.backends.map((b, i) => [b, ranks[i]!] as const).filter(([b]) => publishable.includes(b)).map(([, rank]) => rank) : ranks;
-      // EDS priorities may have no gaps: if host names took every rank-0 backend, all are rank 0.
-      return encodeResource(name, typeUrl, clusterLoadAssignment(name, publishable, publishedRanks?.includes(0) ? publishedRanks : undefined));
+      const publishable = new Set(this.publishable(lookup));
+      return encodeResource(name, typeUrl, clusterLoadAssignment(name, backends.filter((entry) => publishable.has(entry.backend))));
     });
   }
 

@@ -55,11 +55,14 @@ describe('parseRegistryFile', () => {
     expect(problems.join('\n')).toMatch(message);
   });
 
-  it('reads trafficDistribution as Kubernetes spells it (PreferClose is PreferSameZone) and names the rule for another value', () => {
-    const file = (value: string) => `services:\n  - name: a\n    trafficDistribution: ${value}\n    ports:\n      - port: 80\n`;
-    expect(parseRegistryFile('f', file('PreferSameZone'))[0]!.trafficDistribution).toBe('PreferSameZone');
-    expect(parseRegistryFile('f', file('PreferClose'))[0]!.trafficDistribution).toBe('PreferSameZone');
-    expect(problemsOf(file('Nearby'))).toEqual([expect.stringMatching(/^reg.yaml:3:26: services\[0\]\.trafficDistribution: must be PreferSameZone \(or its older name PreferClose\)/)]);
+  it('reads trafficDistribution and internalTrafficPolicy as Kubernetes spells them (PreferClose is PreferSameZone) and names the rule for another value', () => {
+    const file = (key: string, value: string) => `services:\n  - name: a\n    ${key}: ${value}\n    ports:\n      - port: 80\n`;
+    expect(parseRegistryFile('f', file('trafficDistribution', 'PreferSameZone'))[0]!.trafficDistribution).toBe('PreferSameZone');
+    expect(parseRegistryFile('f', file('trafficDistribution', 'PreferClose'))[0]!.trafficDistribution).toBe('PreferSameZone');
+    expect(parseRegistryFile('f', file('trafficDistribution', 'PreferSameNode'))[0]!.trafficDistribution).toBe('PreferSameNode');
+    expect(parseRegistryFile('f', file('internalTrafficPolicy', 'Local'))[0]!.internalTrafficPolicy).toBe('Local');
+    expect(problemsOf(file('trafficDistribution', 'Nearby'))).toEqual([expect.stringMatching(/^reg.yaml:3:26: services\[0\]\.trafficDistribution: must be PreferSameZone \(or its older name PreferClose/)]);
+    expect(problemsOf(file('internalTrafficPolicy', 'Node'))).toEqual([expect.stringMatching(/^reg.yaml:3:28: services\[0\]\.internalTrafficPolicy: must be Cluster \(every backend\) or Local/)]);
   });
 
   it('lists every problem, not just the first', () => {
