@@ -56,7 +56,7 @@ describe('slices', () => {
     const watcher = cp.watch({ service: `catalog.${ns}`, port: 'grpc' });
     const update = await watcher.waitForAddresses(at([...a, ...b, ...c]));
     expect(update.servers).toHaveLength(230);
-    expect(update.servers.find((s) => s.address === '10.1.0.1:8080')).toEqual({ address: '10.1.0.1:8080', weight: 100, zone: 'zone-0', metadata: { pod: 'pod-0' } });
+    expect(update.servers.find((s) => s.address === '10.1.0.1:8080')).toEqual({ address: '10.1.0.1:8080', weight: 100, zone: 'zone-0', metadata: { pod: 'pod-0' }, priority: 0 });
     // By number too: port 50051 is the Service port.
     const byNumber = await cp.stub.getServers({ service: `catalog.${ns}`, port: '50051' }, 2_000);
     expect(byNumber.servers).toHaveLength(230);
