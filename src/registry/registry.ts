@@ -172,11 +172,13 @@ export class Registry {
       const old = previous?.ports.find((p) => p.name === portSpec.name);
       const trafficDistribution = spec.trafficDistribution ?? '';
       const internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
-      if (old && old.port === portSpec.port && old.trafficDistribution === trafficDistribution && old.internalTrafficPolicy === internalTrafficPolicy && sameBackends(old.backends, backends)) {
+      const topologyFromHints = spec.topologyFromHints ?? false;
+      const sameRules = old !== undefined && old.trafficDistribution === trafficDistribution && old.internalTrafficPolicy === internalTrafficPolicy && old.topologyFromHints === topologyFromHints;
+      if (old && sameRules && old.port === portSpec.port && sameBackends(old.backends, backends)) {
         ports.push(old);
       } else {
         changed = true;
-        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends, trafficDistribution, internalTrafficPolicy });
+        ports.push({ name: portSpec.name, port: portSpec.port, version: revision, backends, trafficDistribution, internalTrafficPolicy, topologyFromHints });
       }
     }
     if (!changed) return false;

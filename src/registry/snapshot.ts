@@ -55,6 +55,12 @@ export interface ServiceSpec {
   readonly trafficDistribution?: TrafficDistribution;
   /** Default "Cluster". */
   readonly internalTrafficPolicy?: InternalTrafficPolicy;
+  /**
+   * True when the source is Kubernetes: its endpoints' hints (metadata
+   * "hints.zones", "hints.nodes") alone decide topology, as in kube-proxy.
+   * False (the registry file): the backends' own zone and node do.
+   */
+  readonly topologyFromHints?: boolean;
 }
 
 export interface Backend {
@@ -77,6 +83,7 @@ export interface PortSnapshot {
   /** The Service's preference, kept per port so that a change of it is a new version of each port. */
   readonly trafficDistribution: TrafficDistribution;
   readonly internalTrafficPolicy: InternalTrafficPolicy;
+  readonly topologyFromHints: boolean;
 }
 
 export interface ServiceSnapshot {

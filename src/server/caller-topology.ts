@@ -4,26 +4,29 @@
 // backends through this one function, so their callers get the same answer.
 //
 // The rules (Kubernetes "Service: traffic distribution", "Topology Aware
-// Routing", "Service Internal Traffic Policy"; kube-proxy's filtering in
-// pkg/proxy/topology.go, CategorizeEndpoints):
+// Routing", "Service Internal Traffic Policy"; kube-proxy's
+// CategorizeEndpoints and topologyModeFromHints in pkg/proxy/topology.go):
 //  - spec.internalTrafficPolicy Local: only the backends on the caller's
 //    node; none there means none, as kube-proxy ("no endpoints, the traffic
 //    is dropped"). A caller that names no node gets the unfiltered list.
-//  - spec.trafficDistribution PreferSameZone (PreferClose, its older name):
-//    the caller's zone first. kube-proxy reads each endpoint's
-//    hints.forZones and, when ANY endpoint lacks hints, filters nothing.
-//    Endpoints from Kubernetes carry their hints in metadata "hints.zones";
-//    endpoints of the registry file carry none, and their own zone stands
-//    for the hint. A mix of both is treated as kube-proxy does: no filtering.
-//  - spec.trafficDistribution PreferSameNode: the caller's node first
-//    (hints.forNodes, metadata "hints.nodes", or the backend's node), then
-//    its zone, then the rest.
-//  - a caller that names neither zone nor node gets the unfiltered list.
+//  - From Kubernetes (topologyFromHints), the endpoints' hints decide, as in
+//    kube-proxy, which the EndpointSlice controller sets for
+//    trafficDistribution PreferSameZone/PreferClose/PreferSameNode and for
+//    Topology Aware Routing (service.kubernetes.io/topology-mode: Auto):
+//    hints.forNodes when EVERY endpoint has them and one names the caller's
+//    node; else hints.forZones when every endpoint has them and one names
+//    the caller's zone; else no filtering ("if any endpoints lack hints,
+//    ignore hints").
+//  - From the registry file, which has no hints, the Service's
+//    trafficDistribution applies to the backends' own zone and node:
+//    PreferSameZone (PreferClose) the caller's zone first; PreferSameNode
+//    its node, then its zone.
+//  - A caller that names neither zone nor node gets the unfiltered list.
 //  - Where kube-proxy DROPS the backends outside the preference, the answer
 //    KEEPS them, ranked lower (priority 1, 2): a client uses a rank only
 //    while no backend of a lower one is ready, so a zone that loses its
 //    backends fails over with no failed call instead of failing.
-//  - ranks have no gaps and start at 0; when nothing matches the caller,
+//  - Ranks have no gaps and start at 0; when nothing matches the caller,
 //    every backend is rank 0.
 
 import type { Backend, PortSnapshot } from '../registry/snapshot.js';
@@ -57,16 +60,10 @@ function listOf(value: string | undefined): string[] {
   return (value ?? '').split(',').filter((item) => item.length > 0);
 }
 
-/**
- * The zones (or nodes) each backend serves: its hints where every backend has
- * them, its own zone (node) where none has, undefined for a mix (kube-proxy:
- * no filtering).
- */
-function served(backends: readonly Backend[], hintsKey: string, own: (backend: Backend) => string): string[][] | undefined {
-  const withHints = backends.filter((backend) => backend.metadata[hintsKey] !== undefined).length;
-  if (withHints === backends.length) return backends.map((backend) => listOf(backend.metadata[hintsKey]));
-  if (withHints > 0) return undefined;
-  return backends.map((backend) => (own(backend) ? [own(backend)] : []));
+/** Each backend's hints under `key`, when every backend has some; undefined otherwise. */
+function everyoneHinted(backends: readonly Backend[], key: string): string[][] | undefined {
+  const lists = backends.map((backend) => listOf(backend.metadata[key]));
+  return lists.every((list) => list.length > 0) ? lists : undefined;
 }
 
 /** Turns per-backend preference levels (lower is better) into gapless ranks from 0. */
@@ -89,17 +86,22 @@ export function rankBackends(port: PortSnapshot, caller: CallerLocation): Ranked
     if (excluded.size === 0) return UNRANKED;
     return { callerClass: `node=${node}`, ranks: undefined, excluded };
   }
-  if (port.trafficDistribution === '' || (caller.zone === '' && node === '')) return UNRANKED;
-  const zones = caller.zone === '' ? undefined : served(backends, ZONE_HINTS_METADATA, (backend) => backend.zone);
-  const inZone = (index: number) => zones !== undefined && zones[index]!.includes(caller.zone);
-  if (port.trafficDistribution === 'PreferSameZone') {
-    if (!zones) return UNRANKED;
-    return normalize(backends.map((_, index) => (inZone(index) ? 0 : 1)), `zone=${caller.zone}`);
+  if (caller.zone === '' && node === '') return UNRANKED;
+  let onNode: (index: number) => boolean;
+  let inZone: (index: number) => boolean;
+  if (port.topologyFromHints) {
+    const nodes = node === '' ? undefined : everyoneHinted(backends, NODE_HINTS_METADATA);
+    const zones = caller.zone === '' ? undefined : everyoneHinted(backends, ZONE_HINTS_METADATA);
+    onNode = (index) => nodes !== undefined && nodes[index]!.includes(node);
+    inZone = (index) => zones !== undefined && zones[index]!.includes(caller.zone);
+  } else {
+    if (port.trafficDistribution === '') return UNRANKED;
+    const sameNodeWanted = port.trafficDistribution === 'PreferSameNode';
+    onNode = (index) => sameNodeWanted && node !== '' && backends[index]!.metadata[NODE_METADATA] === node;
+    inZone = (index) => caller.zone !== '' && backends[index]!.zone === caller.zone;
   }
-  // PreferSameNode: node, then zone, then the rest.
-  const nodes = node === '' ? undefined : served(backends, NODE_HINTS_METADATA, (backend) => backend.metadata[NODE_METADATA] ?? '');
-  const onNode = (index: number) => nodes !== undefined && nodes[index]!.includes(node);
-  return normalize(backends.map((_, index) => (onNode(index) ? 0 : inZone(index) ? 1 : 2)), `node=${node};zone=${caller.zone}`);
+  const levels = backends.map((_, index) => (onNode(index) ? 0 : inZone(index) ? 1 : 2));
+  return normalize(levels, `node=${node};zone=${caller.zone}`);
 }
 
 /** One backend of a caller's answer, with its rank. */

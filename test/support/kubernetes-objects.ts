@@ -15,7 +15,15 @@ export function service(
   name: string,
   namespace: string,
   ports: ServicePortInput[],
-  extra: { ipFamilies?: string[]; type?: string; labels?: Record<string, string>; clusterIP?: string; selector?: Record<string, string> } = {},
+  extra: {
+    ipFamilies?: string[];
+    type?: string;
+    labels?: Record<string, string>;
+    clusterIP?: string;
+    selector?: Record<string, string>;
+    trafficDistribution?: string;
+    internalTrafficPolicy?: string;
+  } = {},
 ): KubeObject {
   return {
     metadata: { name, namespace, ...(extra.labels && { labels: extra.labels }) },
@@ -24,6 +32,8 @@ export function service(
       ...(extra.clusterIP && { clusterIP: extra.clusterIP }),
       ...(extra.selector && { selector: extra.selector }),
       ...(extra.ipFamilies && { ipFamilies: extra.ipFamilies }),
+      ...(extra.trafficDistribution && { trafficDistribution: extra.trafficDistribution }),
+      ...(extra.internalTrafficPolicy && { internalTrafficPolicy: extra.internalTrafficPolicy }),
       ports: ports.map((p) => ({ ...(p.name !== undefined && { name: p.name }), protocol: p.protocol ?? 'TCP', port: p.port, targetPort: p.targetPort ?? p.port })),
     },
   };
@@ -38,6 +48,7 @@ export interface EndpointInput {
   node?: string;
   pod?: string;
   forZones?: string[];
+  forNodes?: string[];
 }
 
 export interface SliceInput {
@@ -68,7 +79,12 @@ export function endpointSlice(input: SliceInput): KubeObject {
       ...(e.zone && { zone: e.zone }),
       ...(e.node && { nodeName: e.node }),
       ...(e.pod && { targetRef: { kind: 'Pod', name: e.pod, namespace: input.namespace } }),
-      ...(e.forZones && { hints: { forZones: e.forZones.map((name) => ({ name })) } }),
+      ...((e.forZones || e.forNodes) && {
+        hints: {
+          ...(e.forZones && { forZones: e.forZones.map((name) => ({ name })) }),
+          ...(e.forNodes && { forNodes: e.forNodes.map((name) => ({ name })) }),
+        },
+      }),
     })),
   };
 }

@@ -1,7 +1,10 @@
-// The topology rules of caller-topology.ts through a real control plane on
-// the registry file, as both faces answer them: GetServers (Server.priority)
-// and xDS (EDS priorities, with the caller's node from its bootstrap's
-// node.metadata). Backends: two nodes in zone-a, one node in zone-b.
+// The topology rules of caller-topology.ts for the registry file (which
+// has no hints: the Service's trafficDistribution applies to the backends'
+// own zone and node) through a real control plane, as both faces answer
+// them: GetServers (Server.priority) and xDS (EDS priorities, with the
+// caller's node from its bootstrap's node.metadata). Backends: two nodes in
+// zone-a, one node in zone-b. The Kubernetes rules (hints) are in
+// kubernetes-topology.test.ts.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
@@ -22,14 +25,6 @@ beforeAll(async () => {
   cp = await startFileControlPlane([
     service('node', { trafficDistribution: 'PreferSameNode' }),
     service('local', { internalTrafficPolicy: 'Local' }),
-    service('hinted', { trafficDistribution: 'PreferSameZone' }, [
-      { address: '10.0.0.1:8080', zone: 'zone-a', metadata: { node: 'node-a1', 'hints.zones': 'zone-b' } },
-      { address: '10.0.0.3:8080', zone: 'zone-b', metadata: { node: 'node-b1', 'hints.zones': 'zone-a' } },
-    ]),
-    service('mixed', { trafficDistribution: 'PreferSameZone' }, [
-      { address: '10.0.0.1:8080', zone: 'zone-a', metadata: { 'hints.zones': 'zone-a' } },
-      { address: '10.0.0.3:8080', zone: 'zone-b', metadata: {} },
-    ]),
   ]);
 });
 afterAll(() => cp?.close());
@@ -54,10 +49,6 @@ describe('GetServers', () => {
     expect(Object.keys(await ranks('local', {}))).toHaveLength(3);
   });
 
-  it('PreferSameZone follows hints.forZones where every endpoint has them, and filters nothing when only some do', async () => {
-    expect(await ranks('hinted', { zone: 'zone-a' })).toEqual({ '10.0.0.1:8080': 1, '10.0.0.3:8080': 0 });
-    expect(await ranks('mixed', { zone: 'zone-a' })).toEqual({ '10.0.0.1:8080': 0, '10.0.0.3:8080': 0 });
-  });
 });
 
 describe('xDS', () => {

@@ -49,7 +49,16 @@ export function mergeEndpointSlices(service: ServiceView, slices: Iterable<Slice
     port: servicePort.port,
     backends: backendsOf(servicePort, chosen),
   }));
-  return { spec: { name: service.name, namespace: service.namespace, ports }, skippedSlices };
+  const spec: ServiceSpec = {
+    name: service.name,
+    namespace: service.namespace,
+    ports,
+    // The endpoints' hints decide topology, as in kube-proxy (caller-topology.ts).
+    topologyFromHints: true,
+    ...(service.trafficDistribution !== '' && { trafficDistribution: service.trafficDistribution }),
+    ...(service.internalTrafficPolicy === 'Local' && { internalTrafficPolicy: 'Local' as const }),
+  };
+  return { spec, skippedSlices };
 }
 
 /**
@@ -108,6 +117,7 @@ function toBackend(candidate: Candidate): BackendSpec {
   if (candidate.podName) metadata.pod = candidate.podName;
   if (candidate.nodeName) metadata.node = candidate.nodeName;
   if (candidate.zoneHints.length > 0) metadata['hints.zones'] = candidate.zoneHints.join(',');
+  if (candidate.nodeHints.length > 0) metadata['hints.nodes'] = candidate.nodeHints.join(',');
   if (!candidate.ready) metadata.terminating = 'true';
   return {
     host: candidate.address,

@@ -10,6 +10,7 @@
 // never the watch.
 
 import { isIP } from 'node:net';
+import type { InternalTrafficPolicy, TrafficDistribution } from '../../registry/snapshot.js';
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -34,6 +35,10 @@ export interface ServiceView {
   readonly ipFamilies: readonly IpFamily[];
   /** ExternalName Services have no endpoints to balance over. */
   readonly externalName: boolean;
+  /** spec.trafficDistribution, PreferClose read as PreferSameZone; "" when unset or unknown. */
+  readonly trafficDistribution: TrafficDistribution;
+  /** spec.internalTrafficPolicy; Cluster when unset. */
+  readonly internalTrafficPolicy: InternalTrafficPolicy;
 }
 
 export interface SlicePortView {
@@ -55,6 +60,8 @@ export interface EndpointView {
   readonly podName: string | undefined;
   /** hints.forZones, in the slice's order. */
   readonly zoneHints: readonly string[];
+  /** hints.forNodes, in the slice's order. */
+  readonly nodeHints: readonly string[];
 }
 
 export interface SliceView {
@@ -81,6 +88,8 @@ export interface RawService {
     type?: string;
     ipFamilies?: string[] | null;
     ports?: { name?: string | null; port?: number; protocol?: string | null; targetPort?: number | string | null }[] | null;
+    trafficDistribution?: string | null;
+    internalTrafficPolicy?: string | null;
   };
 }
 export interface RawEndpointSlice {
@@ -95,11 +104,16 @@ interface RawEndpoint {
   zone?: string | null;
   nodeName?: string | null;
   targetRef?: { kind?: string; name?: string } | null;
-  hints?: { forZones?: { name?: string }[] | null } | null;
+  hints?: { forZones?: { name?: string }[] | null; forNodes?: { name?: string }[] | null } | null;
 }
 
 /** Shared by every endpoint without hints: 100,000 empty arrays cost megabytes. */
 const NO_HINTS: readonly string[] = Object.freeze([]);
+
+function hintNames(hints: { name?: string }[] | null | undefined): readonly string[] {
+  if (!hints?.length) return NO_HINTS;
+  return hints.map((hint) => hint.name).filter((name): name is string => typeof name === 'string' && name.length > 0);
+}
 
 function isPortNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
@@ -122,7 +136,11 @@ export function toServiceView(raw: RawService): ServiceView | undefined {
     ports.push({ name: port.name ?? '', port: port.port, targetPort: port.targetPort ?? undefined });
   }
   const ipFamilies = (raw.spec?.ipFamilies ?? []).filter((f): f is IpFamily => f === 'IPv4' || f === 'IPv6');
-  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName' };
+  // Values Kubernetes may add later are read as no preference, as an older kube-proxy would.
+  const distribution = raw.spec?.trafficDistribution;
+  const trafficDistribution: TrafficDistribution = distribution === 'PreferSameZone' || distribution === 'PreferClose' ? 'PreferSameZone' : distribution === 'PreferSameNode' ? 'PreferSameNode' : '';
+  const internalTrafficPolicy: InternalTrafficPolicy = raw.spec?.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
+  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName', trafficDistribution, internalTrafficPolicy };
 }
 
 export function toSliceView(raw: RawEndpointSlice): SliceView | undefined {
@@ -152,7 +170,8 @@ export function toSliceView(raw: RawEndpointSlice): SliceView | undefined {
       zone: endpoint.zone ?? undefined,
       nodeName: endpoint.nodeName ?? undefined,
       podName: endpoint.targetRef?.kind === 'Pod' ? endpoint.targetRef.name : undefined,
-      zoneHints: endpoint.hints?.forZones?.length ? endpoint.hints.forZones.map((z) => z.name).filter((n): n is string => typeof n === 'string' && n.length > 0) : NO_HINTS,
+      zoneHints: hintNames(endpoint.hints?.forZones),
+      nodeHints: hintNames(endpoint.hints?.forNodes),
     });
   }
   return { ...id, serviceName: raw.metadata?.labels?.[SERVICE_NAME_LABEL] || undefined, addressType, ports, endpoints };
