@@ -13,6 +13,13 @@ export interface QueryOptions {
   readonly credentials: ChannelCredentials;
   /** Reads the caller token (--token-file) at each call; throws a CallerTokenError when it cannot. */
   readonly token?: () => string;
+  /** Ask as a caller in this zone / on this node (--zone, --node): topology-aware Services answer per caller. */
+  readonly caller?: { readonly zone?: string; readonly node?: string };
+}
+
+/** The query as a caller at options.caller sends it. */
+function queryOf(target: ServiceArgument, options: QueryOptions): ServiceArgument & { client?: { zone?: string; node?: string } } {
+  return options.caller && (options.caller.zone || options.caller.node) ? { ...target, client: options.caller } : target;
 }
 
 /** Keepalive on the CLI's channel, so a quiet `watch` notices a dead peer. */
@@ -49,7 +56,7 @@ function describe(error: ServiceError, server: string): string {
 export async function runGet(target: ServiceArgument, options: QueryOptions & { readonly timeoutMs: number }): Promise<ExitCode> {
   const stub = new LoadBalancerStub(options.server, options.credentials, CHANNEL_OPTIONS);
   try {
-    const update = await stub.getServers(target, options.timeoutMs, options.token ? { token: options.token() } : {});
+    const update = await stub.getServers(queryOf(target, options), options.timeoutMs, options.token ? { token: options.token() } : {});
     process.stdout.write(render(update, options.output));
     return ExitCode.OK;
   } catch (error) {
@@ -139,7 +146,7 @@ export function runWatch(target: ServiceArgument, options: WatchOptions): Promis
         // The token file went away or turned bad since the start: say so, and try again.
         return lost(error instanceof Error ? error.message : String(error), ExitCode.USAGE);
       }
-      const current = stub.watchServers(target, { waitForReady: lostAt !== undefined, ...(token !== undefined && { token }) });
+      const current = stub.watchServers(queryOf(target, options), { waitForReady: lostAt !== undefined, ...(token !== undefined && { token }) });
       call = current;
       current.on('data', (update: ServersUpdate) => {
         if (lostAt !== undefined) {

@@ -21,6 +21,11 @@ const DEFAULT_PORT = 50051;
 /** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */
 const DEFAULT_METRICS_PORT = 9464;
 
+interface CallerFlags {
+  zone?: string;
+  node?: string;
+}
+
 interface ServeFlags {
   host: string;
   port: number;
@@ -149,6 +154,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       );
     });
 
+  // Not from LOOKASIDE_ZONE / NODE_NAME: asking as another caller is a deliberate act.
+  const zoneOption = () => new Option('--zone <zone>', 'ask as a caller in this zone (topology-aware Services answer per caller)');
+  const nodeOption = () => new Option('--node <name>', 'ask as a caller on this Kubernetes node');
+  const callerOf = (opts: CallerFlags) => ({ ...(opts.zone !== undefined && { zone: opts.zone }), ...(opts.node !== undefined && { node: opts.node }) });
   const serverOption = () => new Option('--server <host:port>', 'control plane address').env('LOOKASIDE_CONTROL_PLANE').default(`localhost:${DEFAULT_PORT}`);
   const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
   const withTlsOptions = (command: Command) =>
@@ -194,9 +203,11 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(serverOption())
     .addOption(outputOption())
     .addOption(new Option('--timeout <duration>', 'deadline of the call').default(5_000, '5s').argParser(parseDuration))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+    .addOption(zoneOption())
+    .addOption(nodeOption())
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; timeout: number; tokenFile?: string } & CallerFlags & ClientTlsFlags, command: Command) => {
       const token = tokenOf(opts, command);
-      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command), ...(token && { token }) }));
+      setExit(await runGet(service, { server: opts.server, output: opts.output, timeoutMs: opts.timeout, credentials: credentialsOf(opts, command), ...(token && { token }), caller: callerOf(opts) }));
     });
 
   withTlsOptions(program
@@ -207,7 +218,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(outputOption())
     .addOption(new Option('--once', 'print the first answer and exit'))
     .addOption(new Option('--exit-on-error', 'exit with the status code when the stream fails, instead of reconnecting'))
-    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean; tokenFile?: string } & ClientTlsFlags, command: Command) => {
+    .addOption(zoneOption())
+    .addOption(nodeOption())
+    .action(async (service: ServiceArgument, opts: { server: string; output: 'table' | 'json'; once?: boolean; exitOnError?: boolean; tokenFile?: string } & CallerFlags & ClientTlsFlags, command: Command) => {
       const token = tokenOf(opts, command);
       setExit(
         await runWatch(service, {
@@ -215,6 +228,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           output: opts.output,
           credentials: credentialsOf(opts, command),
           ...(token && { token }),
+          caller: callerOf(opts),
           once: opts.once === true,
           exitOnError: opts.exitOnError === true,
         }),

@@ -15,7 +15,15 @@ const greeter = (addresses: string[]): FileService => ({
 
 let cp: FileControlPlane;
 beforeAll(async () => {
-  cp = await startFileControlPlane([greeter(['10.0.0.1:8080', '10.0.0.2:8080'])]);
+  cp = await startFileControlPlane([
+    greeter(['10.0.0.1:8080', '10.0.0.2:8080']),
+    {
+      name: 'zoned',
+      namespace: 'default',
+      trafficDistribution: 'PreferSameZone',
+      ports: [{ name: 'grpc', port: 50051, backends: [{ address: '10.0.1.1:8080', zone: 'zone-a' }, { address: '10.0.1.2:8080', weight: 300, zone: 'zone-a' }, { address: '10.0.2.1:8080', zone: 'zone-b' }] }],
+    },
+  ]);
 });
 afterAll(() => cp.close());
 
@@ -30,6 +38,20 @@ describe('lookaside get', () => {
       ['10.0.0.1:8080', '100', '33.3%', 'zone-a', 'greeter-0', 'node-1'],
       ['10.0.0.2:8080', '200', '66.7%', 'zone-a', 'greeter-1', 'node-1'],
     ]);
+  });
+
+  it('answers as a caller in --zone would be answered: the other zones as failover, shares within the preferred rank', async () => {
+    const { code, stdout } = await runCliToEnd(['get', 'zoned.default:grpc', '--server', cp.address, '--zone', 'zone-b']);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/))).toEqual([
+      ['ADDRESS', 'WEIGHT', 'SHARE', 'PRIORITY', 'ZONE', 'POD', 'NODE'],
+      ['10.0.1.1:8080', '100', 'failover', '1', 'zone-a', '-', '-'],
+      ['10.0.1.2:8080', '300', 'failover', '1', 'zone-a', '-', '-'],
+      ['10.0.2.1:8080', '100', '100.0%', '0', 'zone-b', '-', '-'],
+    ]);
+    // Without --zone the same Service gives every caller every backend.
+    const blind = await runCliToEnd(['get', 'zoned.default:grpc', '--server', cp.address]);
+    expect(blind.stdout).not.toMatch(/PRIORITY|failover/);
   });
 
   it('prints JSON with -o json, taking the server from LOOKASIDE_CONTROL_PLANE and a lookaside:/// target', async () => {
