@@ -74,7 +74,7 @@ const FLEET_PROCESSES = Math.max(1, Math.min(2, availableParallelism()));
 const GOAL = { watchers: 1_000, endToEndP99Ms: 50 };
 /** The watchers the percentiles and the goal are taken with; see the header. */
 const JUDGED_WATCHERS: WatcherKind = 'http2';
-const KIND_NAMES: Record<WatcherKind, string> = { http2: 'HTTP/2', 'grpc-js': 'grpc-js' };
+const KIND_NAMES: Record<WatcherKind, string> = { http2: 'HTTP/2', 'grpc-js': 'grpc-js', xds: 'xDS' };
 const JUDGED = KIND_NAMES[JUDGED_WATCHERS];
 /**
  * Backends answer after this long, so the channel's 4 calls in flight make

@@ -15,19 +15,27 @@
 //   child  → { above, first, last }     every watcher has a version > `above`;
 //                                       when the first and the last of them
 //                                       got it (epoch ms, performance clock)
+//   parent → { next: token }
+//   child  → { armed: token }           the question is taken
+//   child  → { next: token, first, last }  every watcher has received a
+//                                       message after the question (for xDS
+//                                       subscribers, whose versions are digests)
 //   parent → { close: true }            the child cancels everything and exits
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
+import { openAdsSubscribers } from './ads-subscribers.js';
 import { openHttp2Watchers } from './http2-watchers.js';
 
 /**
  * What the watchers are: the client package's LoadBalancerStub on grpc-js, as
- * a lookaside channel runs it, or bare HTTP/2 readers that take less of the
- * shared CPU (bench/support/http2-watchers.ts).
+ * a lookaside channel runs it; bare HTTP/2 readers that take less of the
+ * shared CPU (bench/support/http2-watchers.ts); or xDS subscribers on
+ * grpc-js that decode and ACK every response (bench/support/ads-subscribers.ts),
+ * whose "version" is the count of responses they have received.
  */
-export type WatcherKind = 'grpc-js' | 'http2';
+export type WatcherKind = 'grpc-js' | 'http2' | 'xds';
 
 interface OpenCommand {
   readonly kind: WatcherKind;
@@ -36,9 +44,13 @@ interface OpenCommand {
   readonly channels: number;
   readonly service: string;
   readonly port: string;
+  /** For 'xds': the ClusterLoadAssignment to subscribe to ("busy.default:50051"). */
+  readonly resource?: string;
 }
 
-type FleetMessage = { opened: number } | { reached: number } | { min: number; max: number } | { above: number; first: number; last: number };
+type FleetMessage = { opened: number } | { reached: number } | { min: number; max: number } | { above: number; first: number; last: number } | { armed: number } | { next: number; first: number; last: number };
+
+let nextToken = 0;
 
 /** Milliseconds since the epoch on the high-resolution clock, comparable across processes. */
 export function epochNow(): number {
@@ -103,6 +115,23 @@ export class WatcherFleet {
     return answer;
   }
 
+  /**
+   * Asks to be told when every watcher has received a message after this
+   * call: returns a promise of when the first and the last of them did.
+   * Resolves once the fleet has taken the question, so that a change made
+   * after `await fleet.armNext()` is what they receive.
+   */
+  async armNext(timeoutMs = 60_000): Promise<{ arrived: Promise<{ first: number; last: number }> }> {
+    const token = ++nextToken;
+    const arrived = this.next((m): m is { next: number; first: number; last: number } => 'next' in m && m.next === token, timeoutMs);
+    // The child says it has taken the question: only then is a change certain to come after it.
+    const armed = this.next((m): m is { armed: number } => 'armed' in m && m.armed === token, timeoutMs);
+    this.child.send({ next: token });
+    await armed;
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { arrived };
+  }
+
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.send({ close: true });
@@ -144,6 +173,12 @@ export class WatcherFleetGroup {
     return { first: Math.min(...all.map((a) => a.first)), last: Math.max(...all.map((a) => a.last)) };
   }
 
+  /** WatcherFleet.armNext() over every fleet of the group. */
+  async armNext(timeoutMs?: number): Promise<{ arrived: Promise<{ first: number; last: number }> }> {
+    const armed = await Promise.all(this.fleets.map((f) => f.armNext(timeoutMs)));
+    return { arrived: Promise.all(armed.map((a) => a.arrived)).then((all) => ({ first: Math.min(...all.map((a) => a.first)), last: Math.max(...all.map((a) => a.last)) })) };
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.fleets.map((f) => f.close()));
   }
@@ -168,9 +203,21 @@ function runFleet(): void {
     process.send!({ above: above.version, first: Math.min(...times), last: Math.max(...times) });
     above = undefined;
   };
+  /** While answering { next }: each watcher's count of messages when asked, and when it got the next. */
+  let nextQuestion: { token: number; countAt: number[]; arrivedAt: (number | undefined)[]; missing: number } | undefined;
+  const counts: number[] = [];
   /** Watcher `w` received `version`. */
   const received = (w: number, version: number) => {
     const receivedAt = epochNow();
+    counts[w] = (counts[w] ?? 0) + 1;
+    if (nextQuestion && nextQuestion.arrivedAt[w] === undefined && counts[w]! > nextQuestion.countAt[w]!) {
+      nextQuestion.arrivedAt[w] = receivedAt;
+      if (--nextQuestion.missing === 0) {
+        const times = nextQuestion.arrivedAt as number[];
+        process.send!({ next: nextQuestion.token, first: Math.min(...times), last: Math.max(...times) });
+        nextQuestion = undefined;
+      }
+    }
     const first = latest[w] === -1;
     latest[w] = version;
     if (first && ++opened === total) process.send!({ opened });
@@ -187,12 +234,16 @@ function runFleet(): void {
     if (!closing) console.error(`watcher ${w} failed: ${error.message}`);
   };
   const closers: (() => void)[] = [];
-  process.on('message', (message: { open?: OpenCommand; await?: number; versions?: boolean; above?: number; close?: boolean }) => {
+  process.on('message', (message: { open?: OpenCommand; await?: number; versions?: boolean; above?: number; next?: number; close?: boolean }) => {
     if (message.open) {
       const { kind, address, watchers, channels, service, port } = message.open;
       total = watchers;
       latest = new Array<number>(watchers).fill(-1);
-      if (kind === 'http2') {
+      if (kind === 'xds') {
+        const resource = message.open.resource ?? `${service}:${port}`;
+        const subscribers = openAdsSubscribers({ address, subscribers: watchers, perChannel: Math.ceil(watchers / channels), resource, onResponse: (w) => received(w, (counts[w] ?? 0) + 1), onError: failed });
+        closers.push(() => subscribers.close());
+      } else if (kind === 'http2') {
         const fleet = openHttp2Watchers({ address, watchers, perSession: Math.ceil(watchers / channels), service, port, onVersion: received, onError: failed });
         closers.push(() => fleet.close());
       } else {
@@ -217,6 +268,10 @@ function runFleet(): void {
       const arrivedAt = latest.map((v) => (v > version ? epochNow() : undefined));
       above = { version, arrivedAt, missing: arrivedAt.filter((t) => t === undefined).length };
       checkAbove();
+    }
+    if (message.next !== undefined) {
+      nextQuestion = { token: message.next, countAt: latest.map((_, w) => counts[w] ?? 0), arrivedAt: new Array<number | undefined>(total).fill(undefined), missing: total };
+      process.send!({ armed: message.next });
     }
     if (message.close) {
       closing = true;

@@ -66,6 +66,17 @@ it('filters nothing while any endpoint lacks hints, and filters again once every
   await waitFor('the hints reach the answer', async () => (await ranks('partial', { zone: 'zone-a' }))['10.0.0.3:8080'] === 1);
 });
 
+it('a zone that loses its last ready endpoint gets the other zones at rank 0 in the next version', async () => {
+  expect((await ranks('zoned', { zone: 'zone-c' }))['10.0.0.3:8080']).toBe(0);
+  const twoZones = zonedSlice('zoned-1', 'zoned', { zones: true }) as { endpoints: { conditions: Record<string, boolean> }[] };
+  twoZones.endpoints[2]!.conditions = { ready: false, serving: false, terminating: true };
+  cp.harness.apply('endpointslices', twoZones as never);
+  await waitFor('the zone-c caller is sent to the other zones', async () => {
+    const answer = await ranks('zoned', { zone: 'zone-c' });
+    return answer['10.0.0.3:8080'] === undefined && Object.values(answer).every((rank) => rank === 0);
+  });
+});
+
 it('PreferSameNode with hints.forNodes: the caller\'s node, then its zone\'s hints, then the rest', async () => {
   expect(await ranks('noded', { zone: 'zone-a', node: 'node-a' })).toEqual({ '10.0.0.1:8080': 0, '10.0.0.2:8080': 1, '10.0.0.3:8080': 1 });
   // A node no endpoint is hinted for: the zone hints decide.
