@@ -68,7 +68,7 @@ it('filters nothing while any endpoint lacks hints, and filters again once every
 
 it('a zone that loses its last ready endpoint gets the other zones at rank 0 in the next version', async () => {
   expect((await ranks('zoned', { zone: 'zone-c' }))['10.0.0.3:8080']).toBe(0);
-  const twoZones = zonedSlice('zoned-1', 'zoned', { zones: true }) as { endpoints: { conditions: Record<string, boolean> }[] };
+  const twoZones = zonedSlice('zoned-1', 'zoned', { zones: true }) as unknown as { endpoints: { conditions: Record<string, boolean> }[] };
   twoZones.endpoints[2]!.conditions = { ready: false, serving: false, terminating: true };
   cp.harness.apply('endpointslices', twoZones as never);
   await waitFor('the zone-c caller is sent to the other zones', async () => {
