@@ -52,6 +52,8 @@ export class Registry {
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly changeListeners = new Set<ChangeListener>();
   private readonly syncListeners = new Set<() => void>();
+  /** Kubernetes node name → its zone: where a caller that names only its node is. */
+  private readonly nodeZones = new Map<string, string>();
   private revisionCounter = 0;
   private backendTotal = 0;
   private isSynced = false;
@@ -114,6 +116,30 @@ export class Registry {
     const port = service.ports.find((p) => (ref.kind === 'name' ? p.name === ref.name : p.port === ref.number));
     if (!port) return { status: 'unknown-port', version: service.version, service };
     return { status: 'found', version: port.version, service, port };
+  }
+
+  /**
+   * Records the zone of a Kubernetes node (undefined: unknown, or the node
+   * is gone). A change tells every watcher to look again, since the answers
+   * of callers that name only that node may change; node zones practically
+   * never change, so this costs nothing in steady state.
+   */
+  setNodeZone(node: string, zone: string | undefined): void {
+    if (this.nodeZones.get(node) === zone) return;
+    if (zone === undefined) this.nodeZones.delete(node);
+    else this.nodeZones.set(node, zone);
+    if (!this.isSynced) return;
+    for (const set of this.watchers.values()) for (const listener of [...set]) this.call(listener);
+  }
+
+  /** The zone of a Kubernetes node, or "" when it is not known. */
+  zoneOfNode(node: string): string {
+    return this.nodeZones.get(node) ?? '';
+  }
+
+  /** Node zones known, for metrics and tests. */
+  get nodeZoneCount(): number {
+    return this.nodeZones.size;
   }
 
   /** Describes the ports a service has, for error messages. */

@@ -104,6 +104,15 @@ export function rankBackends(port: PortSnapshot, caller: CallerLocation): Ranked
   return normalize(levels, `node=${node};zone=${caller.zone}`);
 }
 
+/**
+ * Where a caller is: its own zone, or, when it names only its node, that
+ * node's zone as the registry knows it (from the Nodes' zone labels).
+ */
+export function locate(caller: { readonly zone: string; readonly node: string }, zoneOfNode: (node: string) => string): CallerLocation {
+  if (caller.zone !== '' || caller.node === '') return caller;
+  return { zone: zoneOfNode(caller.node), node: caller.node };
+}
+
 /** One backend of a caller's answer, with its rank. */
 export interface RankedBackend {
   readonly backend: Backend;

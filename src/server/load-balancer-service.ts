@@ -8,6 +8,7 @@ import { InvalidRequestError, validateServersRequest, type ServersRequest, type 
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
 import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
+import { locate } from './caller-topology.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
 import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 
@@ -94,7 +95,7 @@ export class LoadBalancerService {
       const lookup = this.options.registry.lookup(request.service.key, request.port);
       if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
       this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
-      callback(null, this.encoder.encode(request.target, lookup, request.client));
+      callback(null, this.encoder.encode(request.target, lookup, locate(request.client, (node) => this.options.registry.zoneOfNode(node))));
     } catch (error) {
       callback(toStatus(error, this.log));
     }

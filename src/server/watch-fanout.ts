@@ -15,6 +15,7 @@ import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
 import type { SnapshotEncoder } from './snapshot-encoder.js';
+import { locate } from './caller-topology.js';
 import type { ValidRequest } from './request-validation.js';
 
 /** What the stream carries: pre-encoded responses. */
@@ -48,6 +49,7 @@ export class WatchStream {
   /** What was last handed to the call; version -1 before the first message. */
   private sentVersion = -1;
   private sentExists = false;
+  private sentBytes: Buffer | undefined;
   private blocked = false;
   private closed = false;
 
@@ -73,15 +75,20 @@ export class WatchStream {
   /** The newest state for this stream's target, as it goes on the wire. */
   answer(registry: Registry, encoder: SnapshotEncoder): TargetAnswer {
     const lookup = registry.lookup(this.request.service.key, this.request.port);
-    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup, this.request.client) };
+    const caller = locate(this.request.client, (node) => registry.zoneOfNode(node));
+    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup, caller) };
   }
 
   /** Writes `answer` if it differs from what was last sent; true if it wrote. */
   flush(answer: TargetAnswer, hooks: FanoutHooks): boolean {
     if (this.closed || this.blocked) return false;
-    if (answer.version === this.sentVersion && answer.exists === this.sentExists) return false;
+    // The same version can still be a new answer for this caller (its node's
+    // zone became known): a found answer's bytes are cached per version and
+    // caller class, so new bytes mean a new answer.
+    if (answer.version === this.sentVersion && answer.exists === this.sentExists && (!answer.exists || answer.bytes === this.sentBytes)) return false;
     this.sentVersion = answer.version;
     this.sentExists = answer.exists;
+    this.sentBytes = answer.bytes;
     const writable = this.call.write(answer.bytes);
     hooks.onSent?.(this, answer.exists, answer.version);
     if (!writable) {

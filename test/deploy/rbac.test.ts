@@ -125,7 +125,7 @@ describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
 
     const requests = await recordSourceRequests(namespaces);
     const needed = new Set(requests.map((r) => authorizationOf(r).rule));
-    expect([...needed].sort()).toEqual(['discovery.k8s.io|endpointslices|list', 'discovery.k8s.io|endpointslices|watch', '|services|list', '|services|watch']);
+    expect([...needed].sort()).toEqual(['discovery.k8s.io|endpointslices|list', 'discovery.k8s.io|endpointslices|watch', '|nodes|list', '|nodes|watch', '|services|list', '|services|watch']);
     expect([...ruleSet(clusterRole.rules)].sort()).toEqual([...needed].sort());
   });
 

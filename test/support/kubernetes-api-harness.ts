@@ -7,7 +7,8 @@
 //    write bumps it and stamps the object; a list carries the current one;
 //  - GET .../services, .../endpointslices and .../pods, cluster-wide or
 //    namespaced, and GET .../namespaces/NS/RESOURCE/NAME for one object
-//    (404 NotFound when it is not there);
+//    (404 NotFound when it is not there); /api/v1/nodes, cluster-scoped
+//    (stored with namespace "");
 //  - equality-based label selectors on lists and watches (?labelSelector=
 //    "a=b,c==d,e!=f,g,!h"), as the API server filters them;
 //    with ?watch=true&resourceVersion=N it streams newline-delimited JSON
@@ -47,13 +48,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ResourceKind = 'services' | 'endpointslices' | 'pods';
+export type ResourceKind = 'services' | 'endpointslices' | 'pods' | 'nodes';
 export type Verb = 'list' | 'watch' | 'get';
 
 const KINDS: Record<ResourceKind, { kind: string; apiVersion: string; group: string }> = {
   services: { kind: 'Service', apiVersion: 'v1', group: '' },
   endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', group: 'discovery.k8s.io' },
   pods: { kind: 'Pod', apiVersion: 'v1', group: '' },
+  // Cluster-scoped: stored with namespace "".
+  nodes: { kind: 'Node', apiVersion: 'v1', group: '' },
 };
 
 /** One requirement of an equality-based label selector. */
@@ -169,8 +172,8 @@ export class KubernetesApiHarness {
   private revision = 1;
   private compactedRevision = 0;
   private uidCounter = 0;
-  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map(), pods: new Map() };
-  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [], pods: [] };
+  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map(), pods: new Map(), nodes: new Map() };
+  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [], pods: [], nodes: [] };
   private readonly watches = new Set<WatchConnection>();
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
@@ -179,7 +182,7 @@ export class KubernetesApiHarness {
   /** Snapshots of lists being paged through, by continue token. */
   private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
   private pageCounter = 0;
-  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0, pods: 0 };
+  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0, pods: 0, nodes: 0 };
   /** TokenReviews and SubjectAccessReviews received, in order. */
   readonly reviews: ReviewRecord[] = [];
   private readonly tokens = new Map<string, TokenIdentity>();
@@ -271,6 +274,7 @@ export class KubernetesApiHarness {
     this.events.services = [];
     this.events.endpointslices = [];
     this.events.pods = [];
+    this.events.nodes = [];
   }
 
   // ---- faults --------------------------------------------------------
@@ -506,6 +510,9 @@ export class KubernetesApiHarness {
       [/^\/apis\/discovery\.k8s\.io\/v1\/(?:namespaces\/([^/]+)\/)?endpointslices(?:\/([^/]+))?$/, 'endpointslices'],
       [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods(?:\/([^/]+))?$/, 'pods'],
     ];
+    // Nodes are cluster-scoped: /api/v1/nodes, /api/v1/nodes/NAME.
+    const node = /^\/api\/v1\/nodes(?:\/([^/]+))?$/.exec(path);
+    if (node) return { resource: 'nodes', namespace: undefined, name: node[1] };
     for (const [pattern, resource] of patterns) {
       const match = pattern.exec(path);
       if (match && (match[2] === undefined || match[1] !== undefined)) return { resource, namespace: match[1], name: match[2] };

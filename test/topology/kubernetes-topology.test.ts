@@ -87,3 +87,18 @@ it('internalTrafficPolicy Local: only the endpoints on the caller\'s node', asyn
   expect(await ranks('local', { node: 'node-c' })).toEqual({ '10.0.0.3:8080': 0 });
   expect(await ranks('local', { node: 'node-z' })).toEqual({});
 });
+
+it('places a caller that names only its node by the Node\'s zone label, and follows the label when it changes', async () => {
+  const node = (zone: string) => ({ metadata: { name: 'node-q', namespace: '', labels: { 'topology.kubernetes.io/zone': zone } } });
+  // Not known yet: no filtering.
+  expect(new Set(Object.values(await ranks('zoned', { node: 'node-q' })))).toEqual(new Set([0]));
+  cp.harness.apply('nodes', node('zone-b'));
+  await waitFor('the node\'s zone is known', async () => (await ranks('zoned', { node: 'node-q' }))['10.0.0.2:8080'] === 0 && (await ranks('zoned', { node: 'node-q' }))['10.0.0.1:8080'] === 1);
+  const watcher = cp.watch({ service: `zoned.${NS}`, port: 'grpc', client: { node: 'node-q' } });
+  await watcher.waitFor((r) => r.last?.servers.find((s) => s.address === '10.0.0.2:8080')?.priority === 0);
+  const version = watcher.last!.version;
+  cp.harness.apply('nodes', node('zone-a'));
+  // The same version of the service, a new answer for this caller.
+  await watcher.waitFor((r) => r.last?.servers.find((s) => s.address === '10.0.0.1:8080')?.priority === 0);
+  expect(watcher.last!.version).toBe(version);
+});

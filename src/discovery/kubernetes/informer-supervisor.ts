@@ -87,6 +87,8 @@ export interface InformerSupervisorOptions<V> {
   readonly kubeConfig: KubeConfig;
   /** The API path to watch, e.g. /apis/discovery.k8s.io/v1/endpointslices. */
   readonly path: string;
+  /** Objects have no namespace (Nodes); they are cached under namespace "". */
+  readonly clusterScoped?: boolean;
   /** Fetches one page of the list. */
   readonly listPage: (page: { limit: number; _continue?: string }) => Promise<ListPage>;
   /** Items per list page. */
@@ -221,15 +223,16 @@ export class InformerSupervisor<V> {
    */
   private toCached(raw: unknown): CachedObject<V> | undefined {
     const metadata = (raw as { metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null)?.metadata;
-    if (typeof metadata?.name !== 'string' || typeof metadata.namespace !== 'string') return undefined;
+    const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : this.options.clusterScoped ? '' : undefined;
+    if (typeof metadata?.name !== 'string' || namespace === undefined) return undefined;
     let view: V | undefined;
     try {
       view = this.options.toView(raw);
     } catch (error) {
-      this.log.error({ err: error, name: metadata.name, namespace: metadata.namespace }, 'cannot read an object; treating it as absent, and the watch carries on');
+      this.log.error({ err: error, name: metadata.name, namespace }, 'cannot read an object; treating it as absent, and the watch carries on');
     }
     return {
-      metadata: { name: metadata.name, namespace: metadata.namespace, ...(typeof metadata.resourceVersion === 'string' && { resourceVersion: metadata.resourceVersion }) },
+      metadata: { name: metadata.name, namespace, ...(typeof metadata.resourceVersion === 'string' && { resourceVersion: metadata.resourceVersion }) },
       view,
     };
   }

@@ -127,6 +127,19 @@ export function objectName(object: { metadata?: ObjectMeta } | undefined): { nam
   return { name, namespace };
 }
 
+/** The zone label Kubernetes sets on Nodes (and the EndpointSlice controller copies to endpoints). */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** What the control plane keeps of a Node: its zone, nothing else. */
+export interface NodeView {
+  readonly zone: string | undefined;
+}
+
+export function toNodeView(raw: { metadata?: ObjectMeta }): NodeView {
+  const zone = raw.metadata?.labels?.[ZONE_LABEL];
+  return { zone: typeof zone === 'string' && zone.length > 0 ? zone : undefined };
+}
+
 export function toServiceView(raw: RawService): ServiceView | undefined {
   const id = objectName(raw);
   if (!id) return undefined;

@@ -24,7 +24,7 @@ import type { IpFamilyPreference } from './endpoint-slice-merger.js';
 import { FlushPacer } from './flush-pacer.js';
 import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
 import { loadKubeConfig } from './kube-config-loader.js';
-import { toServiceView, toSliceView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
+import { toNodeView, toServiceView, toSliceView, type NodeView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
@@ -69,12 +69,19 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Discov
 
 const SERVICES = { group: '', resource: 'services' } as const;
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', resource: 'endpointslices' } as const;
+const NODES = { group: '', resource: 'nodes', namespace: undefined } as const;
 
 export class KubernetesSource implements DiscoverySource {
   readonly kind = 'kubernetes';
   private readonly log: Logger;
   private readonly index: ServiceEndpointsIndex;
   private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView>)[] = [];
+  /**
+   * Nodes' zones, for callers that name only their node. Not part of the
+   * sync: without it (no RBAC on nodes, or a namespaced install) answers
+   * are simply not zone-aware for those callers.
+   */
+  private nodes: InformerSupervisor<NodeView> | undefined;
   private readonly pacer: FlushPacer;
   private synced = false;
   private startedAt = 0;
@@ -140,12 +147,32 @@ export class KubernetesSource implements DiscoverySource {
         }),
       );
     }
+    // Nodes are cluster-scoped: watched only when the whole cluster is (a
+    // namespaced install has no cluster-wide rights). The object is read at
+    // the edge down to its zone label, so memory is a name and a zone per node.
+    if (namespaces.length === 0) {
+      this.nodes = new InformerSupervisor<NodeView>({
+        ...common,
+        path: '/api/v1/nodes',
+        clusterScoped: true,
+        listPage: (page) => core.listNode(page),
+        toView: (raw) => toNodeView(raw as { metadata?: { labels?: Record<string, string> } }),
+        resource: NODES,
+        ...this.metricHooks('nodes'),
+        handlers: {
+          onUpsert: (object) => this.options.registry.setNodeZone(object.metadata.name, object.view?.zone),
+          onDelete: (object) => this.options.registry.setNodeZone(object.metadata.name, undefined),
+          onListApplied: () => {},
+        },
+      });
+    }
     this.log.info(
       { namespaces: namespaces.length > 0 ? namespaces : 'all', ipFamily: this.options.ipFamily ?? 'IPv4', config: description },
       `watching Services and EndpointSlices in ${namespaces.length > 0 ? `namespaces ${namespaces.join(', ')}` : 'all namespaces'} (${description}); not serving until both have synced`,
     );
     this.startedAt = performance.now();
     for (const supervisor of this.supervisors) supervisor.start();
+    this.nodes?.start();
   }
 
   /** The supervisor callbacks that feed the source's metrics, for one resource. */
@@ -161,7 +188,7 @@ export class KubernetesSource implements DiscoverySource {
     if (this.stopped) return;
     this.stopped = true;
     this.pacer.cancel();
-    await Promise.all(this.supervisors.map((s) => s.stop()));
+    await Promise.all([...this.supervisors, ...(this.nodes ? [this.nodes] : [])].map((s) => s.stop()));
   }
 
   private onServiceUpsert(object: CachedObject<ServiceView>): void {

@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import type { XdsTarget } from './xds-resource-names.js';
+import { locate } from '../caller-topology.js';
 import { NODE_METADATA_KEY } from '../../wire/xds-node-metadata.js';
 import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
 
@@ -157,12 +158,13 @@ export class AdsStream {
   /** Sends, per type, the newest state if it differs from what was sent or the subscription changed. */
   flush(): void {
     if (this.closed || this.blocked || !this.context.registry.synced) return;
+    const caller = locate({ zone: this.node?.zone ?? '', node: this.node?.kubernetesNode ?? '' }, (node) => this.context.registry.zoneOfNode(node));
     for (const [typeUrl, state] of this.types) {
       const resources: EncodedResource[] = [];
       for (const name of state.names) {
         const target = state.targets.get(name);
         if (!target || 'error' in target) continue;
-        const resource = this.context.resources.resolve(typeUrl, name, target, { zone: this.node?.zone ?? '', node: this.node?.kubernetesNode ?? '' });
+        const resource = this.context.resources.resolve(typeUrl, name, target, caller);
         if (resource) resources.push(resource);
       }
       const version = versionOf(resources);

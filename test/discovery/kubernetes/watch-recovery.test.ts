@@ -78,7 +78,9 @@ it('resumes after an abrupt disconnect from its last resourceVersion, without a 
   const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
   await watcher.waitForAddresses(initial);
   await cp.harness.waitForWatches('endpointslices');
-  expect(cp.harness.disconnectWatches()).toBe(2);
+  await cp.harness.waitForWatches('nodes');
+  // Services, EndpointSlices and Nodes.
+  expect(cp.harness.disconnectWatches()).toBe(3);
   // A change made while no watch is open is delivered on the resumed watch.
   putSlice(cp, 'greeter-b', [{ address: '10.0.0.3' }, { address: '10.0.0.5' }]);
   await watcher.waitForAddresses([...initial, '10.0.0.5:8080']);
