@@ -49,6 +49,7 @@ interface ServeFlags {
   context?: string;
   namespaces: string[];
   ipFamily: 'IPv4' | 'IPv6' | 'both';
+  podWeights?: boolean;
   callerAuth: 'none' | 'kubernetes';
   callerAuthAudience: string;
   callerAuthCacheTtl: number;
@@ -108,6 +109,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)').env('LOOKASIDE_KUBECONFIG'))
     .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
     .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
+    .addOption(
+      new Option('--pod-weights', "weight each backend by its Pod's lookaside.dev/weight annotation (1 to 10000); needs list/watch on pods (the pod-weights RBAC overlay)").env('LOOKASIDE_POD_WEIGHTS'),
+    )
     .addOption(new Option('--ip-family <family>', 'which addresses of a dual-stack Service to publish').env('LOOKASIDE_IP_FAMILY').choices(['IPv4', 'IPv6', 'both']).default('IPv4'))
     .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
     .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
@@ -149,6 +153,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           context: opts.context,
           namespaces: opts.namespaces,
           ipFamily: opts.ipFamily,
+          podWeights: opts.podWeights === true,
           callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );

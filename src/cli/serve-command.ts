@@ -42,6 +42,8 @@ export interface ServeOptions {
   /** Namespaces to watch; empty: all. */
   readonly namespaces: readonly string[];
   readonly ipFamily: IpFamilyPreference;
+  /** Weights from Pods' lookaside.dev/weight annotations (--pod-weights). */
+  readonly podWeights?: boolean;
   /** Caller authorization (--caller-auth kubernetes); undefined serves every caller. */
   readonly callerAuth?: { readonly mode: 'kubernetes'; readonly audience: string; readonly cacheTtlMs: number } | undefined;
 }
@@ -74,6 +76,7 @@ function createSource(options: ServeOptions, log: Logger): SourceFactory {
       ...(options.context !== undefined && { context: options.context }),
       namespaces: options.namespaces,
       ipFamily: options.ipFamily,
+      ...(options.podWeights && { podWeights: true }),
       ...(metrics && {
         onWatchRestart: (resource: string, reason: string) => metrics.watchRestarted(resource, reason),
         onEventLag: (resource: string, seconds: number) => metrics.eventReceived(resource, seconds),

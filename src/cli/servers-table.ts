@@ -10,16 +10,19 @@ export function formatServers(update: ServersUpdate): string {
   const preferred = Math.min(...update.servers.map((s) => s.priority));
   const ranked = update.servers.some((s) => s.priority !== preferred);
   const total = update.servers.filter((s) => s.priority === preferred).reduce((sum, s) => sum + s.weight, 0);
+  // Where each weight came from, when any came from an annotation (Kubernetes).
+  const sourced = update.servers.some((s) => s.metadata['weight-source'] !== undefined);
   const rows = update.servers.map((s) => [
     s.address,
     String(s.weight),
+    ...(sourced ? [s.metadata['weight-source'] ?? 'default'] : []),
     s.priority === preferred ? `${((100 * s.weight) / total).toFixed(1)}%` : 'failover',
     ...(ranked ? [String(s.priority)] : []),
     s.zone || '-',
     s.metadata.pod ?? '-',
     s.metadata.node ?? '-',
   ]);
-  const table = [['ADDRESS', 'WEIGHT', 'SHARE', ...(ranked ? ['PRIORITY'] : []), 'ZONE', 'POD', 'NODE'], ...rows];
+  const table = [['ADDRESS', 'WEIGHT', ...(sourced ? ['FROM'] : []), 'SHARE', ...(ranked ? ['PRIORITY'] : []), 'ZONE', 'POD', 'NODE'], ...rows];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   const lines = table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
   return `${header}  ${update.servers.length} backend${update.servers.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`;

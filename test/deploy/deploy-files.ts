@@ -9,6 +9,7 @@ export const KUBERNETES_DIR = fileURLToPath(new URL('../../deploy/kubernetes/', 
 export const BASE_DIR = fileURLToPath(new URL('../../deploy/kubernetes/base/', import.meta.url));
 export const SINGLE_NAMESPACE_DIR = fileURLToPath(new URL('../../deploy/kubernetes/overlays/single-namespace/', import.meta.url));
 export const CALLER_AUTH_DIR = fileURLToPath(new URL('../../deploy/kubernetes/overlays/caller-auth/', import.meta.url));
+export const POD_WEIGHTS_DIR = fileURLToPath(new URL('../../deploy/kubernetes/overlays/pod-weights/', import.meta.url));
 export const EXAMPLE_APP_FILE = fileURLToPath(new URL('../../deploy/examples/client-app.yaml', import.meta.url));
 export const DOCKERFILE = fileURLToPath(new URL('../../deploy/Dockerfile', import.meta.url));
 

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { BASE_DIR, CALLER_AUTH_DIR, EXAMPLE_APP_FILE, KUBERNETES_DIR, REPO_ROOT, SINGLE_NAMESPACE_DIR } from './deploy-files.js';
+import { BASE_DIR, CALLER_AUTH_DIR, EXAMPLE_APP_FILE, KUBERNETES_DIR, POD_WEIGHTS_DIR, REPO_ROOT, SINGLE_NAMESPACE_DIR } from './deploy-files.js';
 import { readManifests, renderKustomization, type KubeManifest } from './kustomization-renderer.js';
 import { validateManifest } from './manifest-validation.js';
 
@@ -26,6 +26,7 @@ const sources: [string, () => KubeManifest[]][] = [
   ['kustomize build deploy/kubernetes/base', () => renderKustomization(BASE_DIR)],
   ['kustomize build deploy/kubernetes/overlays/single-namespace', () => renderKustomization(SINGLE_NAMESPACE_DIR)],
   ['kustomize build deploy/kubernetes/overlays/caller-auth', () => renderKustomization(CALLER_AUTH_DIR)],
+  ['kustomize build deploy/kubernetes/overlays/pod-weights', () => renderKustomization(POD_WEIGHTS_DIR)],
 ];
 
 describe('every manifest is valid against the Kubernetes API schemas', () => {
@@ -69,6 +70,7 @@ describe('the test renderer agrees with kubectl kustomize', () => {
     ['base', BASE_DIR],
     ['single-namespace', SINGLE_NAMESPACE_DIR],
     ['caller-auth', CALLER_AUTH_DIR],
+    ['pod-weights', POD_WEIGHTS_DIR],
   ])('%s', (_name, directory) => {
     const rendered = spawnSync('kubectl', ['kustomize', directory], { encoding: 'utf8' });
     expect(rendered.stderr).toBe('');

@@ -26,7 +26,7 @@ import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/
 import { issueToken, listSlicesRule } from '../support/caller-auth-control-plane.js';
 import { testLogger } from '../support/test-logger.js';
 import { waitFor } from '../support/wait-until.js';
-import { BASE_DIR, CALLER_AUTH_DIR, flagValue, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
+import { BASE_DIR, CALLER_AUTH_DIR, flagValue, POD_WEIGHTS_DIR, only, SINGLE_NAMESPACE_DIR, type BindingManifest, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
 import { renderKustomization, type KubeManifest } from './kustomization-renderer.js';
 
 /** The namespaces the Deployment tells the control plane to watch (--namespaces or LOOKASIDE_NAMESPACES); undefined: all. */
@@ -44,7 +44,7 @@ function watchedNamespaces(deployment: DeploymentManifest): string[] | undefined
 }
 
 /** Runs the real source against the harness and returns every request it made. */
-async function recordSourceRequests(namespaces: string[] | undefined): Promise<RecordedRequest[]> {
+async function recordSourceRequests(namespaces: string[] | undefined, podWeights = false): Promise<RecordedRequest[]> {
   const namespace = namespaces?.[0] ?? 'app';
   const harness = await KubernetesApiHarness.start({ bookmarkIntervalMs: 100 });
   const proxy = await RecordingApiProxy.start(harness.url);
@@ -53,7 +53,7 @@ async function recordSourceRequests(namespaces: string[] | undefined): Promise<R
   harness.apply('services', service('greeter', namespace, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
   harness.apply('endpointslices', slice('10.0.0.7'));
   const registry = new Registry();
-  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), minFlushIntervalMs: 10, timing: FAST_TIMING });
+  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), podWeights, minFlushIntervalMs: 10, timing: FAST_TIMING });
   try {
     await source.start();
     await waitFor('the source synced', () => registry.synced);
@@ -158,6 +158,27 @@ describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
     expect(of('GET', '/apis/discovery.k8s.io/v1/endpointslices', { watch: '1' })).toEqual({ rule: 'discovery.k8s.io|endpointslices|watch', namespace: undefined });
     expect(of('PATCH', '/apis/apps/v1/namespaces/a/deployments/x/status')).toEqual({ rule: 'apps|deployments/status|patch', namespace: 'a' });
     expect(of('GET', '/version')).toEqual({ rule: 'nonResourceURL|/version|get', namespace: undefined });
+  });
+
+  test('pod-weights overlay: with --pod-weights the base ClusterRole plus the overlay\'s grant exactly what the source uses', async () => {
+    const manifests = renderKustomization(POD_WEIGHTS_DIR);
+    const deployment = only<DeploymentManifest>(manifests, 'Deployment');
+    const env = new Map((deployment.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.get('LOOKASIDE_POD_WEIGHTS')).toBe('true');
+    const roles = manifests.filter((m) => m.kind === 'ClusterRole') as unknown as { metadata: { name: string }; rules: PolicyRule[] }[];
+    const granted = new Set(roles.flatMap((role) => [...ruleSet(role.rules)]));
+    // Each ClusterRole is bound to the control plane's ServiceAccount.
+    const serviceAccount = deployment.spec.template.spec.serviceAccountName;
+    for (const role of roles) {
+      const bound = manifests.some(
+        (m) => m.kind === 'ClusterRoleBinding' && (m as BindingManifest).roleRef.name === role.metadata.name && (m as BindingManifest).subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount),
+      );
+      expect(bound, `ClusterRole ${role.metadata.name} bound to the control plane`).toBe(true);
+    }
+    const requests = await recordSourceRequests(watchedNamespaces(deployment), true);
+    const needed = new Set(requests.map((r) => authorizationOf(r).rule));
+    expect(needed.has('|pods|watch')).toBe(true);
+    expect([...granted].sort()).toEqual([...needed].sort());
   });
 
   test('caller-auth overlay: the control plane may create exactly the reviews caller authorization makes, through system:auth-delegator', async () => {

@@ -23,10 +23,11 @@ export function service(
     selector?: Record<string, string>;
     trafficDistribution?: string;
     internalTrafficPolicy?: string;
+    annotations?: Record<string, string>;
   } = {},
 ): KubeObject {
   return {
-    metadata: { name, namespace, ...(extra.labels && { labels: extra.labels }) },
+    metadata: { name, namespace, ...(extra.labels && { labels: extra.labels }), ...(extra.annotations && { annotations: extra.annotations }) },
     spec: {
       type: extra.type ?? 'ClusterIP',
       ...(extra.clusterIP && { clusterIP: extra.clusterIP }),
@@ -104,12 +105,13 @@ export interface PodInput {
   phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   /** Named container ports, as in spec.containers[0].ports. */
   ports?: { name: string; containerPort: number }[];
+  annotations?: Record<string, string>;
 }
 
 /** A pod as the API server stores it, with the fields the endpoint controller and doctor read. */
 export function pod(input: PodInput): KubeObject {
   return {
-    metadata: { name: input.name, namespace: input.namespace, labels: input.labels },
+    metadata: { name: input.name, namespace: input.namespace, labels: input.labels, ...(input.annotations && { annotations: input.annotations }) },
     spec: { containers: [{ name: 'app', image: 'example.invalid/app', ...(input.ports && { ports: input.ports.map((p) => ({ ...p, protocol: 'TCP' })) }) }] },
     status: { phase: input.phase ?? 'Running', ...(input.ip && { podIP: input.ip, podIPs: [{ ip: input.ip }] }) },
   };

@@ -16,6 +16,7 @@
 import type { BackendSpec, PortSpec, ServiceSpec } from '../../registry/snapshot.js';
 import type { EndpointView, IpFamily, ServicePortView, ServiceView, SliceView } from './kubernetes-objects.js';
 import { selectUsable, usabilityOf } from './readiness.js';
+import { WEIGHT_SOURCE_METADATA, type WeightSource } from './backend-weights.js';
 
 /**
  * Which addresses of a dual-stack Service to publish: one family (preferred,
@@ -35,7 +36,12 @@ interface Candidate extends EndpointView {
   readonly slice: string;
 }
 
-export function mergeEndpointSlices(service: ServiceView, slices: Iterable<SliceView>, ipFamily: IpFamilyPreference): MergeResult {
+/** A backend's weight from annotations (backend-weights.ts), by its pod; undefined weight: the registry's default. */
+export type WeightLookup = (pod: string | undefined) => { weight: number | undefined; source: WeightSource };
+
+const NO_WEIGHTS: WeightLookup = () => ({ weight: undefined, source: 'default' });
+
+export function mergeEndpointSlices(service: ServiceView, slices: Iterable<SliceView>, ipFamily: IpFamilyPreference, weights: WeightLookup = NO_WEIGHTS): MergeResult {
   const skippedSlices: string[] = [];
   const usable: SliceView[] = [];
   for (const slice of slices) {
@@ -47,7 +53,7 @@ export function mergeEndpointSlices(service: ServiceView, slices: Iterable<Slice
   const ports: PortSpec[] = service.ports.map((servicePort) => ({
     name: servicePort.name,
     port: servicePort.port,
-    backends: backendsOf(servicePort, chosen),
+    backends: backendsOf(servicePort, chosen, weights),
   }));
   const spec: ServiceSpec = {
     name: service.name,
@@ -85,7 +91,7 @@ function slicePortNumber(servicePort: ServicePortView, slice: SliceView): number
   return slice.ports.find((p) => p.name === '' && p.port === target)?.port ?? null;
 }
 
-function backendsOf(servicePort: ServicePortView, slices: readonly SliceView[]): BackendSpec[] {
+function backendsOf(servicePort: ServicePortView, slices: readonly SliceView[], weights: WeightLookup): BackendSpec[] {
   const best = new Map<string, Candidate>();
   for (const slice of slices) {
     const port = slicePortNumber(servicePort, slice);
@@ -97,7 +103,7 @@ function backendsOf(servicePort: ServicePortView, slices: readonly SliceView[]):
       if (!current || better(candidate, current)) best.set(key, candidate);
     }
   }
-  return selectUsable([...best.values()]).map(toBackend);
+  return selectUsable([...best.values()]).map((candidate) => toBackend(candidate, weights(candidate.podName)));
 }
 
 /**
@@ -112,8 +118,10 @@ function better(a: Candidate, b: Candidate): boolean {
   return a.slice < b.slice;
 }
 
-function toBackend(candidate: Candidate): BackendSpec {
+function toBackend(candidate: Candidate, weight: { weight: number | undefined; source: WeightSource }): BackendSpec {
   const metadata: Record<string, string> = {};
+  // Only an annotated weight says where it came from; no key means the default.
+  if (weight.source !== 'default') metadata[WEIGHT_SOURCE_METADATA] = weight.source;
   if (candidate.podName) metadata.pod = candidate.podName;
   if (candidate.nodeName) metadata.node = candidate.nodeName;
   if (candidate.zoneHints.length > 0) metadata['hints.zones'] = candidate.zoneHints.join(',');
@@ -123,6 +131,7 @@ function toBackend(candidate: Candidate): BackendSpec {
     host: candidate.address,
     port: candidate.port,
     ...(candidate.zone && { zone: candidate.zone }),
+    ...(weight.weight !== undefined && { weight: weight.weight }),
     metadata,
   };
 }

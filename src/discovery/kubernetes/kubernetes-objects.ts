@@ -11,6 +11,7 @@
 
 import { isIP } from 'node:net';
 import type { InternalTrafficPolicy, TrafficDistribution } from '../../registry/snapshot.js';
+import { WEIGHT_ANNOTATION } from './backend-weights.js';
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -39,6 +40,18 @@ export interface ServiceView {
   readonly trafficDistribution: TrafficDistribution;
   /** spec.internalTrafficPolicy; Cluster when unset. */
   readonly internalTrafficPolicy: InternalTrafficPolicy;
+  /** The lookaside.dev/weight annotation as written (backend-weights.ts reads it). */
+  readonly weightAnnotation: string | undefined;
+}
+
+/** What the control plane keeps of a Pod (with --pod-weights): its weight annotation, nothing else. */
+export interface PodView {
+  readonly weightAnnotation: string | undefined;
+}
+
+export function toPodView(raw: { metadata?: ObjectMeta }): PodView {
+  const value = raw.metadata?.annotations?.[WEIGHT_ANNOTATION];
+  return { weightAnnotation: typeof value === 'string' ? value : undefined };
 }
 
 export interface SlicePortView {
@@ -81,6 +94,7 @@ interface ObjectMeta {
   namespace?: string;
   resourceVersion?: string;
   labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
 }
 export interface RawService {
   metadata?: ObjectMeta;
@@ -153,7 +167,8 @@ export function toServiceView(raw: RawService): ServiceView | undefined {
   const distribution = raw.spec?.trafficDistribution;
   const trafficDistribution: TrafficDistribution = distribution === 'PreferSameZone' || distribution === 'PreferClose' ? 'PreferSameZone' : distribution === 'PreferSameNode' ? 'PreferSameNode' : '';
   const internalTrafficPolicy: InternalTrafficPolicy = raw.spec?.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
-  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName', trafficDistribution, internalTrafficPolicy };
+  const weight = raw.metadata?.annotations?.[WEIGHT_ANNOTATION];
+  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName', trafficDistribution, internalTrafficPolicy, weightAnnotation: typeof weight === 'string' ? weight : undefined };
 }
 
 export function toSliceView(raw: RawEndpointSlice): SliceView | undefined {

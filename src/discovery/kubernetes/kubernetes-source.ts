@@ -24,7 +24,8 @@ import type { IpFamilyPreference } from './endpoint-slice-merger.js';
 import { FlushPacer } from './flush-pacer.js';
 import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
 import { loadKubeConfig } from './kube-config-loader.js';
-import { toNodeView, toServiceView, toSliceView, type NodeView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
+import { toNodeView, toPodView, toServiceView, toSliceView, type NodeView, type PodView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
+import { BackendWeights } from './backend-weights.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
@@ -43,6 +44,13 @@ export interface KubernetesSourceOptions {
   readonly namespaces?: readonly string[];
   /** Which family of a dual-stack Service to publish (--ip-family). Default IPv4. */
   readonly ipFamily?: IpFamilyPreference;
+  /**
+   * Read each backend's weight from its Pod's lookaside.dev/weight
+   * annotation (--pod-weights). Needs list/watch on pods (the pod-weights
+   * RBAC overlay); the source syncs only once the pods have been listed, so
+   * the first weights published are the annotated ones.
+   */
+  readonly podWeights?: boolean;
   /**
    * The least time between two writes to the registry (see FlushPacer): a
    * change after a quiet period is written at once, and the changes of a
@@ -70,12 +78,14 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Discov
 const SERVICES = { group: '', resource: 'services' } as const;
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', resource: 'endpointslices' } as const;
 const NODES = { group: '', resource: 'nodes', namespace: undefined } as const;
+const PODS = { group: '', resource: 'pods' } as const;
 
 export class KubernetesSource implements DiscoverySource {
   readonly kind = 'kubernetes';
   private readonly log: Logger;
   private readonly index: ServiceEndpointsIndex;
-  private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView>)[] = [];
+  private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView> | InformerSupervisor<PodView>)[] = [];
+  private readonly weights: BackendWeights;
   /**
    * Nodes' zones, for callers that name only their node. Not part of the
    * sync: without it (no RBAC on nodes, or a namespaced install) answers
@@ -89,7 +99,8 @@ export class KubernetesSource implements DiscoverySource {
 
   constructor(private readonly options: KubernetesSourceOptions) {
     this.log = options.logger.child({ component: 'kubernetes-source' });
-    this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4');
+    this.weights = new BackendWeights(this.log);
+    this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4', this.weights);
     this.pacer = new FlushPacer(options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS, () => this.flush());
   }
 
@@ -146,6 +157,24 @@ export class KubernetesSource implements DiscoverySource {
           },
         }),
       );
+      if (this.options.podWeights) {
+        // Each Pod is read at the edge down to its weight annotation.
+        this.supervisors.push(
+          new InformerSupervisor<PodView>({
+            ...common,
+            path: namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods',
+            listPage: (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page)),
+            toView: (raw) => toPodView(raw as { metadata?: { annotations?: Record<string, string> } }),
+            resource: { ...PODS, namespace },
+            ...this.metricHooks('pods'),
+            handlers: {
+              onUpsert: (object) => this.onPodWeight(object.metadata.namespace, this.weights.setPod(object.metadata.namespace, object.metadata.name, object.view?.weightAnnotation)),
+              onDelete: (object) => this.onPodWeight(object.metadata.namespace, this.weights.deletePod(object.metadata.namespace, object.metadata.name)),
+              onListApplied: () => this.onListApplied(),
+            },
+          }),
+        );
+      }
     }
     // Nodes are cluster-scoped: watched only when the whole cluster is (a
     // namespaced install has no cluster-wide rights). The object is read at
@@ -212,6 +241,13 @@ export class KubernetesSource implements DiscoverySource {
 
   private onSliceDelete(object: CachedObject<SliceView>): void {
     this.index.deleteSlice(object.metadata.namespace, object.metadata.name);
+    this.scheduleFlush();
+  }
+
+  /** A pod's weight changed: its namespace's services are rebuilt (weight-only updates). */
+  private onPodWeight(namespace: string, changed: boolean): void {
+    if (!changed) return;
+    this.index.markNamespaceDirty(namespace);
     this.scheduleFlush();
   }
 

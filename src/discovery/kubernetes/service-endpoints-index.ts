@@ -8,6 +8,7 @@
 import { serviceKey } from '../../registry/service-ref.js';
 import { mergeEndpointSlices, type IpFamilyPreference, type MergeResult } from './endpoint-slice-merger.js';
 import type { ServiceView, SliceView } from './kubernetes-objects.js';
+import type { BackendWeights } from './backend-weights.js';
 
 interface ServiceEntry {
   service: ServiceView | undefined;
@@ -20,7 +21,11 @@ export class ServiceEndpointsIndex {
   private readonly sliceOwners = new Map<string, string>();
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly ipFamily: IpFamilyPreference) {}
+  constructor(
+    private readonly ipFamily: IpFamilyPreference,
+    /** Weights from annotations (pods with --pod-weights, Services always). */
+    private readonly weights: BackendWeights,
+  ) {}
 
   get serviceCount(): number {
     let count = 0;
@@ -68,6 +73,11 @@ export class ServiceEndpointsIndex {
     return keys;
   }
 
+  /** Marks every service of a namespace dirty: a pod's weight there changed. */
+  markNamespaceDirty(namespace: string): void {
+    for (const [key, entry] of this.entries) if (entry.service?.namespace === namespace) this.dirty.add(key);
+  }
+
   /** Marks every known service dirty (after the first sync). */
   markAllDirty(): void {
     for (const key of this.entries.keys()) this.dirty.add(key);
@@ -82,7 +92,9 @@ export class ServiceEndpointsIndex {
   build(key: string): MergeResult | undefined {
     const entry = this.entries.get(key);
     if (!entry?.service || entry.service.externalName) return undefined;
-    return mergeEndpointSlices(entry.service, entry.slices.values(), this.ipFamily);
+    const service = entry.service;
+    const serviceDefault = this.weights.serviceDefault(service.namespace, service.name, service.weightAnnotation);
+    return mergeEndpointSlices(service, entry.slices.values(), this.ipFamily, (pod) => this.weights.weightOf(service.namespace, pod, serviceDefault));
   }
 
   private removeSlice(sliceId: string, owner: string, name: string): void {
