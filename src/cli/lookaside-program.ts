@@ -50,6 +50,7 @@ interface ServeFlags {
   namespaces: string[];
   ipFamily: 'IPv4' | 'IPv6' | 'both';
   podWeights?: boolean;
+  slowStart: number;
   callerAuth: 'none' | 'kubernetes';
   callerAuthAudience: string;
   callerAuthCacheTtl: number;
@@ -110,6 +111,12 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
     .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
     .addOption(
+      new Option('--slow-start <duration>', 'ramp backends that become ready from 10% to their full weight over this window, for Services without their own lookaside.dev/slow-start annotation (0: off)')
+        .env('LOOKASIDE_SLOW_START')
+        .default(0, '0')
+        .argParser(parseDuration),
+    )
+    .addOption(
       new Option('--pod-weights', "weight each backend by its Pod's lookaside.dev/weight annotation (1 to 10000); needs list/watch on pods (the pod-weights RBAC overlay)").env('LOOKASIDE_POD_WEIGHTS'),
     )
     .addOption(new Option('--ip-family <family>', 'which addresses of a dual-stack Service to publish').env('LOOKASIDE_IP_FAMILY').choices(['IPv4', 'IPv6', 'both']).default('IPv4'))
@@ -154,6 +161,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           namespaces: opts.namespaces,
           ipFamily: opts.ipFamily,
           podWeights: opts.podWeights === true,
+          slowStartMs: opts.slowStart,
           callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );

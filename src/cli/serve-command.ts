@@ -44,6 +44,8 @@ export interface ServeOptions {
   readonly ipFamily: IpFamilyPreference;
   /** Weights from Pods' lookaside.dev/weight annotations (--pod-weights). */
   readonly podWeights?: boolean;
+  /** Slow start for Services without their own annotation (--slow-start); 0: off. */
+  readonly slowStartMs?: number;
   /** Caller authorization (--caller-auth kubernetes); undefined serves every caller. */
   readonly callerAuth?: { readonly mode: 'kubernetes'; readonly audience: string; readonly cacheTtlMs: number } | undefined;
 }
@@ -77,6 +79,7 @@ function createSource(options: ServeOptions, log: Logger): SourceFactory {
       namespaces: options.namespaces,
       ipFamily: options.ipFamily,
       ...(options.podWeights && { podWeights: true }),
+      ...(options.slowStartMs && { slowStartMs: options.slowStartMs }),
       ...(metrics && {
         onWatchRestart: (resource: string, reason: string) => metrics.watchRestarted(resource, reason),
         onEventLag: (resource: string, seconds: number) => metrics.eventReceived(resource, seconds),

@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { InternalTrafficPolicy, TrafficDistribution } from '../../registry/snapshot.js';
 import { WEIGHT_ANNOTATION } from './backend-weights.js';
+import { SLOW_START_ANNOTATION } from './slow-start.js';
 
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -42,6 +43,8 @@ export interface ServiceView {
   readonly internalTrafficPolicy: InternalTrafficPolicy;
   /** The lookaside.dev/weight annotation as written (backend-weights.ts reads it). */
   readonly weightAnnotation: string | undefined;
+  /** The lookaside.dev/slow-start annotation as written (slow-start.ts reads it). */
+  readonly slowStartAnnotation: string | undefined;
 }
 
 /** What the control plane keeps of a Pod (with --pod-weights): its weight annotation, nothing else. */
@@ -168,7 +171,17 @@ export function toServiceView(raw: RawService): ServiceView | undefined {
   const trafficDistribution: TrafficDistribution = distribution === 'PreferSameZone' || distribution === 'PreferClose' ? 'PreferSameZone' : distribution === 'PreferSameNode' ? 'PreferSameNode' : '';
   const internalTrafficPolicy: InternalTrafficPolicy = raw.spec?.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
   const weight = raw.metadata?.annotations?.[WEIGHT_ANNOTATION];
-  return { ...id, ports, ipFamilies, externalName: raw.spec?.type === 'ExternalName', trafficDistribution, internalTrafficPolicy, weightAnnotation: typeof weight === 'string' ? weight : undefined };
+  const slowStart = raw.metadata?.annotations?.[SLOW_START_ANNOTATION];
+  return {
+    ...id,
+    ports,
+    ipFamilies,
+    externalName: raw.spec?.type === 'ExternalName',
+    trafficDistribution,
+    internalTrafficPolicy,
+    weightAnnotation: typeof weight === 'string' ? weight : undefined,
+    slowStartAnnotation: typeof slowStart === 'string' ? slowStart : undefined,
+  };
 }
 
 export function toSliceView(raw: RawEndpointSlice): SliceView | undefined {

@@ -26,6 +26,7 @@ import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type In
 import { loadKubeConfig } from './kube-config-loader.js';
 import { toNodeView, toPodView, toServiceView, toSliceView, type NodeView, type PodView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
 import { BackendWeights } from './backend-weights.js';
+import { RAMP_STEP_MS, SlowStart } from './slow-start.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
@@ -51,6 +52,8 @@ export interface KubernetesSourceOptions {
    * the first weights published are the annotated ones.
    */
   readonly podWeights?: boolean;
+  /** Slow start for every Service without its own lookaside.dev/slow-start annotation (--slow-start); 0 or absent: off. */
+  readonly slowStartMs?: number;
   /**
    * The least time between two writes to the registry (see FlushPacer): a
    * change after a quiet period is written at once, and the changes of a
@@ -86,6 +89,9 @@ export class KubernetesSource implements DiscoverySource {
   private readonly index: ServiceEndpointsIndex;
   private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView> | InformerSupervisor<PodView>)[] = [];
   private readonly weights: BackendWeights;
+  private readonly slowStart: SlowStart;
+  /** Services whose ramp is due to move on, with their timers. */
+  private readonly ramps = new Map<string, NodeJS.Timeout>();
   /**
    * Nodes' zones, for callers that name only their node. Not part of the
    * sync: without it (no RBAC on nodes, or a namespaced install) answers
@@ -100,6 +106,7 @@ export class KubernetesSource implements DiscoverySource {
   constructor(private readonly options: KubernetesSourceOptions) {
     this.log = options.logger.child({ component: 'kubernetes-source' });
     this.weights = new BackendWeights(this.log);
+    this.slowStart = new SlowStart(this.log, options.slowStartMs ?? 0);
     this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4', this.weights);
     this.pacer = new FlushPacer(options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS, () => this.flush());
   }
@@ -217,6 +224,8 @@ export class KubernetesSource implements DiscoverySource {
     if (this.stopped) return;
     this.stopped = true;
     this.pacer.cancel();
+    for (const timer of this.ramps.values()) clearTimeout(timer);
+    this.ramps.clear();
     await Promise.all([...this.supervisors, ...(this.nodes ? [this.nodes] : [])].map((s) => s.stop()));
   }
 
@@ -256,6 +265,8 @@ export class KubernetesSource implements DiscoverySource {
       // The first complete state: write it all at once, then serve.
       this.index.markAllDirty();
       this.pacer.flushNow();
+      // From now on a backend that becomes ready is new: it ramps (slow start).
+      this.slowStart.startRamping();
       this.synced = true;
       this.options.registry.markSynced();
       const stats = this.options.registry.stats();
@@ -263,6 +274,18 @@ export class KubernetesSource implements DiscoverySource {
       return;
     }
     this.scheduleFlush();
+  }
+
+  /** Rebuilds a ramping service in RAMP_STEP_MS: at most one version per second per ramp. */
+  private scheduleRampStep(key: string): void {
+    if (this.ramps.has(key) || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.ramps.delete(key);
+      this.index.markDirty(key);
+      this.scheduleFlush();
+    }, RAMP_STEP_MS);
+    timer.unref();
+    this.ramps.set(key, timer);
   }
 
   private scheduleFlush(): void {
@@ -278,14 +301,18 @@ export class KubernetesSource implements DiscoverySource {
       try {
         const result = this.index.build(key);
         if (!result) {
+          this.slowStart.forget(key);
           if (registry.delete(key)) this.log.debug({ service: key }, 'service removed');
           continue;
         }
+        const window = this.slowStart.windowOf(key, this.index.serviceOf(key)?.slowStartAnnotation);
+        const { spec, ramping } = this.slowStart.apply(key, result.spec, window);
+        if (ramping) this.scheduleRampStep(key);
         if (result.skippedSlices.length > 0) {
           this.log.debug({ service: key, slices: result.skippedSlices }, 'ignoring FQDN EndpointSlices: they name no pod and are deprecated');
         }
-        if (registry.upsert(result.spec)) {
-          this.log.debug({ service: key, backends: result.spec.ports.map((p) => `${p.name || p.port}:${p.backends.length}`) }, 'service updated');
+        if (registry.upsert(spec)) {
+          this.log.debug({ service: key, backends: spec.ports.map((p) => `${p.name || p.port}:${p.backends.length}`) }, 'service updated');
         }
       } catch (error) {
         // Invariant 9: one service that cannot be written costs that service.

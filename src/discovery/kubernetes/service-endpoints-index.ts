@@ -66,6 +66,16 @@ export class ServiceEndpointsIndex {
     if (owner !== undefined) this.removeSlice(sliceId, owner, name);
   }
 
+  /** The Service object of `key`, if known. */
+  serviceOf(key: string): ServiceView | undefined {
+    return this.entries.get(key)?.service;
+  }
+
+  /** Marks one service dirty (a slow-start ramp moves on). */
+  markDirty(key: string): void {
+    if (this.entries.has(key)) this.dirty.add(key);
+  }
+
   /** Service keys changed since the last call, and forgets them. */
   takeDirty(): string[] {
     const keys = [...this.dirty];
