@@ -13,12 +13,8 @@
 // and a lookaside channel, so the real client is measured too.
 
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import { lookasideType } from '../../src/wire/lookaside-messages.js';
 
-/** Next to the compiled benchmarks too: bench:build copies proto/ into .bench-build/. */
-const PROTO_FILE = join(fileURLToPath(new URL('../../proto/', import.meta.url)), 'lookaside/v1/lookaside.proto');
 const PATH = '/lookaside.v1.LoadBalancer/WatchServers';
 
 export interface Http2WatchersOptions {
@@ -40,9 +36,9 @@ export interface Http2Watchers {
 }
 
 export function openHttp2Watchers(options: Http2WatchersOptions): Http2Watchers {
-  const root = protobuf.loadSync(PROTO_FILE);
-  const request = root.lookupType('lookaside.v1.WatchServersRequest');
-  const response = root.lookupType('lookaside.v1.WatchServersResponse');
+  // The generated wire module: the same message types the server encodes with.
+  const request = lookasideType('WatchServersRequest');
+  const response = lookasideType('WatchServersResponse');
   const body = Buffer.from(request.encode(request.fromObject({ target: { service: options.service, port: options.port } })).finish());
   const framed = Buffer.alloc(5 + body.length);
   framed.writeUInt32BE(body.length, 1);
