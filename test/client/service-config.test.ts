@@ -51,7 +51,7 @@ describe('policy configs', () => {
     expect(LeastRequestLoadBalancingConfig.createFromJson({ choiceCount: 50 }).choiceCount).toBe(10);
     expect(() => LeastRequestLoadBalancingConfig.createFromJson({ choiceCount: 1 })).toThrow(/lookaside_least_request config field "choiceCount": must be a whole number of at least 2/);
     expect(() => LeastRequestLoadBalancingConfig.createFromJson({ choices: 3 })).toThrow(/field "choices": is not a field of this policy; allowed: "choiceCount"/);
-    expect(() => WeightedRoundRobinLoadBalancingConfig.createFromJson({ weights: [] })).toThrow(/field "weights": is not a field of this policy; it takes no fields/);
+    expect(() => WeightedRoundRobinLoadBalancingConfig.createFromJson({ weights: [] })).toThrow(/field "weights": is not a field of this policy; allowed: "loadReports"/);
     expect(() => WeightedRoundRobinLoadBalancingConfig.createFromJson('x')).toThrow(/must be an object/);
   });
 });

@@ -15,6 +15,7 @@ import { priorityOf, weightOf } from './weighted-endpoint.js';
 import { ObservedPicker, type PickObserver } from './pick-observer.js';
 import { readResolverContext } from './resolver-context.js';
 import type { PickableBackend } from './weighted-picker.js';
+import type { LoadReportWeights } from './load-report-weights.js';
 
 type Endpoint = experimental.Endpoint;
 type Picker = experimental.Picker;
@@ -60,11 +61,18 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   protected abstract isOwnConfig(config: TypedLoadBalancingConfig): config is Config;
   /** Builds the picker over the READY backends (at least one). */
   protected abstract createPicker(ready: readonly PickableBackend[], config: Config): Picker;
+  /** The load-report weights the config asks for (ORCA); undefined: the control plane's weights alone. */
+  protected loadReportWeights(_config: Config): LoadReportWeights | undefined {
+    return undefined;
+  }
+  /** Rebuilds the picker every weight update period while load reports count. */
+  private loadTimer: NodeJS.Timeout | undefined;
   abstract getTypeName(): string;
 
   updateAddressList(endpointList: StatusOr<Endpoint[]>, lbConfig: TypedLoadBalancingConfig, options: ChannelOptions, resolutionNote: string): boolean {
     if (!this.isOwnConfig(lbConfig)) return false;
     this.config = lbConfig;
+    this.scheduleLoadUpdates();
     this.resolutionNote = resolutionNote;
     // Set by the lookaside resolver; absent when the policy is used with another resolver.
     const context = readResolverContext(this.grpc, options);
@@ -143,7 +151,14 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     const ready = allReady.filter((b) => b.priority === rank);
     if (ready.length > 0) {
       // Snapshot the leaves' pickers now: the picker must not change under a call.
-      const snapshot: PickableBackend[] = ready.map((b) => ({ picker: b.leaf.getPicker(), weight: b.weight, inFlight: b.inFlight }));
+      const loads = this.config ? this.loadReportWeights(this.config) : undefined;
+      const multipliers = loads?.multipliers(ready.map((b) => b.key));
+      const snapshot: PickableBackend[] = ready.map((b) => ({
+        picker: b.leaf.getPicker(),
+        weight: b.weight * (multipliers?.get(b.key) ?? 1),
+        inFlight: b.inFlight,
+        ...(loads && { onLoadReport: (report) => loads.record(b.key, report) }),
+      }));
       const picker = this.createPicker(snapshot, this.config!);
       this.updateState(ConnectivityState.READY, this.onPick ? new ObservedPicker(picker, this.serviceLabel, this.onPick) : picker, null);
     } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].some((state) => state === b.leaf.getConnectivityState()))) {
@@ -174,7 +189,26 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     // Each leaf's pick_first has no backoff of its own to reset.
   }
 
+  /** While load reports count, the picker is rebuilt every update period with the newest weights (A58). */
+  private scheduleLoadUpdates(): void {
+    const loads = this.config ? this.loadReportWeights(this.config) : undefined;
+    if (!loads) {
+      if (this.loadTimer) clearInterval(this.loadTimer);
+      this.loadTimer = undefined;
+      return;
+    }
+    if (this.loadTimer) return;
+    this.loadTimer = setInterval(() => {
+      loads.retain(new Set(this.backends.keys()));
+      this.calculateAndUpdateState();
+    }, loads.settings.weightUpdatePeriodMs);
+    // A timer must not keep a process alive that has nothing else to do.
+    this.loadTimer.unref?.();
+  }
+
   destroy(): void {
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    this.loadTimer = undefined;
     this.destroyed = true;
     for (const backend of this.backends.values()) backend.leaf.destroy();
     this.backends.clear();

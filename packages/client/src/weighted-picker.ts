@@ -5,6 +5,7 @@
 
 import type { experimental } from '@grpc/grpc-js';
 import { PickResultType } from './grpc-module.js';
+import { decodeLoadReport, LOAD_REPORT_TRAILER, type LoadReport } from './load-report-weights.js';
 
 type Picker = experimental.Picker;
 type PickArgs = experimental.PickArgs;
@@ -18,6 +19,8 @@ export interface PickableBackend {
   readonly weight: number;
   /** Calls started on this backend and not yet ended; shared across snapshots. */
   readonly inFlight: { count: number };
+  /** Takes the load report in a call's trailers, when the policy weighs by reports (ORCA). */
+  readonly onLoadReport?: (report: LoadReport) => void;
 }
 
 /**
@@ -111,7 +114,22 @@ export class WeightedRoundRobinPicker implements Picker {
   }
 
   pick(args: PickArgs): PickResult {
-    return this.backends[this.scheduler.next()]!.picker.pick(args);
+    const backend = this.backends[this.scheduler.next()]!;
+    const result = backend.picker.pick(args);
+    const onLoadReport = backend.onLoadReport;
+    if (!onLoadReport || result.pickResultType !== PickResultType.COMPLETE) return result;
+    const innerEnded = result.onCallEnded;
+    return {
+      ...result,
+      onCallEnded: (code, details, metadata) => {
+        const [bytes] = metadata?.get(LOAD_REPORT_TRAILER) ?? [];
+        if (bytes instanceof Uint8Array) {
+          const report = decodeLoadReport(bytes);
+          if (report) onLoadReport(report);
+        }
+        innerEnded?.(code, details, metadata);
+      },
+    };
   }
 }
 
