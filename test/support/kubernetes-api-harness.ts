@@ -111,6 +111,8 @@ export interface RequestRecord {
   readonly verb: Verb;
   readonly namespace: string | undefined;
   readonly query: Readonly<Record<string, string>>;
+  /** The request's Accept header (a metadata-only client asks for PartialObjectMetadata). */
+  readonly accept: string | undefined;
 }
 
 /** Who a token belongs to, for TokenReviews. */
@@ -530,7 +532,7 @@ export class KubernetesApiHarness {
     }
     const query = Object.fromEntries(url.searchParams);
     const verb: Verb = route.name !== undefined ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
-    this.requests.push({ resource: route.resource, namespace: route.namespace, verb, query });
+    this.requests.push({ resource: route.resource, namespace: route.namespace, verb, query, accept: request.headers.accept });
     if (this.forbidden.has(`${route.resource}:${verb}`)) {
       const { group } = KINDS[route.resource];
       const resourceName = group ? `${route.resource}.${group}` : route.resource;

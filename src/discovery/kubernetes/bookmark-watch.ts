@@ -11,8 +11,26 @@
 // It also hands the informer a converted object (see InformerSupervisor's
 // CachedObject), and refuses to open a watch once closed: the informer starts a watch
 // after a list that finished while it was being stopped.
+//
+// With `accept`, its requests carry that Accept header (a metadata-only
+// watch asks for PartialObjectMetadata). Watch offers no header option; it
+// builds each request's headers with its config's
+// applySecurityAuthentication, so the header is added there, after the
+// credentials.
 
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+
+type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
+
+/** A view of `config` whose requests also carry `accept` as their Accept header. */
+function withAcceptHeader(config: KubeConfig, accept: string): KubeConfig {
+  const view = Object.create(config) as KubeConfig;
+  view.applySecurityAuthentication = async (context: RequestContext) => {
+    await config.applySecurityAuthentication(context);
+    context.setHeaderParam('Accept', accept);
+  };
+  return view;
+}
 
 export interface WatchEventHooks {
   /** Called for every event line, before the informer sees it. */
@@ -35,8 +53,9 @@ export class BookmarkWatch extends Watch {
     config: KubeConfig,
     private readonly hooks: WatchEventHooks,
     quietTimeoutMs: number,
+    accept?: string,
   ) {
-    super(config);
+    super(accept === undefined ? config : withAcceptHeader(config, accept));
     // requestTimeoutMs is private in the typings but is the only knob for
     // the inactivity timeout; it is read on every watch() call.
     (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = quietTimeoutMs;

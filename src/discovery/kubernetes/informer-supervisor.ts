@@ -89,6 +89,8 @@ export interface InformerSupervisorOptions<V> {
   readonly path: string;
   /** Objects have no namespace (Nodes); they are cached under namespace "". */
   readonly clusterScoped?: boolean;
+  /** The Accept header of watch requests (a metadata-only watch); default client-node's. */
+  readonly watchAccept?: string;
   /** Fetches one page of the list. */
   readonly listPage: (page: { limit: number; _continue?: string }) => Promise<ListPage>;
   /** Items per list page. */
@@ -133,6 +135,7 @@ export class InformerSupervisor<V> {
         onOpen: () => this.onWatchOpen(),
       },
       options.timing.watchTimeoutMs,
+      options.watchAccept,
     );
     const scale = options.timing.reconnectDelayScale;
     this.informer = new ListWatch<CachedObject<V>>(options.path, this.watch, () => this.list(), false, undefined, undefined, {

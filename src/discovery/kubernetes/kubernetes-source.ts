@@ -15,7 +15,7 @@
 // reconnect re-publishes identical specs that the registry ignores, and no
 // partial or empty state is ever written (invariant 2).
 
-import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { checkNamespace } from '../../registry/service-ref.js';
@@ -82,6 +82,16 @@ const SERVICES = { group: '', resource: 'services' } as const;
 const ENDPOINT_SLICES = { group: 'discovery.k8s.io', resource: 'endpointslices' } as const;
 const NODES = { group: '', resource: 'nodes', namespace: undefined } as const;
 const PODS = { group: '', resource: 'pods' } as const;
+
+/**
+ * Pods and Nodes are read as metadata only (PartialObjectMetadata, as
+ * client-go's metadata client asks), with plain JSON as the fallback an API
+ * server without it answers with: only their labels and annotations are
+ * used, and a Pod's or Node's status is most of its size.
+ */
+export const PARTIAL_OBJECT_METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+export const PARTIAL_OBJECT_METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+const METADATA_LIST_OPTIONS = setHeaderOptions('Accept', PARTIAL_OBJECT_METADATA_LIST_ACCEPT);
 
 export class KubernetesSource implements DiscoverySource {
   readonly kind = 'kubernetes';
@@ -170,7 +180,8 @@ export class KubernetesSource implements DiscoverySource {
           new InformerSupervisor<PodView>({
             ...common,
             path: namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods',
-            listPage: (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page)),
+            listPage: (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }, METADATA_LIST_OPTIONS) : core.listPodForAllNamespaces(page, METADATA_LIST_OPTIONS)),
+            watchAccept: PARTIAL_OBJECT_METADATA_ACCEPT,
             toView: (raw) => toPodView(raw as { metadata?: { annotations?: Record<string, string> } }),
             resource: { ...PODS, namespace },
             ...this.metricHooks('pods'),
@@ -191,7 +202,8 @@ export class KubernetesSource implements DiscoverySource {
         ...common,
         path: '/api/v1/nodes',
         clusterScoped: true,
-        listPage: (page) => core.listNode(page),
+        listPage: (page) => core.listNode(page, METADATA_LIST_OPTIONS),
+        watchAccept: PARTIAL_OBJECT_METADATA_ACCEPT,
         toView: (raw) => toNodeView(raw as { metadata?: { labels?: Record<string, string> } }),
         resource: NODES,
         ...this.metricHooks('nodes'),

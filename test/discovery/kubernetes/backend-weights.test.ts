@@ -58,6 +58,17 @@ it('takes each backend\'s weight from its pod, else its Service, and says which;
   expect(cp.harness.requestsOf('pods', 'list').length).toBeGreaterThan(0);
 });
 
+it('reads Pods and Nodes as metadata only (PartialObjectMetadata), and Services and slices whole', async () => {
+  await cp.harness.waitForWatches('pods');
+  await cp.harness.waitForWatches('nodes');
+  const accepts = (resource: 'pods' | 'nodes' | 'services', verb: 'list' | 'watch') => [...new Set(cp.harness.requestsOf(resource, verb).map((r) => r.accept))];
+  expect(accepts('pods', 'list')).toEqual(['application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json']);
+  expect(accepts('pods', 'watch')).toEqual(['application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json']);
+  expect(accepts('nodes', 'list')).toEqual(['application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json']);
+  expect(accepts('nodes', 'watch')).toEqual(['application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json']);
+  expect(accepts('services', 'list').join()).not.toMatch(/PartialObjectMetadata/);
+});
+
 it('turns an annotation edit into a weight-only update: same addresses, a new version', async () => {
   const before = await cp.stub.getServers({ service: `cart.${NS}`, port: 'grpc' }, 5_000);
   cp.harness.apply('pods', podWith('cart-d', '400'));
