@@ -49,11 +49,11 @@ export interface ServerLimits {
   readonly maxWatchStreamsPerConnection: number;
   /** Watch streams (WatchServers and xDS) in all (default 100,000). */
   readonly maxWatchStreams: number;
-  /** Largest request message accepted (default 64 KiB; a real request is under 1 KiB). */
+  /** Largest request message accepted (default 3 MiB: an xDS request may name up to 10,000 resources; a lookaside.v1 request is under 1 KiB). */
   readonly maxRequestBytes: number;
 }
 
-export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
 export const DEFAULT_KEEPALIVE_TIME_MS = 30_000;
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;

@@ -75,7 +75,7 @@ it('calls StreamAggregatedResources through reflection, with field names as the 
   expect(response.resources[0]).toMatchObject({
     '@type': request.type_url,
     clusterName: 'greeter.default:50051',
-    endpoints: [{ locality: { zone: 'a', subZone: 'weight-3' }, loadBalancingWeight: 3, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '10.0.0.1', portValue: 8080 } } } }] }],
+    endpoints: [{ locality: { zone: 'a', subZone: '10.0.0.1:8080' }, loadBalancingWeight: 3, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '10.0.0.1', portValue: 8080 } } } }] }],
   });
 });
 

@@ -115,7 +115,11 @@ export class AdsStream {
     if ('undecodable' in request) return this.end(status.INVALID_ARGUMENT, request.undecodable);
     const typeUrl = request.type_url;
     if (!isServedType(typeUrl)) {
-      return this.end(status.INVALID_ARGUMENT, `type_url: "${typeUrl}" is not served; this control plane serves ${SERVED_TYPES.join(', ')}`);
+      // A gRPC process shares one ADS stream across its channels: ending it
+      // for a type this server does not serve would freeze every other
+      // target. The type simply gets no answer, as from servers that lack it.
+      this.context.log.debug({ node: this.nodeId, type: typeUrl, served: SERVED_TYPES }, 'xDS request for a type that is not served; ignored');
+      return;
     }
     if (request.resource_names.length > MAX_RESOURCE_NAMES_PER_TYPE) {
       return this.end(status.INVALID_ARGUMENT, `resource_names: ${request.resource_names.length} names for ${TYPE_LABELS[typeUrl]}; at most ${MAX_RESOURCE_NAMES_PER_TYPE} are allowed per type and stream`);
@@ -127,7 +131,7 @@ export class AdsStream {
       this.types.set(typeUrl, state);
     }
     if (request.response_nonce !== '') {
-      if (request.response_nonce !== state.sentNonce) {
+      if (state.sentNonce !== undefined && request.response_nonce !== state.sentNonce) {
         this.context.log.debug({ node: this.nodeId, type: TYPE_LABELS[typeUrl], nonce: request.response_nonce }, 'stale xDS request ignored');
         return;
       }

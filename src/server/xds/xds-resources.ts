@@ -10,14 +10,14 @@
 //
 // Weights. gRPC clients ignore an endpoint's load_balancing_weight outside
 // ring_hash (gRFC A27): with ROUND_ROBIN they pick a LOCALITY by its weight
-// (weighted_target), then round-robin inside it. So backends are grouped
-// into one locality per (zone, weight), named by the zone and the sub-zone
-// "weight-<w>", whose load_balancing_weight is w times its backend count.
-// A backend's share is then its weight over the total, in every language.
-// Grouping by weight rather than one locality per backend keeps the
-// clients' policy trees small (one child per distinct weight and zone,
-// not per pod). Each endpoint also carries its own weight, for clients that
-// do read it (ring_hash, custom policies).
+// (weighted_target), then round-robin inside it. So each backend is its own
+// locality: zone = its zone, sub-zone = its address (stable across weight
+// changes, so a weight-only update renames nothing, and grpc-go and
+// grpc-java, whose weighted_target closes a removed child's connections,
+// keep every connection), load_balancing_weight = its weight, priority = its
+// rank for the caller. A backend's share is its weight over the total, in
+// every language. The endpoint carries its weight too, for clients that
+// read it (ring_hash, custom policies).
 //
 // Only IP addresses are published: gRPC's xDS clients reject the whole
 // ClusterLoadAssignment when one endpoint is a host name. The file source
@@ -135,28 +135,19 @@ function clusterLoadAssignment(name: string, ranked: readonly RankedBackend[]): 
   // EDS priorities may have no gaps and start at 0 (clients reject the
   // assignment otherwise); leaving out host names may have made one.
   const present = [...new Set(ranked.map((entry) => entry.rank))].sort((a, b) => a - b);
-  const localities = new Map<string, { zone: string; weight: number; priority: number; backends: Backend[] }>();
-  for (const { backend, rank } of ranked) {
-    const priority = present.indexOf(rank);
-    const key = `${backend.zone}\n${backend.weight}\n${priority}`;
-    let locality = localities.get(key);
-    if (!locality) {
-      locality = { zone: backend.zone, weight: backend.weight, priority, backends: [] };
-      localities.set(key, locality);
-    }
-    locality.backends.push(backend);
-  }
   return {
     cluster_name: name,
-    endpoints: [...localities.values()].map((locality) => ({
-      locality: { zone: locality.zone, sub_zone: `weight-${locality.weight}` },
-      load_balancing_weight: { value: locality.weight * locality.backends.length },
-      priority: locality.priority,
-      lb_endpoints: locality.backends.map((backend) => ({
-        endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
-        health_status: 'HEALTHY',
-        load_balancing_weight: { value: backend.weight },
-      })),
+    endpoints: ranked.map(({ backend, rank }) => ({
+      locality: { zone: backend.zone, sub_zone: backend.address },
+      load_balancing_weight: { value: backend.weight },
+      priority: present.indexOf(rank),
+      lb_endpoints: [
+        {
+          endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
+          health_status: 'HEALTHY',
+          load_balancing_weight: { value: backend.weight },
+        },
+      ],
     })),
   };
 }
