@@ -56,6 +56,15 @@ function channel(policy: object): IdentityClient {
   return new IdentityClient('lookaside:///orca.test:grpc', { 'grpc.use_local_subchannel_pool': 1, 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ lookaside_weighted_round_robin: policy }] }) });
 }
 
+/**
+ * Calls until both backends have answered: shares are measured only once the
+ * channel has both connections, or a slow connect (a loaded machine) would
+ * count as imbalance.
+ */
+async function untilBothAnswer(client: IdentityClient): Promise<void> {
+  await waitFor('both backends to answer', async () => (await client.spread(20, 4)).counts.size === 2, 20_000);
+}
+
 /** The idle backend's share (percent) of `total` calls. */
 async function idleShare(client: IdentityClient, total: number): Promise<number> {
   const before = idle.calls;
@@ -65,12 +74,14 @@ async function idleShare(client: IdentityClient, total: number): Promise<number>
   return ((idle.calls - before) / (idle.calls - before + busy.calls - beforeBusy)) * 100;
 }
 
-describe('loadReports', () => {
+// Generous: on a loaded machine the calls that let the weights settle are slow.
+describe('loadReports', { timeout: 60_000 }, () => {
   it('sends a backend reporting a third of the utilization three times the calls (A58: qps / utilization)', async () => {
     const client = channel({ loadReports: { blackoutPeriod: '0s', weightUpdatePeriod: '0.1s' } });
     try {
+      await untilBothAnswer(client);
       // Reports arrive with the answers; the weights count from the next update period.
-      await waitFor('the load weights take effect', async () => (await idleShare(client, 400)) > 70, 10_000);
+      await waitFor('the load weights take effect', async () => (await idleShare(client, 400)) > 70, 30_000);
       expect(Math.abs((await idleShare(client, 4_000)) - 75)).toBeLessThanOrEqual(3);
     } finally {
       client.close();
@@ -80,7 +91,7 @@ describe('loadReports', () => {
   it('is plain weighted round robin without it: equal weights, equal shares', async () => {
     const client = channel({});
     try {
-      await client.spread(100, 8);
+      await untilBothAnswer(client);
       expect(Math.abs((await idleShare(client, 2_000)) - 50)).toBeLessThanOrEqual(1);
     } finally {
       client.close();
@@ -90,6 +101,7 @@ describe('loadReports', () => {
   it('waits out the blackout period before a backend\'s reports count', async () => {
     const client = channel({ loadReports: { blackoutPeriod: '60s', weightUpdatePeriod: '0.1s' } });
     try {
+      await untilBothAnswer(client);
       await client.spread(200, 8);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(Math.abs((await idleShare(client, 2_000)) - 50)).toBeLessThanOrEqual(1);
