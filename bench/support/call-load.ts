@@ -2,8 +2,9 @@
 // grpc-js backends on 127.0.0.1 that answer the identity service after a
 // chosen delay and can be killed like a process that exits; a fixed number
 // of calls kept in flight through one channel, with each call's latency and
-// outcome; and a "bench-dns" resolver that hands grpc-js a list of
-// addresses re-read on a period, as a DNS client of a headless Service sees.
+// outcome, or calls started at a fixed rate; and a "bench-dns" resolver that
+// hands grpc-js a list of addresses re-read on a period, as a DNS client of a
+// headless Service sees.
 
 import { experimental, status, type ServiceError } from '@grpc/grpc-js';
 import { IdentityClient, startIdentityBackend, type IdentityBackend } from '../../test/support/identity-backends.js';
@@ -26,12 +27,34 @@ export interface CallRecord {
   readonly total: number;
 }
 
+type MutableCallRecord = { -readonly [K in keyof CallRecord]: CallRecord[K] };
+
+function emptyRecord(): MutableCallRecord {
+  return { latenciesMs: [], counts: new Map(), failures: new Map(), failed: 0, total: 0 };
+}
+
+/** Makes one call and adds its latency and backend, or its failure, to `record`. */
+async function recordOneCall(client: IdentityClient, record: MutableCallRecord, timeoutMs: number): Promise<void> {
+  const begun = performance.now();
+  try {
+    const backend = await client.who({ timeoutMs });
+    record.latenciesMs.push(performance.now() - begun);
+    record.counts.set(backend, (record.counts.get(backend) ?? 0) + 1);
+  } catch (error) {
+    const e = error as ServiceError;
+    const key = `${status[e.code] ?? e.code}: ${String(e.details).slice(0, 120)}`;
+    record.failures.set(key, (record.failures.get(key) ?? 0) + 1);
+    record.failed++;
+  }
+  record.total++;
+}
+
 /**
  * Keeps `concurrency` calls in flight through `client` until `total` calls
  * are done, `stop()` is called, or `maxMs` has passed, whichever is first.
  */
 export function keepCallsInFlight(client: IdentityClient, options: { concurrency: number; total?: number; maxMs: number; timeoutMs?: number }) {
-  const record = { latenciesMs: [] as number[], counts: new Map<string, number>(), failures: new Map<string, number>(), failed: 0, total: 0 };
+  const record = emptyRecord();
   const until = performance.now() + options.maxMs;
   const limit = options.total ?? Number.POSITIVE_INFINITY;
   let started = 0;
@@ -39,18 +62,7 @@ export function keepCallsInFlight(client: IdentityClient, options: { concurrency
   const worker = async () => {
     while (running && started < limit && performance.now() < until) {
       started++;
-      const begun = performance.now();
-      try {
-        const backend = await client.who({ timeoutMs: options.timeoutMs ?? 5_000 });
-        record.latenciesMs.push(performance.now() - begun);
-        record.counts.set(backend, (record.counts.get(backend) ?? 0) + 1);
-      } catch (error) {
-        const e = error as ServiceError;
-        const key = `${status[e.code] ?? e.code}: ${String(e.details).slice(0, 120)}`;
-        record.failures.set(key, (record.failures.get(key) ?? 0) + 1);
-        record.failed++;
-      }
-      record.total++;
+      await recordOneCall(client, record, options.timeoutMs ?? 5_000);
     }
   };
   const done = Promise.all(Array.from({ length: options.concurrency }, worker)).then(() => record as CallRecord);
@@ -62,6 +74,39 @@ export function keepCallsInFlight(client: IdentityClient, options: { concurrency
       return done;
     },
   };
+}
+
+/**
+ * Starts calls through `client` at a fixed rate, `perSecond`, whatever the
+ * answers (an open loop: arrivals do not wait for answers, as the traffic of
+ * many independent users does not), for `durationMs`; each call has a
+ * deadline of `timeoutMs`. A backend that cannot keep up then builds a queue,
+ * where a closed loop (keepCallsInFlight) would only slow the arrivals down.
+ * Resolves when every call started has ended.
+ */
+export async function sendCallsAtRate(client: IdentityClient, options: { perSecond: number; durationMs: number; timeoutMs: number }): Promise<CallRecord> {
+  const record = emptyRecord();
+  const calls: Promise<void>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  // A tick every 5 ms sends the calls due by now, so a late timer catches up
+  // instead of lowering the rate.
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = performance.now() - started;
+      const due = Math.floor((Math.min(elapsed, options.durationMs) / 1000) * options.perSecond);
+      while (sent < due) {
+        sent++;
+        calls.push(recordOneCall(client, record, options.timeoutMs));
+      }
+      if (elapsed >= options.durationMs) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  await Promise.all(calls);
+  return record;
 }
 
 /** Calls until every named backend has answered (bounded by `maxMs`); throws if some never does. */
