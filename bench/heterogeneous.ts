@@ -1,6 +1,6 @@
 // Heterogeneous backends: one pod has half the capacity of the others.
 //
-//   npx tsx bench/heterogeneous.ts [--quick] [--load 0.75] [--warm-s 12] [--measure-s 20]
+//   npx tsx bench/heterogeneous.ts [--quick] [--load 0.75] [--warm-s 12] [--measure-s 20] [--policies orca,round_robin]
 //
 // Four backends, each in its own process (bench/support/capacity-backend.ts):
 // three serve 8 calls at a time for 50 ms each (160 calls/s), one serves 8
@@ -99,10 +99,15 @@ async function runPolicy(policy: Policy): Promise<PolicyResult> {
   }
 }
 
+// --policies a,b runs only those, in that order (all by default).
+const policyArgument = process.argv.indexOf('--policies');
+const policies = (policyArgument < 0 ? Object.keys(POLICIES) : process.argv[policyArgument + 1]!.split(',')) as Policy[];
+for (const p of policies) if (!(p in POLICIES)) throw new Error(`--policies: unknown policy "${p}"; the policies are: ${Object.keys(POLICIES).join(', ')}`);
+
 const metrics: Record<string, PolicyResult> = {};
 try {
   console.log(`${perSecond} calls/s (${load} of ${totalCapacity}), warm ${warmS} s, measured ${measureS} s`);
-  for (const policy of Object.keys(POLICIES) as Policy[]) {
+  for (const policy of policies) {
     const result = await runPolicy(policy);
     metrics[policy] = result;
     const shares = Object.values(result.shares).map((s) => s.toFixed(1).padStart(5)).join(' ');
@@ -114,7 +119,7 @@ try {
 }
 
 const fairHalfShare = round((backends.at(-1)!.capacityPerSecond / totalCapacity) * 100, 1);
-const summary = (Object.keys(POLICIES) as Policy[]).map((policy) => {
+const summary = policies.map((policy) => {
   const r = metrics[policy]!;
   return { label: `half-capacity backend, ${policy}: its share, p50 / p99, failed`, value: `${r.shares.half!.toFixed(1)}% (fair ${fairHalfShare}%), ${r.p50Ms.toFixed(1)} / ${r.p99Ms.toFixed(1)} ms, ${r.failedPercent}%` };
 });
