@@ -6,8 +6,8 @@
 // channels on 127.0.0.1, through a real control plane on the file source.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { registerLookaside } from 'grpc-lookaside-client';
+import { Metadata, Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { LOAD_REPORT_TRAILER, decodeLoadReport, encodeLoadReport, registerLookaside } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IDENTITY_SERVICE, IdentityClient, waitFor } from '../support/identity-backends.js';
 
@@ -18,13 +18,23 @@ interface ReportingBackend {
   stop(): Promise<void>;
 }
 
-/** A backend that reports qps 100 and `utilization` with every answer. */
-async function startReportingBackend(name: string, utilization: number): Promise<ReportingBackend> {
-  const server = new Server({ 'grpc.server_call_metric_recording': 1 });
+/**
+ * A backend that reports qps 100 and `utilization` with every answer, through
+ * grpc-js's own per-call recorder or as a trailer made by the client
+ * package's encodeLoadReport.
+ */
+async function startReportingBackend(name: string, utilization: number, via: 'recorder' | 'encodeLoadReport'): Promise<ReportingBackend> {
+  // With metric recording on, grpc-js replaces the trailer by its recorder's report.
+  const server = new Server(via === 'recorder' ? { 'grpc.server_call_metric_recording': 1 } : {});
   const backend = { name, address: '', calls: 0, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
   server.addService(IDENTITY_SERVICE, {
     Who: (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       backend.calls++;
+      if (via === 'encodeLoadReport') {
+        const trailer = new Metadata();
+        trailer.set(LOAD_REPORT_TRAILER, encodeLoadReport({ qps: 100, applicationUtilization: utilization }));
+        return callback(null, { backend: name }, trailer);
+      }
       const recorder = call.getMetricsRecorder();
       recorder.recordQpsMetric(100);
       recorder.recordApplicationUtilizationMetric(utilization);
@@ -41,8 +51,9 @@ let idle: ReportingBackend;
 let cp: FileControlPlane;
 
 beforeAll(async () => {
-  busy = await startReportingBackend('busy', 0.9);
-  idle = await startReportingBackend('idle', 0.3);
+  // Both ways of reporting in one service: the shares hold only if the policy reads both.
+  busy = await startReportingBackend('busy', 0.9, 'recorder');
+  idle = await startReportingBackend('idle', 0.3, 'encodeLoadReport');
   cp = await startFileControlPlane([{ name: 'orca', namespace: 'test', ports: [{ name: 'grpc', port: 8080, backends: [{ address: busy.address }, { address: idle.address }] }] }]);
   registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
 });
@@ -108,5 +119,21 @@ describe('loadReports', { timeout: 60_000 }, () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('encodeLoadReport', () => {
+  it('writes the OrcaLoadReport fields A58 reads, and leaves out the ones not given', () => {
+    const report = { qps: 123.5, applicationUtilization: 0.25, cpuUtilization: 0.5, eps: 2 };
+    expect(decodeLoadReport(encodeLoadReport(report))).toEqual({ qps: 123.5, applicationUtilization: 0.25, cpuUtilization: 0.5, eps: 2 });
+    // Only qps: field 6 (rps_fractional), a double: one tag byte and eight value bytes.
+    const qpsOnly = encodeLoadReport({ qps: 7 });
+    expect([qpsOnly.length, qpsOnly[0]]).toEqual([9, (6 << 3) | 1]);
+    expect(encodeLoadReport({}).length).toBe(0);
+  });
+
+  it('refuses a negative or non-finite value, naming the field', () => {
+    expect(() => encodeLoadReport({ qps: -1 })).toThrow(/qps must be a finite number ≥ 0 \(got -1\)/);
+    expect(() => encodeLoadReport({ applicationUtilization: Number.NaN })).toThrow(/utilization or eps must be a finite number ≥ 0/);
   });
 });

@@ -34,3 +34,4 @@ export { DEFAULT_WEIGHT } from './weighted-endpoint.js';
 export type { PickEvent, PickObserver } from './pick-observer.js';
 export { LoadBalancerStub, type ServerEntry, type ServersUpdate, type ServersQuery, type StubCallOptions } from './load-balancer-stub.js';
 export { TOKEN_FILE_ENV, CallerTokenError, readCallerTokenFile } from './caller-token-file.js';
+export { LOAD_REPORT_TRAILER, encodeLoadReport, decodeLoadReport, type LoadReport } from './load-report-weights.js';
