@@ -48,7 +48,7 @@ export type BackendMode = 'answer' | 'fail' | 'hold';
 export interface IdentityBackend {
   readonly name: string;
   readonly port: number;
-  /** "127.0.0.1:port" */
+  /** "host:port" ("127.0.0.1:port" unless started with another host) */
   readonly address: string;
   /** Calls this backend has received. */
   readonly calls: number;
@@ -74,7 +74,13 @@ export interface IdentityBackend {
   kill(): void;
 }
 
-export async function startIdentityBackend(name: string, options: { mode?: BackendMode; port?: number; delayMs?: number } = {}): Promise<IdentityBackend> {
+/**
+ * `host` is the IPv4 address to listen on, 127.0.0.1 by default; another
+ * loopback address (127.0.0.2, ...) lets several backends share one port, as
+ * the pods behind a headless Service do.
+ */
+export async function startIdentityBackend(name: string, options: { mode?: BackendMode; port?: number; delayMs?: number; host?: string } = {}): Promise<IdentityBackend> {
+  const host = options.host ?? '127.0.0.1';
   const server = new Server();
   let calls = 0;
   let accepted = 0;
@@ -104,7 +110,7 @@ export async function startIdentityBackend(name: string, options: { mode?: Backe
   });
   const port = await new Promise<number>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(options.port ?? 0, '127.0.0.1', () => {
+    tcp.listen(options.port ?? 0, host, () => {
       const address = tcp.address();
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
@@ -113,7 +119,7 @@ export async function startIdentityBackend(name: string, options: { mode?: Backe
   const backend: IdentityBackend = {
     name,
     port,
-    address: `127.0.0.1:${port}`,
+    address: `${host}:${port}`,
     get calls() {
       return calls;
     },
