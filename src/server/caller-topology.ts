@@ -119,12 +119,18 @@ export interface RankedBackend {
   readonly rank: number;
 }
 
-/** The backends a caller is told about, in the port's order, each with its rank; and the caller's class. */
-export function answerFor(port: PortSnapshot, caller: CallerLocation): { readonly callerClass: string; readonly backends: readonly RankedBackend[] } {
-  const { callerClass, ranks, excluded } = rankBackends(port, caller);
+/**
+ * The backends a caller is told about, in the port's order, each with its
+ * rank, given the ranking rankBackends made for it. Apart from the ranking
+ * because the faces look answers up by caller class first and build the
+ * list only on a cache miss: a GetServers call or an ADS flush that finds
+ * its answer encoded allocates nothing per backend.
+ */
+export function rankedBackends(port: PortSnapshot, ranking: RankedAnswer): readonly RankedBackend[] {
+  const { ranks, excluded } = ranking;
   const backends: RankedBackend[] = [];
   port.backends.forEach((backend, index) => {
     if (!excluded?.has(index)) backends.push({ backend, rank: ranks?.[index] ?? 0 });
   });
-  return { callerClass, backends };
+  return backends;
 }

@@ -94,7 +94,8 @@ export class LoadBalancerService {
       if (!this.options.registry.synced) return callback({ code: status.UNAVAILABLE, details: NOT_SYNCED });
       const lookup = this.options.registry.lookup(request.service.key, request.port);
       if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
-      this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
+      // Guarded: the fields (the peer's address is a fresh string) cost more than the lookup.
+      if (this.log.isLevelEnabled('debug')) this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
       callback(null, this.encoder.encode(request.target, lookup, locate(request.client, (node) => this.options.registry.zoneOfNode(node))));
     } catch (error) {
       callback(toStatus(error, this.log));

@@ -8,7 +8,7 @@
 
 import type { PortLookup } from '../registry/registry.js';
 import type { PortSnapshot } from '../registry/snapshot.js';
-import { answerFor, type CallerLocation } from './caller-topology.js';
+import { rankBackends, rankedBackends, type CallerLocation } from './caller-topology.js';
 
 /** The target as the caller wrote it, echoed in every response. */
 export interface Target {
@@ -55,15 +55,15 @@ export class SnapshotEncoder {
       this.cache.set(lookup.port, byTarget);
     }
     // Callers may name the port by name or by number; each spelling is echoed back.
-    const { callerClass, backends } = answerFor(lookup.port, caller);
-    const cacheKey = `${target.service}/${target.port}/${callerClass}`;
+    const ranking = rankBackends(lookup.port, caller);
+    const cacheKey = `${target.service}/${target.port}/${ranking.callerClass}`;
     let bytes = byTarget.get(cacheKey);
     if (!bytes) {
       bytes = this.run({
         target,
         version: String(lookup.version),
         exists: true,
-        servers: backends.map(({ backend: b, rank }) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(rank > 0 && { priority: rank }) })),
+        servers: rankedBackends(lookup.port, ranking).map(({ backend: b, rank }) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(rank > 0 && { priority: rank }) })),
       });
       byTarget.set(cacheKey, bytes);
     }

@@ -41,7 +41,7 @@ import {
   ROUTE_CONFIGURATION_TYPE,
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
-import { answerFor, type CallerLocation, type RankedBackend } from '../caller-topology.js';
+import { rankBackends, rankedBackends, type CallerLocation, type RankedBackend } from '../caller-topology.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
 
 /** The resource types served, by type URL. RouteConfiguration is always inline, so RDS names resolve to nothing. */
@@ -188,10 +188,10 @@ export class XdsResources {
     if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
     if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name, canonical)));
     if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name)));
-    const { callerClass, backends } = answerFor(lookup.port, caller);
-    return this.cached(lookup, `${typeUrl}\n${name}\n${callerClass}`, () => {
+    const ranking = rankBackends(lookup.port, caller);
+    return this.cached(lookup, `${typeUrl}\n${name}\n${ranking.callerClass}`, () => {
       const publishable = new Set(this.publishable(lookup));
-      return encodeResource(name, typeUrl, clusterLoadAssignment(name, backends.filter((entry) => publishable.has(entry.backend))));
+      return encodeResource(name, typeUrl, clusterLoadAssignment(name, rankedBackends(lookup.port, ranking).filter((entry) => publishable.has(entry.backend))));
     });
   }
 
