@@ -2,13 +2,16 @@
 // (may the caller list EndpointSlices in the target's namespace?), checked
 // through the API harness's TokenReview and SubjectAccessReview, so xDS is
 // no way around the access control. A stream is authorized per namespace
-// its subscriptions name, when they first name it.
+// its subscriptions name, when they first name it; a namespace refused is
+// left out of the answers, not the end of the stream.
 
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { issueToken, listSlicesRule, startCallerAuthControlPlane, type CallerAuthControlPlane } from '../support/caller-auth-control-plane.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import { RawAdsClient, TYPES, unpack } from '../support/raw-ads-client.js';
+import { DENIED_NAMESPACE_RECHECK_MS } from '../../src/server/xds/ads-stream.js';
 
 const WEB = 'system:serviceaccount:app:web';
 const SERVICES = [
@@ -18,6 +21,7 @@ const SERVICES = [
 
 let harness: KubernetesApiHarness;
 let cp: CallerAuthControlPlane;
+const log = capturedLogger();
 const clients: RawAdsClient[] = [];
 function client(metadata: Record<string, string> = {}): RawAdsClient {
   const created = new RawAdsClient(cp.address, metadata);
@@ -27,7 +31,7 @@ function client(metadata: Record<string, string> = {}): RawAdsClient {
 
 beforeAll(async () => {
   harness = await KubernetesApiHarness.start();
-  cp = await startCallerAuthControlPlane({ harness, services: SERVICES });
+  cp = await startCallerAuthControlPlane({ harness, services: SERVICES, logger: log.logger });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -43,20 +47,34 @@ it('ends a stream without a token UNAUTHENTICATED before it reveals anything', a
   expect(c.responses).toEqual([]);
 });
 
-it('serves the namespaces the caller may read, and ends the stream PERMISSION_DENIED naming the rule for one it may not', async () => {
+it('serves the namespaces the caller may read and leaves out one it may not, keeping the stream; a grant is served after the recheck', { timeout: 20_000 }, async () => {
   const revoke = harness.grantAccess(listSlicesRule(WEB, 'app'));
+  let revokePayments: (() => void) | undefined;
   try {
     const c = client({ authorization: `Bearer ${issueToken(harness, WEB)}` });
     c.send({ node: { id: 'web-0' }, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
     const first = await c.next();
     expect(first.resources.map((r) => unpack(r).name)).toEqual(['greeter.app:grpc']);
     c.send({ type_url: TYPES.listener, resource_names: ['greeter.app:grpc', 'ledger.payments:grpc'], version_info: first.version_info, response_nonce: first.nonce });
-    const ended = await c.status();
-    expect(ended.code).toBe(status.PERMISSION_DENIED);
-    expect((ended as { details: string }).details).toMatch(/system:serviceaccount:app:web.*list.*endpointslices.*payments/);
-    expect((ended as { details: string }).details).toMatch(/xDS resources of namespace "payments"/);
+    // The new subscription is answered, without the namespace it may not read.
+    const second = await c.next();
+    expect(second.resources.map((r) => unpack(r).name)).toEqual(['greeter.app:grpc']);
+    const warning = await log.waitFor((line) => /left out of this stream/.test(line.msg), 'the warning that names the refused namespace');
+    expect(warning.msg).toMatch(/namespace "payments".*system:serviceaccount:app:web.*list.*endpointslices.*payments/);
+    // ACKs within the recheck window ask nothing of the API server and end nothing.
+    const reviews = harness.reviews.length;
+    c.send({ type_url: TYPES.listener, resource_names: ['greeter.app:grpc', 'ledger.payments:grpc'], version_info: second.version_info, response_nonce: second.nonce });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(harness.reviews.length).toBe(reviews);
     expect(c.unread).toBe(0);
+    // Granted: the first request after the recheck window is served both.
+    revokePayments = harness.grantAccess(listSlicesRule(WEB, 'payments'));
+    await new Promise((resolve) => setTimeout(resolve, DENIED_NAMESPACE_RECHECK_MS + 200));
+    c.send({ type_url: TYPES.listener, resource_names: ['greeter.app:grpc', 'ledger.payments:grpc'], version_info: second.version_info, response_nonce: second.nonce });
+    const third = await c.next();
+    expect(third.resources.map((r) => unpack(r).name).sort()).toEqual(['greeter.app:grpc', 'ledger.payments:grpc']);
   } finally {
+    revokePayments?.();
     revoke();
   }
 });

@@ -32,6 +32,14 @@ import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResourc
 /** What a client may subscribe to per type on one stream; more is refused with INVALID_ARGUMENT. */
 export const MAX_RESOURCE_NAMES_PER_TYPE = 10_000;
 
+/**
+ * How long a namespace the caller was refused (PERMISSION_DENIED) stays left
+ * out of its stream before a request naming it is reviewed again: the
+ * authorizer's cache keeps a denial at most as long, so a grant is seen on
+ * the first request after it.
+ */
+export const DENIED_NAMESPACE_RECHECK_MS = 5_000;
+
 export type AdsCall = ServerDuplexStream<DiscoveryRequest | { readonly undecodable: string }, Buffer>;
 
 export interface AdsHooks {
@@ -72,6 +80,8 @@ export class AdsStream {
   private readonly watches = new Map<string, () => void>();
   private nonceCounter = 0;
   private readonly authorizedNamespaces = new Set<string>();
+  /** Namespaces refused to this caller, until when (performance.now()): their names get no resources. */
+  private readonly deniedNamespaces = new Map<string, number>();
   private blocked = false;
   private closed = false;
   /** The node id (for logs), zone and Kubernetes node (for topology-aware answers) from the first request. */
@@ -92,21 +102,47 @@ export class AdsStream {
 
   /**
    * The namespaces a request names that this stream has not been authorized
-   * for yet (with --caller-auth): the service decides them before receive().
+   * for yet (with --caller-auth), leaving out those refused less than
+   * DENIED_NAMESPACE_RECHECK_MS ago: the service decides them before receive().
    */
   namespacesToAuthorize(request: DiscoveryRequest | { readonly undecodable: string }): string[] {
     if (this.closed || 'undecodable' in request) return [];
     const namespaces = new Set<string>();
     for (const name of request.resource_names) {
       const target = this.context.resources.target(name);
-      if (!('error' in target) && !this.authorizedNamespaces.has(target.service.namespace)) namespaces.add(target.service.namespace);
+      if ('error' in target) continue;
+      const namespace = target.service.namespace;
+      if (!this.authorizedNamespaces.has(namespace) && !this.isDenied(namespace)) namespaces.add(namespace);
     }
     return [...namespaces];
   }
 
-  /** Records namespaces the caller was authorized for; they are not asked again on this stream. */
+  /**
+   * Records namespaces the caller was authorized for; they are not asked
+   * again on this stream. One refused before is served from the next answer.
+   */
   authorized(namespaces: readonly string[]): void {
-    for (const namespace of namespaces) this.authorizedNamespaces.add(namespace);
+    let wasDenied = false;
+    for (const namespace of namespaces) {
+      this.authorizedNamespaces.add(namespace);
+      wasDenied = this.deniedNamespaces.delete(namespace) || wasDenied;
+    }
+    if (wasDenied) for (const state of this.types.values()) state.answerDue = true;
+  }
+
+  /**
+   * Records a namespace the caller may not read. Its names are left out of
+   * every answer, as names of resources that do not exist, while the rest
+   * of the stream goes on: a gRPC process shares one ADS stream across its
+   * channels, and ending it would stop the targets the caller may read too.
+   */
+  denied(namespace: string): void {
+    this.deniedNamespaces.set(namespace, performance.now() + DENIED_NAMESPACE_RECHECK_MS);
+  }
+
+  private isDenied(namespace: string): boolean {
+    const until = this.deniedNamespaces.get(namespace);
+    return until !== undefined && performance.now() < until;
   }
 
   /** Reads one request; a bad one ends the stream with INVALID_ARGUMENT naming the field. */
@@ -167,7 +203,7 @@ export class AdsStream {
       const resources: EncodedResource[] = [];
       for (const name of state.names) {
         const target = state.targets.get(name);
-        if (!target || 'error' in target) continue;
+        if (!target || 'error' in target || this.deniedNamespaces.has(target.service.namespace)) continue;
         const resource = this.context.resources.resolve(typeUrl, name, target, caller);
         if (resource) resources.push(resource);
       }

@@ -17,7 +17,7 @@ import type { Registry } from '../../registry/registry.js';
 import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
 import type { WatchStreamLimits } from '../watch-stream-limits.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
-import { AdsStream, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
+import { AdsStream, DENIED_NAMESPACE_RECHECK_MS, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
 
 export interface AggregatedDiscoveryServiceOptions {
@@ -146,15 +146,32 @@ export class AggregatedDiscoveryService {
       // Requests are handled in order: the stream reads nothing more until
       // this one is authorized, which also bounds what a caller can queue.
       call.pause();
-      void Promise.all(namespaces.map(async (namespace) => ({ namespace, decision: await authorizer.authorize(call.metadata, namespace) }))).then((results) => {
-        const refused = results.find((result) => !result.decision.allowed);
-        if (refused && !refused.decision.allowed) {
-          return stream.end(refused.decision.code, `${refused.decision.details} (xDS resources of namespace "${refused.namespace}" were asked for)`);
-        }
-        stream.authorized(namespaces);
-        receive(request);
-        call.resume();
-      });
+      void Promise.all(namespaces.map(async (namespace) => ({ namespace, decision: await authorizer.authorize(call.metadata, namespace) })))
+        .then((results) => {
+          if (stream.isClosed) return;
+          // No valid token, or no decision (the API server is unreachable):
+          // nothing on this stream can be served, and the client reconnects.
+          const unanswerable = results.find((result) => !result.decision.allowed && result.decision.code !== status.PERMISSION_DENIED);
+          if (unanswerable && !unanswerable.decision.allowed) {
+            return stream.end(unanswerable.decision.code, `${unanswerable.decision.details} (xDS resources of namespace "${unanswerable.namespace}" were asked for)`);
+          }
+          for (const result of results) {
+            if (result.decision.allowed) continue;
+            stream.denied(result.namespace);
+            this.log.warn(
+              { node: stream.nodeId, peer, namespace: result.namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
+              `xDS resources of namespace "${result.namespace}" are left out of this stream: ${result.decision.details}`,
+            );
+          }
+          stream.authorized(results.filter((result) => result.decision.allowed).map((result) => result.namespace));
+          receive(request);
+          call.resume();
+        })
+        .catch((error: unknown) => {
+          // Invariant 9: a failure here ends this stream, never the process.
+          this.log.error({ err: error, node: stream.nodeId }, 'authorizing an xDS request failed; closing the stream');
+          stream.end(status.INTERNAL, 'the control plane failed to authorize this request; reconnect');
+        });
     });
     // The client half-closed: it will ask for nothing more. What its last
     // requests asked for is written first (a flush scheduled by them runs
