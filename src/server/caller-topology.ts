@@ -66,11 +66,17 @@ function everyoneHinted(backends: readonly Backend[], key: string): string[][] |
   return lists.every((list) => list.length > 0) ? lists : undefined;
 }
 
-/** Turns per-backend preference levels (lower is better) into gapless ranks from 0. */
-function normalize(levels: readonly number[], callerClass: string): RankedAnswer {
+/**
+ * Turns per-backend preference levels (lower is better) into gapless ranks
+ * from 0. The class is the rank vector itself, not the caller's zone and
+ * node as it wrote them: callers that get the same answer share its
+ * encoding, and a caller naming ever new nodes cannot grow the caches.
+ */
+function normalize(levels: readonly number[]): RankedAnswer {
   const distinct = [...new Set(levels)].sort((a, b) => a - b);
   if (distinct.length <= 1) return UNRANKED;
-  return { callerClass, ranks: levels.map((level) => distinct.indexOf(level)) };
+  const ranks = levels.map((level) => distinct.indexOf(level));
+  return { callerClass: `ranks=${ranks.join(',')}`, ranks };
 }
 
 /** Ranks the backends of `port` for a caller at `caller`. */
@@ -84,7 +90,8 @@ export function rankBackends(port: PortSnapshot, caller: CallerLocation): Ranked
       if (backend.metadata[NODE_METADATA] !== node) excluded.add(index);
     });
     if (excluded.size === 0) return UNRANKED;
-    return { callerClass: `node=${node}`, ranks: undefined, excluded };
+    // By what is left out, not by the node's name (see normalize).
+    return { callerClass: `excluded=${[...excluded].join(',')}`, ranks: undefined, excluded };
   }
   if (caller.zone === '' && node === '') return UNRANKED;
   let onNode: (index: number) => boolean;
@@ -101,7 +108,7 @@ export function rankBackends(port: PortSnapshot, caller: CallerLocation): Ranked
     inZone = (index) => caller.zone !== '' && backends[index]!.zone === caller.zone;
   }
   const levels = backends.map((_, index) => (onNode(index) ? 0 : inZone(index) ? 1 : 2));
-  return normalize(levels, `node=${node};zone=${caller.zone}`);
+  return normalize(levels);
 }
 
 /**

@@ -49,6 +49,19 @@ describe('GetServers', () => {
     expect(Object.keys(await ranks('local', {}))).toHaveLength(3);
   });
 
+  it('encodes an answer once for all callers that get it, whatever node names they send', async () => {
+    const encoder = cp.controlPlane.server.loadBalancer.encoder;
+    const zoneBFirst = { '10.0.0.1:8080': 1, '10.0.0.2:8080': 1, '10.0.0.3:8080': 0 };
+    expect(await ranks('node', { zone: 'zone-b', node: 'node-x0' })).toEqual(zoneBFirst);
+    expect(await ranks('local', { node: 'node-gone-0' })).toEqual({});
+    const before = encoder.encodes;
+    for (let i = 1; i <= 20; i++) {
+      expect(await ranks('node', { zone: 'zone-b', node: `node-x${i}` })).toEqual(zoneBFirst);
+      expect(await ranks('local', { node: `node-gone-${i}` })).toEqual({});
+    }
+    expect(encoder.encodes).toBe(before);
+  });
+
 });
 
 describe('xDS', () => {
