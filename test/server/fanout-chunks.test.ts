@@ -7,6 +7,7 @@ import { FLUSH_CHUNK } from '../../src/server/watch-fanout.js';
 import { busyService, BUSY_SERVICE } from '../support/busy-service.js';
 import { ManualSource } from '../support/manual-source.js';
 import { testLogger } from '../support/test-logger.js';
+import { waitFor } from '../support/wait-until.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 
 const WATCHERS = FLUSH_CHUNK * 2 + 44;
@@ -71,4 +72,18 @@ it('skips a version superseded in the middle of a fan-out, and never sends a wat
   expect(gotSuperseded).toBeGreaterThan(0);
   expect(gotSuperseded).toBeLessThan(WATCHERS);
   for (const w of watchers) w.close();
+});
+
+it('shares one answer among the watchers that get the same one, and keeps it only while one of them watches', async () => {
+  const fanout = controlPlane.server.loadBalancer.fanout;
+  const zones = ['zone-a', 'zone-b', ''];
+  const watchers = Array.from({ length: WATCHERS }, (_, i) => new WatchRecorder(stubs[i % stubs.length]!, { ...BUSY_SERVICE, client: { zone: zones[i % zones.length]! } }));
+  await Promise.all(watchers.map((w) => w.waitFor((r) => r.updates.length === 1)));
+  expect(fanout.answerGroups).toBe(zones.length);
+  controlPlane.registry.upsert(busyService(20));
+  const version = controlPlane.registry.revision;
+  await Promise.all(watchers.map((w) => w.waitFor((r) => r.last?.version === version)));
+  for (const w of watchers) w.close();
+  await waitFor('every watch stream closed', () => fanout.size === 0);
+  expect(fanout.answerGroups).toBe(0);
 });
