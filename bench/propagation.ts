@@ -35,6 +35,9 @@
 //                  write → handed to every stream;
 //   picker         (adds only) harness write → the first call of the
 //                  lookaside channel that the new backend receives.
+// And per trial, the CPU time of the server's process (the control plane,
+// or the bare server) from the first measured change to the last, per
+// change: the control plane's own cost next to the least cost, not judged.
 // Each trial starts new watcher processes, whose first changes run before
 // their JIT has compiled the read path: the first --warmup changes are
 // reported apart ("cold") and the percentiles cover the --changes after
@@ -67,6 +70,7 @@ import { IdentityClient } from '../test/support/identity-backends.js';
 import { percentile, quick, recordResult } from './support/bench-result.js';
 import { epochNow, WatcherFleetGroup, type WatcherKind } from './support/watcher-fleet.js';
 import { BareWatchServer } from './support/bare-watch-server.js';
+import { processCpuMs } from './support/process-cpu.js';
 import { waitFor } from '../test/support/wait-until.js';
 import { keepCallsInFlight, round, startBenchBackend, warmUp, type BenchBackend } from './support/call-load.js';
 
@@ -211,6 +215,12 @@ function settle(minFlushIntervalMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, minFlushIntervalMs + 50 + Math.random() * 50));
 }
 
+/** One baseline trial: write → last watcher per change, and the bare server's CPU per change, ms. */
+interface Baseline {
+  times: number[];
+  cpuPerChange: number;
+}
+
 /** One trial's samples, in ms: the changes after the warm-up (cold: the warm-up's). */
 interface TrialSamples {
   endToEnd: number[];
@@ -219,6 +229,8 @@ interface TrialSamples {
   fanout: number[];
   picker: number[];
   cold: number[];
+  /** CPU time of the server's process per measured change, ms. */
+  cpuPerChange: number;
 }
 
 interface Stats {
@@ -232,11 +244,13 @@ const stats = (values: number[]): Stats => ({ p50: round(percentile(values, 50),
 /** The trials' samples pooled: every change of every trial counts once. */
 function pool(trials: readonly TrialSamples[]): TrialSamples {
   const all = (key: keyof TrialSamples) => trials.flatMap((t) => t[key]);
-  return { endToEnd: all('endToEnd'), afterSource: all('afterSource'), firstWatcherAfterSource: all('firstWatcherAfterSource'), fanout: all('fanout'), picker: all('picker'), cold: all('cold') };
+  const changes = trials.reduce((sum, t) => sum + t.endToEnd.length, 0);
+  const cpuPerChange = trials.reduce((sum, t) => sum + t.cpuPerChange * t.endToEnd.length, 0) / changes;
+  return { endToEnd: all('endToEnd'), afterSource: all('afterSource'), firstWatcherAfterSource: all('firstWatcherAfterSource'), fanout: all('fanout'), picker: all('picker'), cold: all('cold'), cpuPerChange };
 }
 
 function trialStats(t: TrialSamples) {
-  return { endToEndMs: stats(t.endToEnd), afterSourceMs: stats(t.afterSource), firstWatcherAfterSourceMs: stats(t.firstWatcherAfterSource), fanoutMs: stats(t.fanout), pickerMs: stats(t.picker), coldEndToEndMs: stats(t.cold) };
+  return { endToEndMs: stats(t.endToEnd), afterSourceMs: stats(t.afterSource), firstWatcherAfterSourceMs: stats(t.firstWatcherAfterSource), fanoutMs: stats(t.fanout), pickerMs: stats(t.picker), coldEndToEndMs: stats(t.cold), cpuPerChangeMs: round(t.cpuPerChange, 2) };
 }
 type TrialStats = ReturnType<typeof trialStats>;
 
@@ -273,8 +287,11 @@ async function main(): Promise<void> {
     const firstAfterSource: number[] = [];
     const picker: number[] = [];
     const cold: number[] = [];
+    let cpuAtStart = 0;
+    let cpuPerChange = 0;
     try {
       for (let c = 0; c < warmup + changes; c++) {
+        if (c === warmup) cpuAtStart = processCpuMs(child.child.pid!);
         const { min: before, max } = await fleet.versions();
         if (max !== before) throw new Error('watchers disagree on the version before a change');
         // Asked before the change is written, so no arrival can precede the question.
@@ -302,42 +319,47 @@ async function main(): Promise<void> {
           await waitFor('a call on the added backend', () => added.firstCallAt !== undefined, 15_000, 1);
           picker.push(added.firstCallAt! - startedAt);
         }
+        if (c === warmup + changes - 1) cpuPerChange = (processCpuMs(child.child.pid!) - cpuAtStart) / changes;
         await settle(minFlushIntervalMs);
       }
     } finally {
       await fleet.close();
     }
-    const samples: TrialSamples = { endToEnd: e2e, afterSource, firstWatcherAfterSource: firstAfterSource, fanout, picker, cold };
+    const samples: TrialSamples = { endToEnd: e2e, afterSource, firstWatcherAfterSource: firstAfterSource, fanout, picker, cold, cpuPerChange };
     const row = trialStats(samples);
     console.log(
-      `${String(count).padStart(5)} ${KIND_NAMES[kind]} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms | cold (first ${warmup}) end to end p50 ${row.coldEndToEndMs.p50} max ${row.coldEndToEndMs.max} ms`,
+      `${String(count).padStart(5)} ${KIND_NAMES[kind]} watchers: end to end p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} max ${row.endToEndMs.max} ms | after source p50 ${row.afterSourceMs.p50} p99 ${row.afterSourceMs.p99} max ${row.afterSourceMs.max} ms | first watcher p50 ${row.firstWatcherAfterSourceMs.p50} | fan-out p50 ${row.fanoutMs.p50} p99 ${row.fanoutMs.p99} ms | picker p50 ${row.pickerMs.p50} p99 ${row.pickerMs.p99} ms | cold (first ${warmup}) end to end p50 ${row.coldEndToEndMs.p50} max ${row.coldEndToEndMs.max} ms | control plane CPU ${row.cpuPerChangeMs} ms per change`,
     );
     return samples;
   }
 
   /** The same trial against the bare grpc-js server: its write command → the last watcher. */
-  async function measureBaseline(bare: BareWatchServer, count: number): Promise<number[]> {
+  async function measureBaseline(bare: BareWatchServer, count: number): Promise<Baseline> {
     const fleet = await openWatchers(`127.0.0.1:${bare.port}`, count, JUDGED_WATCHERS);
     const times: number[] = [];
+    let cpuAtStart = 0;
+    let cpuPerChange = 0;
     try {
       for (let c = 0; c < warmup + changes; c++) {
+        if (c === warmup) cpuAtStart = processCpuMs(bare.pid);
         const { min: before } = await fleet.versions();
         const arrival = fleet.above(before, 30_000);
         const at = await bare.publish(before + 1);
         const { last } = await arrival;
         if (c >= warmup) times.push(last - at);
+        if (c === warmup + changes - 1) cpuPerChange = (processCpuMs(bare.pid) - cpuAtStart) / changes;
         await settle(minFlushIntervalMs);
       }
     } finally {
       await fleet.close();
     }
     const row = stats(times);
-    console.log(`${String(count).padStart(5)} ${JUDGED} watchers, bare grpc-js server: write → last watcher p50 ${row.p50} p99 ${row.p99} max ${row.max} ms`);
-    return times;
+    console.log(`${String(count).padStart(5)} ${JUDGED} watchers, bare grpc-js server: write → last watcher p50 ${row.p50} p99 ${row.p99} max ${row.max} ms | its CPU ${round(cpuPerChange, 2)} ms per change`);
+    return { times, cpuPerChange };
   }
 
   /** Per judged size: every trial's samples, and every baseline's. */
-  const judged = new Map<number, { trials: TrialSamples[]; baselines: number[][] }>();
+  const judged = new Map<number, { trials: TrialSamples[]; baselines: Baseline[] }>();
   let http2AtGoal: TrialSamples | undefined;
   let bare: BareWatchServer | undefined;
   const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
@@ -345,7 +367,7 @@ async function main(): Promise<void> {
     for (const count of watcherCounts) {
       const isJudged = GOAL.ratioSizes.includes(count);
       const trials: TrialSamples[] = [];
-      const baselines: number[][] = [];
+      const baselines: Baseline[] = [];
       for (let t = 0; t < (isJudged ? trialsAtGoal : 1); t++) {
         trials.push(await measure(count, JUDGED_WATCHERS));
         await pause();
@@ -394,17 +416,19 @@ async function main(): Promise<void> {
     });
     summary.push({ label: `${count} ${JUDGED} watchers: registry write → last watcher, p50 / p99 / max`, value: ms(row.afterSourceMs) });
     if (!run) continue;
-    const base = stats(run.baselines.flat());
+    const base = stats(run.baselines.flatMap((b) => b.times));
     const ratio = round(row.afterSourceMs.p99 / base.p99, 2);
-    metrics[`baselineAt${count}`] = { pooled: base, trials: run.baselines.map(stats) };
+    const baselineCpu = run.baselines.reduce((sum, b) => sum + b.cpuPerChange, 0) / run.baselines.length;
+    metrics[`baselineAt${count}`] = { pooled: base, trials: run.baselines.map((b) => stats(b.times)), cpuPerChangeMs: round(baselineCpu, 2) };
     metrics[`p99RatioToBaselineAt${count}`] = ratio;
     goals.push({ metric: `p99RatioToBaselineAt${count}`, op: '<=', limit: GOAL.maxRatio });
     summary.push({ label: `${count} ${JUDGED} watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99 / max, pooled`, value: ms(base) });
     summary.push({ label: `${count} ${JUDGED} watchers: registry write → last watcher p99 over the baseline's p99`, value: ratio.toFixed(2), goal: `≤ ${GOAL.maxRatio}`, met: ratio <= GOAL.maxRatio });
     summary.push({
       label: `${count} ${JUDGED} watchers: p99 of every trial, registry write → last watcher / baseline`,
-      value: `${run.trials.map((t) => round(percentile(t.afterSource, 99), 1)).join(', ')} / ${run.baselines.map((b) => round(percentile(b, 99), 1)).join(', ')} ms`,
+      value: `${run.trials.map((t) => round(percentile(t.afterSource, 99), 1)).join(', ')} / ${run.baselines.map((b) => round(percentile(b.times, 99), 1)).join(', ')} ms`,
     });
+    summary.push({ label: `${count} ${JUDGED} watchers: CPU time of the server's process per change, control plane / bare server`, value: `${row.cpuPerChangeMs} / ${round(baselineCpu, 2)} ms` });
     summary.push({ label: `${count} ${JUDGED} watchers: first ${warmup} changes of each new fleet (cold), p50 / max`, value: `${row.coldEndToEndMs.p50} / ${row.coldEndToEndMs.max} ms` });
   }
   if (http2AtGoal) {

@@ -61,6 +61,11 @@ export class BareWatchServer {
     });
   }
 
+  /** The child's process id, to read its CPU time. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   stop(): void {
     this.child.disconnect();
   }

@@ -42,6 +42,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { CLOCK_TICKS, processCpuMs } from './process-cpu.js';
 
 /** What the benchmark needs, named where nginx is missing. */
 const PACKAGE_HINT = "Debian's nginx-light package (nginx 1.22 with the HTTP/2 and gRPC proxy modules): apt-get install -y nginx-light";
@@ -92,22 +93,6 @@ export function findNginx(): string {
 function nginxVersion(binary: string): string {
   const info = spawnSync(binary, ['-v'], { encoding: 'utf8' });
   return /nginx\/[\w.]+/.exec(`${info.stdout ?? ''}${info.stderr ?? ''}`)?.[0] ?? 'nginx (unknown version)';
-}
-
-/** Clock ticks per second, the unit of /proc/<pid>/stat's utime and stime. */
-const CLOCK_TICKS = (() => {
-  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const ticks = Number(out.stdout?.trim());
-  return Number.isFinite(ticks) && ticks > 0 ? ticks : 100;
-})();
-
-/** utime + stime of a process, in ms (fields 14 and 15 of /proc/<pid>/stat). */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) is in parentheses and may hold spaces: split after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state), so field n is fields[n - 3].
-  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
 }
 
 function nginxConfig(dir: string, port: number, options: NginxProxyOptions): string {
