@@ -39,9 +39,10 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../../test/support/free-port.js';
 import { CLOCK_TICKS, processCpuMs } from './process-cpu.js';
 
 /** What the benchmark needs, named where nginx is missing. */
@@ -136,19 +137,6 @@ ${options.backends.map((address) => `        server ${address};`).join('\n')}
     }
 }
 `;
-}
-
-/** A port that was free a moment ago (nginx binds it; a lost race is retried). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

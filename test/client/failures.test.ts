@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerLookaside, type LookasideOptions, type LookasideRegistration } from 'grpc-lookaside-client';
 import type { FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackend, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
-import { freePort, restartableControlPlane, type RestartableControlPlane } from '../support/restartable-control-plane.js';
+import { freePort } from '../support/free-port.js';
+import { restartableControlPlane, type RestartableControlPlane } from '../support/restartable-control-plane.js';
 
 function service(name: string, backends: { address: string; weight?: number }[]): FileService {
   return { name, namespace: 'test', ports: [{ name: 'grpc', port: 8080, backends }] };

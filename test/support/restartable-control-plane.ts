@@ -3,26 +3,13 @@
 // crashes and comes back (or that is not there yet when a client starts).
 
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlPlane } from '../../src/control-plane.js';
 import { FileSource } from '../../src/discovery/file/file-source.js';
 import { registryYaml, type FileService } from './file-control-plane.js';
+import { freePort } from './free-port.js';
 import { testLogger } from './test-logger.js';
-
-/** A port that was free a moment ago (nothing listens on it now). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RestartableControlPlane {
   readonly port: number;
