@@ -171,6 +171,36 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(next.version_info).not.toBe(rejected.version_info);
   });
 
+  it('counts an ACK or a NACK once per response, not again for each later request that carries its nonce', async () => {
+    const counter = async (answer: 'acked' | 'nacked'): Promise<number> => {
+      const metrics = await (await fetch(`http://127.0.0.1:${controlPlane.metricsPort}/metrics`)).text();
+      const match = new RegExp(`lookaside_xds_responses_total\\{type="cluster_load_assignment",answer="${answer}"\\} (\\d+)`).exec(metrics);
+      return Number(match?.[1] ?? 0);
+    };
+    controlPlane.registry.upsert({ name: 'other', namespace: 'app', ports: [{ name: 'grpc', port: 7000, backends: [{ host: '10.1.0.1', port: 7000 }] }] });
+    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    const c = client();
+    c.send({ node: { id: 'repeating-client', locality: {} }, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
+    const first = await c.next();
+    const [ackedBefore, nackedBefore] = [await counter('acked'), await counter('nacked')];
+    c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'], version_info: first.version_info, response_nonce: first.nonce });
+    // A subscription change carries the ACKed nonce: one ACK, not two.
+    c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051', 'other.app:7000'], version_info: first.version_info, response_nonce: first.nonce });
+    const clusters = (response: DiscoveryResponse) => response.resources.map((r) => unpack(r).cluster_name as string).sort();
+    const second = await c.next();
+    expect(clusters(second)).toEqual(['greeter.app:50051', 'other.app:7000']);
+    expect(await counter('acked')).toBe(ackedBefore + 1);
+    const reject = { code: status.INVALID_ARGUMENT, message: 'cannot use this assignment' };
+    c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051', 'other.app:7000'], version_info: first.version_info, response_nonce: second.nonce, error_detail: reject });
+    // A client that repeats its error with a later request for the type: still one NACK, one warning.
+    c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'], version_info: first.version_info, response_nonce: second.nonce, error_detail: reject });
+    const third = await c.next();
+    expect(clusters(third)).toEqual(['greeter.app:50051']);
+    expect(await counter('nacked')).toBe(nackedBefore + 1);
+    expect(await counter('acked')).toBe(ackedBefore + 1);
+    expect(log.lines.filter((l) => l.node === 'repeating-client' && /NACK/.test(String(l.msg)))).toHaveLength(1);
+  });
+
   it('ignores a request with a stale nonce', async () => {
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
     const c = client();

@@ -71,6 +71,12 @@ interface TypeState {
   sentVersion: string | undefined;
   /** The newest nonce sent for this type: only a request carrying it ACKs or NACKs. */
   sentNonce: string | undefined;
+  /**
+   * The nonce last ACKed or NACKed. A client's later requests for the type
+   * (a subscription change) carry the same nonce until the next response:
+   * they are not counted or logged as another ACK or NACK.
+   */
+  repliedNonce: string | undefined;
   ackedVersion: string;
 }
 
@@ -163,7 +169,7 @@ export class AdsStream {
     this.node ??= { id: request.node?.id ?? '', zone: request.node?.locality?.zone ?? '', kubernetesNode: kubernetesNodeOf(request.node?.metadata) };
     let state = this.types.get(typeUrl);
     if (!state) {
-      state = { names: [], targets: new Map(), answerDue: true, sentVersion: undefined, sentNonce: undefined, ackedVersion: '' };
+      state = { names: [], targets: new Map(), answerDue: true, sentVersion: undefined, sentNonce: undefined, repliedNonce: undefined, ackedVersion: '' };
       this.types.set(typeUrl, state);
     }
     if (request.response_nonce !== '') {
@@ -171,18 +177,22 @@ export class AdsStream {
         this.context.log.debug({ node: this.nodeId, type: TYPE_LABELS[typeUrl], nonce: request.response_nonce }, 'stale xDS request ignored');
         return;
       }
-      if (request.error_detail && (request.error_detail.code !== 0 || request.error_detail.message)) {
+      // A nonce already ACKed or NACKed was counted then: only the subscription below can be new.
+      const firstReply = request.response_nonce !== state.repliedNonce;
+      const error = request.error_detail;
+      if (firstReply && error && (error.code !== 0 || error.message)) {
         // The client keeps what it accepted last; the same version is not
         // sent again, so a NACK never loops. The next change sends anew.
         this.context.hooks.onNack?.(typeUrl);
         this.context.log.warn(
-          { node: this.nodeId, type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: request.error_detail.message },
+          { node: this.nodeId, type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: error.message },
           'an xDS client rejected (NACKed) a response; it keeps its last accepted resources',
         );
-      } else {
+      } else if (firstReply) {
         state.ackedVersion = request.version_info;
         this.context.hooks.onAck?.(typeUrl);
       }
+      state.repliedNonce = request.response_nonce;
     }
     const names = [...new Set(request.resource_names)].sort();
     if (names.join('\n') !== state.names.join('\n')) {
