@@ -184,6 +184,11 @@ class ControlPlaneChild {
     return { at: write.at, fanoutMs: this.propagated.find((p) => p.key === KEY)?.ms };
   }
 
+  /** The control plane's process id, to read its CPU time. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   stop(): void {
     this.child.disconnect();
   }
@@ -291,7 +296,7 @@ async function main(): Promise<void> {
     let cpuPerChange = 0;
     try {
       for (let c = 0; c < warmup + changes; c++) {
-        if (c === warmup) cpuAtStart = processCpuMs(child.child.pid!);
+        if (c === warmup) cpuAtStart = processCpuMs(child.pid);
         const { min: before, max } = await fleet.versions();
         if (max !== before) throw new Error('watchers disagree on the version before a change');
         // Asked before the change is written, so no arrival can precede the question.
@@ -319,7 +324,7 @@ async function main(): Promise<void> {
           await waitFor('a call on the added backend', () => added.firstCallAt !== undefined, 15_000, 1);
           picker.push(added.firstCallAt! - startedAt);
         }
-        if (c === warmup + changes - 1) cpuPerChange = (processCpuMs(child.child.pid!) - cpuAtStart) / changes;
+        if (c === warmup + changes - 1) cpuPerChange = (processCpuMs(child.pid) - cpuAtStart) / changes;
         await settle(minFlushIntervalMs);
       }
     } finally {

@@ -32,10 +32,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { promises as dns } from 'node:dns';
-import { accessSync, constants as fsConstants, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from './find-executable.js';
 
 /** Debian's package and how to install it, for the error a missing binary gives. */
 export const DNS_SERVER_PACKAGE = 'dnsmasq';
@@ -86,19 +87,11 @@ export interface DnsServer {
   stop(): Promise<void>;
 }
 
-/** Where dnsmasq is: on PATH, or in the sbin directories a non-root PATH lacks. */
+/** Where dnsmasq is, or a DnsServerMissingError that says what to install. */
 export function findDnsmasq(): string {
-  const directories = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/sbin', '/usr/local/sbin'];
-  for (const directory of new Set(directories)) {
-    const candidate = join(directory, 'dnsmasq');
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new DnsServerMissingError();
+  const binary = findExecutable('dnsmasq');
+  if (!binary) throw new DnsServerMissingError();
+  return binary;
 }
 
 /** A port free for UDP on 127.0.0.1 now (dnsmasq also needs TCP; a clash is retried). */

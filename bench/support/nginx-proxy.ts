@@ -38,11 +38,12 @@
 // The process is killed when the benchmark stops, on error and on exit.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.js';
+import { findExecutable } from './find-executable.js';
 import { CLOCK_TICKS, processCpuMs } from './process-cpu.js';
 
 /** What the benchmark needs, named where nginx is missing. */
@@ -78,8 +79,7 @@ export interface NginxProxy {
 
 /** The nginx binary, or an Error that says what to install. */
 export function findNginx(): string {
-  const candidates = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin'].map((dir) => join(dir, 'nginx'));
-  const binary = candidates.find((file) => existsSync(file));
+  const binary = findExecutable('nginx');
   if (!binary) throw new Error(`nginx is not installed. The l7-proxy benchmark needs ${PACKAGE_HINT}`);
   // `nginx -V` prints the version and the configure arguments on stderr.
   const info = spawnSync(binary, ['-V'], { encoding: 'utf8' });
