@@ -10,7 +10,7 @@ import type { LookasideLogger } from './lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 import type { LookasideTarget } from './target-parser.js';
-import { toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
+import { serverListSignature, toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
 
 /** What a watch knows about its service port. */
 export type ServerListState =
@@ -187,8 +187,10 @@ export class ServerListWatch {
     if (rejected.length > 0) {
       this.options.logger.warn('skipping server addresses that cannot be dialled', { target: this.options.target.key, addresses: rejected });
     }
-    // Versions restart with a restarted control plane, so compare content.
-    const signature = `${update.exists}|${endpoints.map((e) => `${JSON.stringify(e.addresses)}=${e.lookasideWeight}`).join(',')}`;
+    // Versions restart with a restarted control plane, so compare content:
+    // all of it that the policies read, so that a change of ranks or zones
+    // alone reaches them.
+    const signature = serverListSignature(update.exists, endpoints);
     if (this.current?.kind === 'list' && signature === this.signature) return;
     this.signature = signature;
     clearTimeout(this.startTimer);

@@ -43,6 +43,17 @@ export function parseServerAddress(address: string): { host: string; port: numbe
 }
 
 /**
+ * The identity of a server list, for telling a real change from a repeat
+ * (a reconnect, a restarted control plane). It is the JSON of the endpoints
+ * exactly as the policies receive them: everything a policy can read of an
+ * endpoint (address, weight, rank, zone) is on the endpoint object, so a
+ * field added to WeightedEndpoint takes part here without being named.
+ */
+export function serverListSignature(exists: boolean, endpoints: readonly WeightedEndpoint[]): string {
+  return JSON.stringify([exists, endpoints]);
+}
+
+/**
  * Turns the control plane's servers into endpoints, skipping (and returning)
  * addresses that cannot be dialled rather than failing the whole update.
  */
