@@ -3,13 +3,16 @@
 // an editor's write-and-rename and a Kubernetes ConfigMap's symlink swap are
 // both seen. Events are debounced, and a reload whose bytes did not change
 // does nothing. A file that fails to parse is reported and ignored: the last
-// good state keeps being served.
+// good state keeps being served, and so does a file that lost its "services"
+// or a port's "backends" key (an empty or cut-short write): only an explicit
+// empty list withdraws them.
 
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
+import type { ServiceSpec } from '../../registry/snapshot.js';
 import type { DiscoverySource } from '../source.js';
 import { parseRegistryFile, RegistryFileError } from './registry-file.js';
 
@@ -44,6 +47,7 @@ export class FileSource implements DiscoverySource {
     this.options.registry.replaceAll(specs);
     this.options.registry.markSynced();
     this.log.info({ services: specs.length }, 'registry file loaded');
+    this.noteExplicitEmpties(specs);
     // Any event in the directory schedules a reload: names other than the
     // file's (a ConfigMap's ..data swap, an editor's temporary file) may also
     // replace it, and a reload of unchanged bytes costs one read.
@@ -89,14 +93,29 @@ export class FileSource implements DiscoverySource {
       this.lastText = text;
       const changed = this.options.registry.replaceAll(specs);
       this.log.info({ services: specs.length, changed: changed.length }, 'registry file reloaded');
+      this.noteExplicitEmpties(specs);
     } catch (error) {
       // Invariant 9: a bad edit is logged, never fatal, and loses nothing.
+      // A warning: the file is refused, and nothing served has changed.
       if (error instanceof RegistryFileError) {
-        this.log.error({ problems: error.problems }, `${error.message}\nstill serving the last good content`);
+        this.log.warn({ problems: error.problems }, `${error.message}\nstill serving the last good content`);
       } else {
         this.log.error({ err: error }, 'reloading the registry file failed; still serving its last good content');
       }
     }
+  }
+
+  /**
+   * Says so when the file serves nothing on purpose: a missing "services" or
+   * "backends" key is refused, so an empty list here was written explicitly.
+   */
+  private noteExplicitEmpties(specs: readonly ServiceSpec[]): void {
+    if (specs.length === 0) {
+      this.log.info('the registry file says "services: []": no service is served');
+      return;
+    }
+    const ports = specs.flatMap((spec) => spec.ports.filter((port) => port.backends.length === 0).map((port) => `${spec.name}.${spec.namespace}:${port.name || port.port}`));
+    if (ports.length > 0) this.log.info({ ports }, 'the registry file says "backends: []" for these ports: they are served with no backends');
   }
 
   private async read(): Promise<string> {

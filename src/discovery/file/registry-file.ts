@@ -2,7 +2,7 @@
 // Every error names the file, the line and column, the field's path and the
 // rule, so a person can fix the file without reading this code.
 //
-//   services:
+//   services:                    # required; "services: []" for none
 //     - name: greeter            # RFC 1035 label
 //       namespace: default       # RFC 1123 label
 //       trafficDistribution: PreferSameZone   # optional: callers' own zone first
@@ -10,7 +10,7 @@
 //       ports:
 //         - name: grpc           # optional for a single port
 //           port: 50051          # the Service port clients name
-//           backends:
+//           backends:            # required; "backends: []" for none
 //             - address: 127.0.0.1:50061   # host:port, [v6]:port
 //               weight: 100                # 1..10000, default 100
 //               zone: zone-a               # optional
@@ -47,6 +47,10 @@ function labelCheck(check: (value: string, field: string) => void) {
   };
 }
 
+/** The rules for the two keys whose absence would withdraw backends; an explicit empty list is allowed. */
+const MISSING_SERVICES = 'is required: the file is empty or has no "services" key (write "services: []" to serve no services)';
+const MISSING_BACKENDS = 'is required: list the backends (write "backends: []" for a port that has none)';
+
 const portNumber = z
   .number({ error: 'must be a port number from 1 to 65535' })
   .int({ error: 'must be a whole number from 1 to 65535' })
@@ -75,7 +79,9 @@ const portSchema = z.strictObject(
   {
     name: z.string({ error: 'must be a string' }).superRefine(labelCheck(checkPortName)).optional(),
     port: portNumber,
-    backends: z.array(backendSchema, { error: 'must be a list of backends' }).default([]),
+    // Required: a write cut short can end a port right before its backends,
+    // and serving that as "no backends" would withdraw them all.
+    backends: z.array(backendSchema, { error: (issue) => (issue.input === undefined ? MISSING_BACKENDS : 'must be a list of backends') }),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with port, and optionally name and backends') },
 );
@@ -95,7 +101,9 @@ const serviceSchema = z.strictObject(
 );
 
 const fileSchema = z.strictObject(
-  { services: z.array(serviceSchema, { error: 'must be a list of services' }).default([]) },
+  // Required: an empty file (a truncated write, a ConfigMap key emptied by
+  // mistake) must not withdraw every service.
+  { services: z.array(serviceSchema, { error: (issue) => (issue.input === undefined ? MISSING_SERVICES : 'must be a list of services') }) },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'the file must be a map with one key, "services"') },
 );
 

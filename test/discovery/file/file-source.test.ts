@@ -1,10 +1,11 @@
 import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSource } from '../../../src/discovery/file/file-source.js';
 import { RegistryFileError } from '../../../src/discovery/file/registry-file.js';
 import { Registry } from '../../../src/registry/registry.js';
+import { capturedLogger, type CapturedLogger } from '../../support/captured-logger.js';
 import { registryYaml } from '../../support/file-control-plane.js';
 import { testLogger } from '../../support/test-logger.js';
 
@@ -78,4 +79,60 @@ it('refuses to start on a missing or invalid file, naming it', async () => {
   await writeFile(file, 'services: 7');
   await expect(source.start()).rejects.toBeInstanceOf(RegistryFileError);
   expect(registry.synced).toBe(false);
+});
+
+describe('a reload that would withdraw what the file served', () => {
+  const twoServices = registryYaml([
+    { name: 'a', ports: [{ port: 80, backends: [{ address: '10.0.0.1:80' }] }] },
+    { name: 'b', ports: [{ port: 81, backends: [{ address: '10.0.0.2:81' }] }] },
+  ]);
+
+  async function started(text: string): Promise<{ registry: Registry; log: CapturedLogger }> {
+    await writeFile(file, text);
+    const registry = new Registry();
+    const log = capturedLogger();
+    source = new FileSource({ path: file, registry, logger: log.logger, debounceMs: 10 });
+    await source.start();
+    return { registry, log };
+  }
+
+  it.each([
+    ['an empty file', '', /services: is required/],
+    ['a file of comments only', '# nothing here yet\n', /services: is required/],
+    ['a write cut short before a port\'s backends', 'services:\n  - name: a\n    ports:\n      - port: 80\n', /:4:9: services\[0\]\.ports\[0\]\.backends: is required/],
+  ])('rejects %s at warn with the rule, and keeps serving the last good state', async (_what, text, rule) => {
+    const { registry, log } = await started(twoServices);
+    const before = [registry.get('a.default'), registry.get('b.default')];
+    await writeFile(file, text);
+    await source!.reload();
+    expect([registry.get('a.default'), registry.get('b.default')]).toEqual(before);
+    const rejected = log.lines.filter((line) => /still serving the last good content/.test(line.msg));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.level).toBe(40);
+    expect(rejected[0]!.msg).toMatch(rule);
+    expect(rejected[0]!.msg).toMatch(/write "services: \[\]"|write "backends: \[\]"/);
+    expect(log.lines.filter((line) => line.msg === 'registry file reloaded')).toEqual([]);
+  });
+
+  it('applies an explicit "services: []" and "backends: []", and says so', async () => {
+    const { registry, log } = await started(twoServices);
+    await writeFile(file, registryYaml([{ name: 'a', ports: [{ port: 80, backends: [] }] }]));
+    await source!.reload();
+    expect(registry.get('a.default')?.ports[0]?.backends).toEqual([]);
+    expect(registry.get('b.default')).toBeUndefined();
+    expect(log.lines.find((line) => /"backends: \[\]"/.test(line.msg))).toMatchObject({ level: 30, ports: ['a.default:80'] });
+
+    await writeFile(file, 'services: []\n');
+    await source!.reload();
+    expect(registry.get('a.default')).toBeUndefined();
+    expect(log.lines.find((line) => /"services: \[\]"/.test(line.msg))).toMatchObject({ level: 30 });
+  });
+
+  it('refuses to start on an empty file, with the rule', async () => {
+    await writeFile(file, '');
+    const registry = new Registry();
+    source = new FileSource({ path: file, registry, logger: testLogger() });
+    await expect(source.start()).rejects.toThrow(/services: is required.*write "services: \[\]"/);
+    expect(registry.synced).toBe(false);
+  });
 });

@@ -22,10 +22,17 @@ describe('parseRegistryFile', () => {
   });
 
   it('defaults the namespace, the port name and the backends', () => {
-    expect(parseRegistryFile('f', 'services:\n  - name: a\n    ports:\n      - port: 80\n')).toEqual([
+    expect(parseRegistryFile('f', 'services:\n  - name: a\n    ports:\n      - port: 80\n        backends: []\n')).toEqual([
       { name: 'a', namespace: 'default', ports: [{ name: '', port: 80, backends: [] }] },
     ]);
-    expect(parseRegistryFile('f', '')).toEqual([]);
+    expect(parseRegistryFile('f', 'services: []\n')).toEqual([]);
+  });
+
+  it('requires "services" and each port\'s "backends", so an empty or cut-short file withdraws nothing', () => {
+    expect(problemsOf('')).toEqual(['reg.yaml: services: is required: the file is empty or has no "services" key (write "services: []" to serve no services)']);
+    expect(problemsOf('services:\n  - name: a\n    ports:\n      - port: 80\n')).toEqual([
+      'reg.yaml:4:9: services[0].ports[0].backends: is required: list the backends (write "backends: []" for a port that has none)',
+    ]);
   });
 
   it('names the file, line, column, field and rule of a bad value', () => {
@@ -35,19 +42,19 @@ describe('parseRegistryFile', () => {
 
   it.each([
     ['services: {}', /1:11: services: must be a list of services/],
-    ['services:\n  - name: Greeter\n    ports: [{port: 1}]', /2:11: services\[0\]\.name: the service name "Greeter" is not valid/],
+    ['services:\n  - name: Greeter\n    ports: [{port: 1, backends: []}]', /2:11: services\[0\]\.name: the service name "Greeter" is not valid/],
     ['services:\n  - name: a\n    ports: []', /3:12: services\[0\]\.ports: must list at least one port/],
-    ['services:\n  - name: a\n    ports: [{port: 70000}]', /services\[0\]\.ports\[0\]\.port: must be a port number from 1 to 65535/],
+    ['services:\n  - name: a\n    ports: [{port: 70000, backends: []}]', /services\[0\]\.ports\[0\]\.port: must be a port number from 1 to 65535/],
     ['services:\n  - name: a\n    ports: [{port: 1, name: GRPC}]', /ports\[0\]\.name: .*IANA service name/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1"}]}]', /address: "10.0.0.1" is not "host:port"/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "bad_host:1"}]}]', /neither an IP address nor a valid host name/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1:0"}]}]', /port in "10.0.0.1:0" must be a number from 1 to 65535/],
-    ['services:\n  - name: a\n    colour: red\n    ports: [{port: 1}]', /2:5: services\[0\]: unknown field "colour"/],
-    ['services:\n  - name: a\n    ports: [{port: 1}, {port: 2}]', /must name each port/],
-    ['services:\n  - name: a\n    ports: [{port: 1}]\n  - name: a\n    ports: [{port: 2}]', /4:11: services\[1\]\.name: service a\.default is already defined at services\[0\]/],
+    ['services:\n  - name: a\n    colour: red\n    ports: [{port: 1, backends: []}]', /2:5: services\[0\]: unknown field "colour"/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: []}, {port: 2, backends: []}]', /must name each port/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: []}]\n  - name: a\n    ports: [{port: 2, backends: []}]', /4:11: services\[1\]\.name: service a\.default is already defined at services\[0\]/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "[::1]:5"}, {address: "[::1]:5"}]}]', /backends\[1\]\.address: \[::1\]:5 is already listed at backends\[0\]/],
-    ['services:\n  - name: a\n    ports: [{name: x, port: 1}, {name: x, port: 2}]', /ports\[1\]\.name: port name "x" is already used by ports\[0\]/],
-    ['services:\n  - name: a\n    name: b\n    ports: [{port: 1}]', /3:5: Map keys must be unique/],
+    ['services:\n  - name: a\n    ports: [{name: x, port: 1, backends: []}, {name: x, port: 2, backends: []}]', /ports\[1\]\.name: port name "x" is already used by ports\[0\]/],
+    ['services:\n  - name: a\n    name: b\n    ports: [{port: 1, backends: []}]', /3:5: Map keys must be unique/],
     ['services: [', /reg\.yaml:1:\d+: /],
     ['- a\n- b', /\(top level\): the file must be a map with one key, "services"/],
   ])('rejects %j', (text, message) => {
@@ -56,7 +63,7 @@ describe('parseRegistryFile', () => {
   });
 
   it('reads trafficDistribution and internalTrafficPolicy as Kubernetes spells them (PreferClose is PreferSameZone) and names the rule for another value', () => {
-    const file = (key: string, value: string) => `services:\n  - name: a\n    ${key}: ${value}\n    ports:\n      - port: 80\n`;
+    const file = (key: string, value: string) => `services:\n  - name: a\n    ${key}: ${value}\n    ports:\n      - port: 80\n        backends: []\n`;
     expect(parseRegistryFile('f', file('trafficDistribution', 'PreferSameZone'))[0]!.trafficDistribution).toBe('PreferSameZone');
     expect(parseRegistryFile('f', file('trafficDistribution', 'PreferClose'))[0]!.trafficDistribution).toBe('PreferSameZone');
     expect(parseRegistryFile('f', file('trafficDistribution', 'PreferSameNode'))[0]!.trafficDistribution).toBe('PreferSameNode');
@@ -66,7 +73,7 @@ describe('parseRegistryFile', () => {
   });
 
   it('lists every problem, not just the first', () => {
-    const problems = problemsOf('services:\n  - name: A\n    ports: [{port: 0}]\n');
+    const problems = problemsOf('services:\n  - name: A\n    ports: [{port: 0, backends: []}]\n');
     expect(problems).toHaveLength(2);
   });
 
