@@ -9,6 +9,7 @@ import { ControlPlaneServer, type ServerLimits } from './server/control-plane-se
 import { ControlPlaneMetrics } from './server/metrics.js';
 import type { AdsHooks } from './server/xds/ads-stream.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
+import { composeHooks } from './server/composed-hooks.js';
 import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 
 export interface ControlPlaneOptions {
@@ -24,6 +25,7 @@ export interface ControlPlaneOptions {
   readonly keepaliveTimeMs?: number;
   readonly maxConnectionAgeMs?: number;
   readonly limits?: Partial<ServerLimits>;
+  /** Hooks of the WatchServers fan-out, called after the metrics' own (for tests and benchmarks). */
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face, called after the metrics' own (for tests and benchmarks). */
   readonly xdsHooks?: AdsHooks;
@@ -61,7 +63,6 @@ export class ControlPlane {
       onListenerError: (error) => log.error({ err: error }, 'a registry listener threw; the source carries on'),
     });
     const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
-    const hooks = { ...metrics?.fanoutHooks(), ...options.hooks };
     const authorizer = await options.createAuthorizer?.(log, metrics);
     const server = new ControlPlaneServer({
       registry,
@@ -72,8 +73,8 @@ export class ControlPlane {
       ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
       ...(options.limits && { limits: options.limits }),
-      hooks,
-      xdsHooks: bothHooks(metrics?.xdsHooks(), options.xdsHooks),
+      hooks: composeHooks(metrics?.fanoutHooks(), options.hooks),
+      xdsHooks: composeHooks(metrics?.xdsHooks(), options.xdsHooks),
       ...(metrics && { interceptors: [metrics.interceptor()] }),
       ...(authorizer && { authorizer }),
     });
@@ -105,23 +106,4 @@ export class ControlPlane {
     })();
     return this.stopping;
   }
-}
-
-/** Calls each hook of `first`, then of `second`. */
-function bothHooks(first: AdsHooks | undefined, second: AdsHooks | undefined): AdsHooks {
-  if (!first || !second) return first ?? second ?? {};
-  return {
-    onPush: (type, stream) => {
-      first.onPush?.(type, stream);
-      second.onPush?.(type, stream);
-    },
-    onAck: (type) => {
-      first.onAck?.(type);
-      second.onAck?.(type);
-    },
-    onNack: (type) => {
-      first.onNack?.(type);
-      second.onNack?.(type);
-    },
-  };
 }
