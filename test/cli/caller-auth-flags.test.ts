@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { issueToken, listSlicesRule } from '../support/caller-auth-control-plane.js';
 import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { checkHealth, healthClient } from '../support/health-client.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
@@ -46,25 +47,25 @@ it('serve logs that caller authorization is on, with the audience and the API se
 });
 
 it('get with --token-file is served; without a token it is refused, saying what to send', async () => {
-  const ok = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--token-file', allowedToken]);
+  const ok = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--token-file', allowedToken]);
   expect(ok.code, ok.stderr).toBe(0);
   expect(ok.stdout).toMatch(/3 backends/);
   expect(harness.reviewsOf('tokenreviews').at(-1)!.spec).toMatchObject({ audiences: ['lookaside'] });
 
-  const anonymous = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address]);
+  const anonymous = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address]);
   expect(anonymous.code).toBe(1);
   expect(anonymous.stderr).toMatch(/send the metadata "authorization: Bearer <token>" .* \(UNAUTHENTICATED\)\n$/);
 });
 
 it('get with a token of a caller without the rule is told PERMISSION_DENIED naming the rule', async () => {
   const other = await dir.write('other-token', issueToken(harness, 'system:serviceaccount:shop:cart'));
-  const denied = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--token-file', other]);
+  const denied = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--token-file', other]);
   expect(denied.code).toBe(1);
   expect(denied.stderr).toMatch(/system:serviceaccount:shop:cart may not list endpointslices\.discovery\.k8s\.io in namespace "default" .*\(PERMISSION_DENIED\)/);
 });
 
 it('watch --once reads the token from LOOKASIDE_TOKEN_FILE, the client package\'s variable', async () => {
-  const watch = await runCliToEnd(['watch', 'greeter.default:grpc', '--once', '-o', 'json'], { LOOKASIDE_CONTROL_PLANE: address, LOOKASIDE_TOKEN_FILE: allowedToken });
+  const watch = await runCliInProcess(['watch', 'greeter.default:grpc', '--once', '-o', 'json'], { LOOKASIDE_CONTROL_PLANE: address, LOOKASIDE_TOKEN_FILE: allowedToken });
   expect(watch.code, watch.stderr).toBe(0);
   expect(JSON.parse(watch.stdout)).toMatchObject({ target: { service: 'greeter.default', port: 'grpc' }, exists: true });
 });
@@ -78,13 +79,13 @@ it('health stays open to probes without a token', async () => {
   }
 });
 
-it.concurrent.each([
+it.each([
   [['get', 'greeter.default:grpc', '--token-file', '/nonexistent/token'], 2, /--token-file: the caller token file \/nonexistent\/token does not exist/],
   [['serve', '--caller-auth', 'basic'], 2, /--caller-auth.*Allowed choices are none, kubernetes/],
   [['serve', '--caller-auth-cache-ttl', '11m'], 2, /--caller-auth-cache-ttl.*must be at most 10 minutes/],
   [['serve', '--caller-auth-audience', 'two words'], 2, /--caller-auth-audience.*must be one audience/],
 ])('%j exits %i, saying what is wrong', async (args, code, message) => {
-  const result = await runCliToEnd(args as string[]);
+  const result = await runCliInProcess(args as string[]);
   expect(result.code).toBe(code);
   expect(result.stderr).toMatch(message);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cli/doctor/doctor-report-schema.js';
 import { issueToken, listSlicesRule, startCallerAuthControlPlane, type CallerAuthControlPlane } from '../support/caller-auth-control-plane.js';
-import { runCliToEnd } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { startHealthBackend, type HealthBackend } from '../support/health-backends.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 
@@ -42,12 +42,12 @@ afterAll(async () => {
 it('runs every check with --token-file, and fails the control-plane check naming UNAUTHENTICATED without it', async () => {
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, issueToken(harness, WEB));
-  const withToken = await runCliToEnd(['doctor', 'greeter.app:50051', '--server', cp.address, '--calls', '10', '--json', '--token-file', tokenFile]);
+  const withToken = await runCliInProcess(['doctor', 'greeter.app:50051', '--server', cp.address, '--calls', '10', '--json', '--token-file', tokenFile]);
   expect(withToken.code, withToken.stderr).toBe(0);
   const report = JSON.parse(withToken.stdout) as DoctorReport;
   expect(report.checks.find((c) => c.id === 'distribution')!.verdict).toBe('pass');
 
-  const without = await runCliToEnd(['doctor', 'greeter.app:50051', '--server', cp.address, '--calls', '10', '--json']);
+  const without = await runCliInProcess(['doctor', 'greeter.app:50051', '--server', cp.address, '--calls', '10', '--json']);
   expect(without.code).toBe(5);
   const refused = JSON.parse(without.stdout) as DoctorReport;
   const controlPlane = refused.checks.find((c) => c.id === 'control-plane')!;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cli/doctor/doctor-report-schema.js';
-import { runCliToEnd } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { startHealthBackend, type HealthBackend } from '../support/health-backends.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { startKubernetesControlPlane, writeHarnessKubeconfig, type KubernetesControlPlane } from '../support/kubernetes-control-plane.js';
@@ -71,7 +71,7 @@ const server = () => `127.0.0.1:${cp.controlPlane.port}`;
 describe('lookaside doctor --kubeconfig', () => {
   it('warns that a ClusterIP Service makes DNS clients sticky, counts slices, and names the pod missing from them', async () => {
     const before = cp.harness.requests.length;
-    const { code, stdout } = await runCliToEnd(['doctor', 'greeter.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '10', '--json']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'greeter.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '10', '--json']);
     expect(code).toBe(5);
     const report = JSON.parse(stdout) as DoctorReport;
 
@@ -114,7 +114,7 @@ describe('lookaside doctor --kubeconfig', () => {
   });
 
   it('gives a headless Service no sticky-connection warning', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '10', '--json']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '10', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(report.cluster).toMatchObject({ serviceType: 'Headless', clusterIP: 'None', ready: 2, podsSelected: 2, podsMissingFromSlices: [] });
@@ -128,7 +128,7 @@ describe('lookaside doctor --kubeconfig', () => {
   it('warns when the pods cannot be read, and goes on', async () => {
     cp.harness.forbid('pods', ['list']);
     try {
-      const { code, stdout } = await runCliToEnd(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '3', '--json']);
+      const { code, stdout } = await runCliInProcess(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', kubeconfig, '--calls', '3', '--json']);
       const report = JSON.parse(stdout) as DoctorReport;
       // A read that is refused costs that part of the check, never the run.
       expect(code).toBe(0);
@@ -143,7 +143,7 @@ describe('lookaside doctor --kubeconfig', () => {
     const otherKubeconfig = join(dir, 'other-kubeconfig');
     writeHarnessKubeconfig(otherKubeconfig, elsewhere.url);
     try {
-      const { code, stdout } = await runCliToEnd(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', otherKubeconfig, '--calls', '3', '--json']);
+      const { code, stdout } = await runCliInProcess(['doctor', 'directory.default:grpc', '--server', server(), '--kubeconfig', otherKubeconfig, '--calls', '3', '--json']);
       expect(code).toBe(5);
       const report = JSON.parse(stdout) as DoctorReport;
       expect(report.cluster).toBeNull();

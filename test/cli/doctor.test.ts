@@ -1,5 +1,6 @@
-// `lookaside doctor` as a real process against a real control plane on the
-// file source and real grpc-js backends on 127.0.0.1: each symptom is
+// `lookaside doctor` against a real control plane on the file source and real
+// grpc-js backends on 127.0.0.1 (the text report as a real process, the other
+// cases as the same program run in process): each symptom is
 // detected and named, the exit codes are the documented ones, and --json
 // output validates against the checked-in JSON Schema.
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { doctorReportJsonSchema, type DoctorReport } from '../../src/cli/doctor/doctor-report-schema.js';
 import { runCliToEnd } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { refusingAddress, startHealthBackend, type HealthBackend } from '../support/health-backends.js';
 import { ServerCredentials } from '@grpc/grpc-js';
@@ -30,8 +32,9 @@ beforeAll(async () => {
     startHealthBackend('serving', { serviceName: 'greeter' }),
     startHealthBackend('no-health'),
     startHealthBackend('not-serving', { serviceName: 'greeter' }),
-    // Local health answers take well under a millisecond; 40 ms is dozens of times that.
-    startHealthBackend('slow', { serviceName: 'greeter', delayMs: 40 }),
+    // Local health answers take well under a millisecond on an idle machine and
+    // a few on a busy one; 100 ms stays over four times the others' either way.
+    startHealthBackend('slow', { serviceName: 'greeter', delayMs: 100 }),
     startHealthBackend('serving'),
     startHealthBackend('serving'),
     startHealthBackend('serving'),
@@ -70,7 +73,7 @@ const check = (report: DoctorReport, id: string) => report.checks.find((c) => c.
 
 describe('lookaside doctor', () => {
   it('names every unwell backend with its verdict and exits 5; --json validates against the schema', async () => {
-    const { code, stdout, stderr } = await runCliToEnd(['doctor', 'greeter.default:grpc', '--server', cp.address, '--calls', '20', '--json']);
+    const { code, stdout, stderr } = await runCliInProcess(['doctor', 'greeter.default:grpc', '--server', cp.address, '--calls', '20', '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(5);
     const parsed = reportSchema.safeParse(JSON.parse(stdout));
@@ -136,7 +139,7 @@ describe('lookaside doctor', () => {
   });
 
   it('exits 0 for an all-healthy weighted service, with shares matching weights', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'fine.default:50051', '--server', cp.address, '--calls', '20', '--json']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'fine.default:50051', '--server', cp.address, '--calls', '20', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(reportSchema.safeParse(report).error).toBeUndefined();
@@ -164,8 +167,8 @@ describe('lookaside doctor', () => {
 
   it('exits 0 on warnings alone, and 5 with --strict', async () => {
     const [plain, strict] = await Promise.all([
-      runCliToEnd(['doctor', 'quiet.default:grpc', '--server', cp.address, '--calls', '5']),
-      runCliToEnd(['doctor', 'quiet.default:grpc', '--server', cp.address, '--calls', '5', '--strict']),
+      runCliInProcess(['doctor', 'quiet.default:grpc', '--server', cp.address, '--calls', '5']),
+      runCliInProcess(['doctor', 'quiet.default:grpc', '--server', cp.address, '--calls', '5', '--strict']),
     ]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^WARN {2}health/m);
@@ -174,14 +177,14 @@ describe('lookaside doctor', () => {
   });
 
   it('fails a --health-service name the backends do not know', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'fine.default:grpc', '--server', cp.address, '--calls', '3', '--health-service', 'fine.v1.Fine', '--json']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'fine.default:grpc', '--server', cp.address, '--calls', '3', '--health-service', 'fine.v1.Fine', '--json']);
     expect(code).toBe(5);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(check(report, 'health').findings[0]).toMatchObject({ verdict: 'fail', seen: expect.stringMatching(/knows no "fine\.v1\.Fine" \(NOT_FOUND\)/) });
   });
 
   it('reports NOT_FOUND naming the ports that exist, and exits 5', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'greeter.default:http', '--server', cp.address, '--json']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'greeter.default:http', '--server', cp.address, '--json']);
     expect(code).toBe(5);
     const report = JSON.parse(stdout) as DoctorReport;
     expect(report.controlPlane).toMatchObject({ reachable: true, exists: false });
@@ -190,20 +193,20 @@ describe('lookaside doctor', () => {
   });
 
   it('exits 4 when the control plane cannot be reached', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'greeter.default:grpc', '--server', refused, '--deadline', '1s']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'greeter.default:grpc', '--server', refused, '--deadline', '1s']);
     expect(code).toBe(4);
     expect(stdout).toMatch(/^FAIL {2}control plane {2}unreachable at 127\.0\.0\.1:\d+/m);
     expect(stdout).toMatch(/exit 4 \(control plane unreachable or not serving\)/);
   });
 
-  it.concurrent.each([
+  it.each([
     [['doctor', 'greeter.default:grpc', '--calls', '0'], /option '--calls <n>' argument '0' is invalid\. must be a whole number of calls from 1 to 10000/],
     [['doctor', 'greeter.default:grpc', '--deadline', '0'], /option '--deadline <duration>' argument '0' is invalid\. must be a duration from 1ms to 5m/],
     [['doctor', 'greeter'], /"greeter" must be "name\.namespace:port"/],
     [['doctor', 'greeter.default:grpc', '--kubeconfig', '/nonexistent/kubeconfig'], /the kubeconfig \/nonexistent\/kubeconfig given with --kubeconfig does not exist/],
     [['doctor', 'greeter.default:grpc', '--backend-tls-ca-file', '/nonexistent/ca.pem'], /--backend-tls-ca-file <path>' argument '\/nonexistent\/ca\.pem' cannot be read \(ENOENT\)/],
   ])('exits 2 for bad usage: %j', async (args, message) => {
-    const { code, stderr } = await runCliToEnd(args);
+    const { code, stderr } = await runCliInProcess(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -226,7 +229,7 @@ describe('lookaside doctor', () => {
     ]);
     try {
       const doctor = async (...args: string[]) => {
-        const { code, stdout } = await runCliToEnd(['doctor', ...args, '--server', tlsCp.address, '--calls', '2', '--json']);
+        const { code, stdout } = await runCliInProcess(['doctor', ...args, '--server', tlsCp.address, '--calls', '2', '--json']);
         expect(code).toBe(5);
         return (JSON.parse(stdout) as DoctorReport).backends[0]!.connect;
       };

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliToEnd } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { waitFor } from '../support/wait-until.js';
 import { restartableControlPlane } from '../support/restartable-control-plane.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
@@ -28,6 +29,8 @@ beforeAll(async () => {
 afterAll(() => cp.close());
 
 describe('lookaside get', () => {
+  // A smoke test of the real command (entry point, process exit); the cases
+  // after it run the same program in process.
   it('prints a table and exits 0', async () => {
     const { code, stdout } = await runCliToEnd(['get', 'greeter.default:grpc', '--server', cp.address]);
     expect(code).toBe(0);
@@ -41,7 +44,7 @@ describe('lookaside get', () => {
   });
 
   it('answers as a caller in --zone would be answered: the other zones as failover, shares within the preferred rank', async () => {
-    const { code, stdout } = await runCliToEnd(['get', 'zoned.default:grpc', '--server', cp.address, '--zone', 'zone-b']);
+    const { code, stdout } = await runCliInProcess(['get', 'zoned.default:grpc', '--server', cp.address, '--zone', 'zone-b']);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/))).toEqual([
       ['ADDRESS', 'WEIGHT', 'SHARE', 'PRIORITY', 'ZONE', 'POD', 'NODE'],
@@ -50,33 +53,32 @@ describe('lookaside get', () => {
       ['10.0.2.1:8080', '100', '100.0%', '0', 'zone-b', '-', '-'],
     ]);
     // Without --zone the same Service gives every caller every backend.
-    const blind = await runCliToEnd(['get', 'zoned.default:grpc', '--server', cp.address]);
+    const blind = await runCliInProcess(['get', 'zoned.default:grpc', '--server', cp.address]);
     expect(blind.stdout).not.toMatch(/PRIORITY|failover/);
   });
 
   it('prints JSON with -o json, taking the server from LOOKASIDE_CONTROL_PLANE and a lookaside:/// target', async () => {
-    const { code, stdout } = await runCliToEnd(['get', 'lookaside:///greeter.default:50051', '-o', 'json'], { LOOKASIDE_CONTROL_PLANE: cp.address });
+    const { code, stdout } = await runCliInProcess(['get', 'lookaside:///greeter.default:50051', '-o', 'json'], { LOOKASIDE_CONTROL_PLANE: cp.address });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ target: { service: 'greeter.default', port: '50051' }, exists: true });
   });
 
   it('exits 3 for an unknown service or port, saying which', async () => {
-    const unknown = await runCliToEnd(['get', 'nope.default:grpc', '--server', cp.address]);
+    const unknown = await runCliInProcess(['get', 'nope.default:grpc', '--server', cp.address]);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toBe('lookaside get: service nope.default is not known to the control plane (NOT_FOUND)\n');
-    const port = await runCliToEnd(['get', 'greeter.default:http', '--server', cp.address]);
+    const port = await runCliInProcess(['get', 'greeter.default:http', '--server', cp.address]);
     expect(port.code).toBe(3);
     expect(port.stderr).toMatch(/has no port "http"; its ports are grpc \(50051\)/);
   });
 
   it('exits 4 when the control plane cannot be reached', async () => {
-    const { code, stderr } = await runCliToEnd(['get', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--timeout', '3s']);
+    const { code, stderr } = await runCliInProcess(['get', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--timeout', '3s']);
     expect(code).toBe(4);
     expect(stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:1 .*is it running\? Set --server or LOOKASIDE_CONTROL_PLANE/);
   });
 
-  // Each case is its own process: run them side by side.
-  it.concurrent.each([
+  it.each([
     [['get', 'greeter'], /"greeter" must be "name\.namespace:port"/],
     [['get', 'Greeter.default:grpc'], /service name "Greeter" is not valid/],
     [['get', 'greeter.default:0'], /0 is out of range/],
@@ -87,9 +89,15 @@ describe('lookaside get', () => {
     [['serve', '--log-level', 'loud'], /Allowed choices are fatal, error, warn, info, debug, trace, silent/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('exits 2 for bad usage: %j', async (args, message) => {
-    const { code, stderr } = await runCliToEnd(args);
+    const { code, stderr } = await runCliInProcess(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+
+  it('the real command exits 2 for bad usage, with the message on stderr', async () => {
+    const { code, stderr } = await runCliToEnd(['get', 'greeter']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/"greeter" must be "name\.namespace:port"/);
   });
 
   it('serve exits 1 naming the file, line and field when the registry file is invalid', async () => {
@@ -126,13 +134,13 @@ describe('lookaside watch', () => {
   });
 
   it('with --exit-on-error, exits 4 when the control plane cannot be reached', async () => {
-    const { code, stderr } = await runCliToEnd(['watch', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--exit-on-error']);
+    const { code, stderr } = await runCliInProcess(['watch', 'greeter.default:grpc', '--server', '127.0.0.1:1', '--exit-on-error']);
     expect(code).toBe(4);
     expect(stderr).toMatch(/cannot reach the control plane/);
   });
 
   it('with --once, prints the first answer and exits 0', async () => {
-    const { code, stdout } = await runCliToEnd(['watch', 'greeter.default:grpc', '--server', cp.address, '--once']);
+    const { code, stdout } = await runCliInProcess(['watch', 'greeter.default:grpc', '--server', cp.address, '--once']);
     expect(code).toBe(0);
     expect(stdout.split(/^--- .*$/m).filter((b) => b.trim())).toHaveLength(1);
   });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
@@ -42,12 +43,12 @@ it('serves a cluster through --kubeconfig, counting watch restarts and event lag
   const metricsPort = Number((JSON.parse(await serve.waitForLine(/"msg":"serving metrics"/)) as { address: string }).address.split(':')[1]);
   // The 403 is explained, pointing at the RBAC manifest, and the watch keeps retrying.
   await serve.waitForLine(/forbidden: this service account may not list endpointslices\.discovery\.k8s\.io at cluster scope.*deploy\/kubernetes/);
-  const notYet = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--timeout', '3s']);
+  const notYet = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--timeout', '3s']);
   expect(notYet.code).toBe(4);
 
   harness.allow('endpointslices');
   await serve.waitForLine(/"msg":"source synced; serving"/);
-  const got = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address]);
+  const got = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address]);
   expect(got.code).toBe(0);
   expect(got.stdout).toMatch(/10\.1\.0\.1:8080/);
 
@@ -55,7 +56,7 @@ it('serves a cluster through --kubeconfig, counting watch restarts and event lag
   const slice = endpointSlice({ name: 'greeter-a', namespace: 'default', service: 'greeter', ports: [{ name: 'grpc', port: 8080 }], endpoints: [{ address: '10.1.0.2', ...READY }] });
   (slice.metadata as { annotations?: Record<string, string> }).annotations = { 'endpoints.kubernetes.io/last-change-trigger-time': new Date(Date.now() - 2_000).toISOString() };
   harness.apply('endpointslices', slice);
-  await expect.poll(async () => (await runCliToEnd(['get', 'greeter.default:grpc', '--server', address])).stdout, { timeout: 15_000 }).toMatch(/10\.1\.0\.2:8080/);
+  await expect.poll(async () => (await runCliInProcess(['get', 'greeter.default:grpc', '--server', address])).stdout, { timeout: 15_000 }).toMatch(/10\.1\.0\.2:8080/);
 
   const metrics = await scrape(metricsPort);
   expect(metrics).toMatch(/lookaside_kubernetes_watch_restarts_total\{resource="endpointslices",reason="forbidden"\} [1-9]/);
@@ -77,7 +78,7 @@ it('chooses the bundled file when there is no cluster and no kubeconfig, and say
 });
 
 it('exits 2 for a malformed --namespaces and 1 for a kubeconfig that does not exist', async () => {
-  const bad = await runCliToEnd(['serve', '--namespaces', 'ok,Not_OK']);
+  const bad = await runCliInProcess(['serve', '--namespaces', 'ok,Not_OK']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/namespace "Not_OK" is not valid/);
   const missing = await runCliToEnd(['serve', '--kubeconfig', join(dir, 'absent'), '--port', '0', '--no-metrics']);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { createAuthority, issue, pemDirectory } from '../support/test-certificates.js';
 
 let pem: Awaited<ReturnType<typeof pemDirectory>>;
@@ -31,17 +32,17 @@ it('serve with mutual TLS answers `get` that presents a client certificate, and 
   await serve.waitForLine(/"msg":"source synced; serving"/);
   expect(serve.stdout).toMatch(/"mutual":true.*"msg":"TLS certificate loaded"/);
 
-  const ok = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--tls-ca-file', files.ca, '--tls-cert-file', files.clientCert, '--tls-key-file', files.clientKey]);
+  const ok = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--tls-ca-file', files.ca, '--tls-cert-file', files.clientCert, '--tls-key-file', files.clientKey]);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/3 backends/);
-  const noClientCert = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--tls-ca-file', files.ca, '--timeout', '3s']);
+  const noClientCert = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--tls-ca-file', files.ca, '--timeout', '3s']);
   expect(noClientCert.code).toBe(4);
-  const plaintext = await runCliToEnd(['get', 'greeter.default:grpc', '--server', address, '--timeout', '3s']);
+  const plaintext = await runCliInProcess(['get', 'greeter.default:grpc', '--server', address, '--timeout', '3s']);
   expect(plaintext.code).toBe(4);
   // One environment for both sides, as in a pod that runs the server and
   // execs `lookaside get`: the server's LOOKASIDE_TLS_* are its serving
   // certificate; get takes its client certificate from LOOKASIDE_CLIENT_TLS_* only.
-  const fromEnv = await runCliToEnd(['get', 'greeter.default:grpc'], {
+  const fromEnv = await runCliInProcess(['get', 'greeter.default:grpc'], {
     LOOKASIDE_CONTROL_PLANE: address,
     LOOKASIDE_TLS_CERT_FILE: files.cert,
     LOOKASIDE_TLS_KEY_FILE: files.key,
@@ -55,13 +56,13 @@ it('serve with mutual TLS answers `get` that presents a client certificate, and 
   expect(await serve.exited).toBe(0);
 });
 
-it.concurrent.each([
+it.each([
   [['serve', '--tls-cert-file', 'x.crt'], 2, /--tls-cert-file and --tls-key-file go together/],
   [['serve', '--tls-client-ca-file', 'ca.crt'], 2, /--tls-client-ca-file needs --tls-cert-file and --tls-key-file/],
   [['get', 'greeter.default:grpc', '--tls-ca-file', '/nonexistent/ca.crt'], 2, /--tls-ca-file \/nonexistent\/ca\.crt: cannot read it \(no such file\)/],
   [['get', 'greeter.default:grpc', '--tls-cert-file', 'c.crt'], 2, /--tls-cert-file and --tls-key-file go together/],
 ])('%j exits %i, saying what is wrong', async (args, code, message) => {
-  const result = await runCliToEnd(args as string[]);
+  const result = await runCliInProcess(args as string[]);
   expect(result.code).toBe(code);
   expect(result.stderr).toMatch(message);
 });
