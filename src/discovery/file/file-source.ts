@@ -2,19 +2,32 @@
 // when it changes. It watches the file's directory rather than the file, so
 // an editor's write-and-rename and a Kubernetes ConfigMap's symlink swap are
 // both seen. Events are debounced, and a reload whose bytes did not change
-// does nothing. A file that fails to parse is reported and ignored: the last
+// does nothing. When the directory itself is removed and made again, the new
+// one is followed (looked for on a bounded poll while there is none), and the
+// outage is logged once when it starts and once when it ends. A file that fails to parse is reported and ignored: the last
 // good state keeps being served, and so does a file that lost its "services"
 // or a port's "backends" key (an empty or cut-short write): only an explicit
 // empty list withdraws them.
 
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import type { ServiceSpec } from '../../registry/snapshot.js';
 import type { DiscoverySource } from '../source.js';
 import { parseRegistryFile, RegistryFileError } from './registry-file.js';
+
+/** The timers the source schedules on; tests pass a clock they advance by hand. */
+export interface SourceTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: SourceTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export interface FileSourceOptions {
   readonly path: string;
@@ -22,21 +35,35 @@ export interface FileSourceOptions {
   readonly logger: Logger;
   /** Quiet time after the last change event before reloading. */
   readonly debounceMs?: number;
+  /** While the file's directory is gone, how often to look for it again. */
+  readonly directoryPollMs?: number;
+  readonly timers?: SourceTimers;
 }
 
 export class FileSource implements DiscoverySource {
   readonly kind = 'file';
   private readonly path: string;
+  private readonly directory: string;
   private readonly log: Logger;
+  private readonly timers: SourceTimers;
   private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** The watched directory's device and inode: another one at the same path needs a new watch. */
+  private watchedDirectory: string | undefined;
+  /** The watched directory itself was removed or moved: its watch sees nothing more. */
+  private watcherStale = false;
+  private debounceTimer: unknown;
+  private pollTimer: unknown;
+  /** Why the file cannot be read, from the first failed read until a read succeeds. */
+  private outage: string | undefined;
   private lastText: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: FileSourceOptions) {
     this.path = resolve(options.path);
+    this.directory = dirname(this.path);
     this.log = options.logger.child({ component: 'file-source', file: this.path });
+    this.timers = options.timers ?? REAL_TIMERS;
   }
 
   /** Loads the file once (rejecting if it is invalid), then watches it. */
@@ -48,18 +75,15 @@ export class FileSource implements DiscoverySource {
     this.options.registry.markSynced();
     this.log.info({ services: specs.length }, 'registry file loaded');
     this.noteExplicitEmpties(specs);
-    // Any event in the directory schedules a reload: names other than the
-    // file's (a ConfigMap's ..data swap, an editor's temporary file) may also
-    // replace it, and a reload of unchanged bytes costs one read.
-    this.watcher = watch(dirname(this.path), { persistent: true }, () => this.schedule());
-    this.watcher.on('error', (error) => this.log.error({ err: error }, 'watching the registry file failed; changes will not be seen'));
+    await this.followDirectory();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.watcher?.close();
-    this.watcher = undefined;
-    if (this.timer) clearTimeout(this.timer);
+    this.closeWatcher();
+    if (this.debounceTimer !== undefined) this.timers.clearTimeout(this.debounceTimer);
+    if (this.pollTimer !== undefined) this.timers.clearTimeout(this.pollTimer);
+    this.debounceTimer = this.pollTimer = undefined;
     await this.reloading;
   }
 
@@ -71,23 +95,103 @@ export class FileSource implements DiscoverySource {
 
   private schedule(): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.debounceTimer !== undefined) this.timers.clearTimeout(this.debounceTimer);
+    this.debounceTimer = this.timers.setTimeout(() => {
+      this.debounceTimer = undefined;
       void this.reload();
     }, this.options.debounceMs ?? 200);
+  }
+
+  /**
+   * Makes sure the directory that is there now is the one watched. A watch
+   * follows the directory, not its path: once the directory is removed (or
+   * moved) and another is made in its place, the old watch never fires again.
+   * While there is no directory, it is looked for again every
+   * directoryPollMs. Returns whether the directory is there.
+   */
+  private async followDirectory(): Promise<boolean> {
+    let identity: string;
+    try {
+      const stats = await stat(this.directory);
+      if (!stats.isDirectory()) throw new Error('not a directory');
+      identity = `${stats.dev}:${stats.ino}`;
+    } catch {
+      this.closeWatcher();
+      this.beginOutage(`the registry file's directory ${this.directory} is gone`);
+      this.pollForDirectory();
+      return false;
+    }
+    if (this.watcher && !this.watcherStale && identity === this.watchedDirectory) return true;
+    const replaced = this.watchedDirectory !== undefined;
+    this.closeWatcher();
+    const name = basename(this.directory);
+    try {
+      // Any event in the directory schedules a reload: names other than the
+      // file's (a ConfigMap's ..data swap, an editor's temporary file) may also
+      // replace it, and a reload of unchanged bytes costs one read.
+      this.watcher = watch(this.directory, { persistent: true }, (_event, filename) => {
+        // An event named after the directory itself: it was removed or moved.
+        if (filename === name) this.watcherStale = true;
+        this.schedule();
+      });
+    } catch {
+      this.beginOutage(`the registry file's directory ${this.directory} is gone`);
+      this.pollForDirectory();
+      return false;
+    }
+    this.watcher.on('error', (error) => {
+      this.log.debug({ err: error }, 'the watch of the registry file\'s directory failed; watching it again');
+      this.watcherStale = true;
+      this.schedule();
+    });
+    this.watchedDirectory = identity;
+    this.watcherStale = false;
+    if (replaced) this.log.debug({ directory: this.directory }, 'watching the registry file\'s directory again');
+    return true;
+  }
+
+  private closeWatcher(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private pollForDirectory(): void {
+    if (this.stopped || this.pollTimer !== undefined) return;
+    this.pollTimer = this.timers.setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.reload();
+    }, this.options.directoryPollMs ?? 1_000);
+  }
+
+  /** An outage is logged once when it starts, whatever happens during it. */
+  private beginOutage(reason: string): void {
+    if (this.outage === undefined) {
+      this.log.error({ reason }, `${reason}; still serving its last good content, and following it until it is back`);
+    } else if (this.outage !== reason) {
+      this.log.debug({ reason, was: this.outage }, 'the registry file is still unreadable, now for another reason');
+    }
+    this.outage = reason;
+  }
+
+  /** ...and once when it ends. */
+  private endOutage(): void {
+    if (this.outage === undefined) return;
+    this.log.info({ was: this.outage }, 'the registry file is readable again');
+    this.outage = undefined;
   }
 
   private async reloadNow(): Promise<void> {
     if (this.stopped) return;
     try {
+      if (!(await this.followDirectory())) return;
       let text: string;
       try {
         text = await this.read();
       } catch (error) {
-        this.log.error({ err: error }, 'cannot read the registry file; still serving its last good content');
+        this.beginOutage(error instanceof RegistryFileError ? error.problems.join('; ') : String(error));
         return;
       }
+      this.endOutage();
       if (text === this.lastText) return;
       const specs = parseRegistryFile(this.path, text);
       this.lastText = text;

@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { RegistryFileError } from '../../../src/discovery/file/registry-file.js'
 import { Registry } from '../../../src/registry/registry.js';
 import { capturedLogger, type CapturedLogger } from '../../support/captured-logger.js';
 import { registryYaml } from '../../support/file-control-plane.js';
+import { ManualTimers } from '../../support/manual-timers.js';
 import { testLogger } from '../../support/test-logger.js';
 
 let dir: string;
@@ -134,5 +135,86 @@ describe('a reload that would withdraw what the file served', () => {
     source = new FileSource({ path: file, registry, logger: testLogger() });
     await expect(source.start()).rejects.toThrow(/services: is required.*write "services: \[\]"/);
     expect(registry.synced).toBe(false);
+  });
+});
+
+describe('a directory removed and made again', () => {
+  const DEBOUNCE_MS = 10;
+  const POLL_MS = 1_000;
+
+  async function startedOnManualTimers(): Promise<{ registry: Registry; log: CapturedLogger; timers: ManualTimers }> {
+    await writeFile(file, one('10.0.0.1:80'));
+    const registry = new Registry();
+    const log = capturedLogger();
+    const timers = new ManualTimers();
+    source = new FileSource({ path: file, registry, logger: log.logger, debounceMs: DEBOUNCE_MS, directoryPollMs: POLL_MS, timers });
+    await source.start();
+    return { registry, log, timers };
+  }
+
+  /** Writes the file as editors and ConfigMaps do: a new file renamed over it. */
+  async function replaceFile(text: string): Promise<void> {
+    await writeFile(join(dir, '.registry.tmp'), text);
+    await rename(join(dir, '.registry.tmp'), file);
+  }
+
+  /** The next change the registry sees after the watcher's debounce runs. */
+  async function changeAfterDebounce(registry: Registry, timers: ManualTimers, what: string): Promise<void> {
+    const changed = nextChange(registry);
+    await timers.whenPending(what);
+    timers.advance(DEBOUNCE_MS);
+    await changed;
+  }
+
+  const address = (registry: Registry) => registry.get('a.default')?.ports[0]?.backends[0]?.address;
+  const outageLines = (log: CapturedLogger) => log.lines.filter((line) => /is gone|readable again/.test(line.msg));
+
+  it('follows the new directory, logging the outage once when it starts and once when it ends', async () => {
+    const { registry, log, timers } = await startedOnManualTimers();
+    await rm(dir, { recursive: true });
+    await timers.whenPending('the watcher saw the removal');
+    timers.advance(DEBOUNCE_MS);
+    await log.waitFor((line) => /directory .* is gone/.test(line.msg), 'the outage begins');
+    expect(address(registry)).toBe('10.0.0.1:80');
+
+    // Polls while there is no directory log nothing more.
+    for (let i = 0; i < 3; i++) {
+      await timers.whenPending('the next look for the directory');
+      const polled = log.lines.length;
+      timers.advance(POLL_MS);
+      await source!.reload();
+      expect(log.lines.length).toBe(polled);
+    }
+
+    await mkdir(dir);
+    await replaceFile(one('10.0.0.2:80'));
+    const changed = nextChange(registry);
+    await timers.whenPending('the next look for the directory');
+    timers.advance(POLL_MS);
+    await changed;
+    expect(address(registry)).toBe('10.0.0.2:80');
+    expect(outageLines(log).map((line) => [line.level, line.msg.replace(/ .*/, '')])).toEqual([
+      [50, 'the'],
+      [30, 'the'],
+    ]);
+    expect(outageLines(log)[1]!.msg).toBe('the registry file is readable again');
+
+    // The new directory is watched: an edit is seen without being told.
+    await replaceFile(one('10.0.0.3:80'));
+    await changeAfterDebounce(registry, timers, 'the watcher saw the edit in the new directory');
+    expect(address(registry)).toBe('10.0.0.3:80');
+  });
+
+  it('follows a directory removed and made again between two looks', async () => {
+    const { registry, timers } = await startedOnManualTimers();
+    await rm(dir, { recursive: true });
+    await mkdir(dir);
+    await replaceFile(one('10.0.0.2:80'));
+    await changeAfterDebounce(registry, timers, 'the old watcher saw the removal');
+    expect(address(registry)).toBe('10.0.0.2:80');
+
+    await replaceFile(one('10.0.0.3:80'));
+    await changeAfterDebounce(registry, timers, 'the watcher saw the edit in the new directory');
+    expect(address(registry)).toBe('10.0.0.3:80');
   });
 });
