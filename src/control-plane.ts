@@ -10,6 +10,7 @@ import { ControlPlaneMetrics } from './server/metrics.js';
 import type { AdsHooks } from './server/xds/ads-stream.js';
 import type { FanoutHooks } from './server/watch-fanout.js';
 import { composeHooks } from './server/composed-hooks.js';
+import type { ServerClock } from './server/server-clock.js';
 import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 
 export interface ControlPlaneOptions {
@@ -36,6 +37,8 @@ export interface ControlPlaneOptions {
    * is served. `metrics` is there when metrics are on, for its counters.
    */
   readonly createAuthorizer?: (logger: Logger, metrics: ControlPlaneMetrics | undefined) => CallerAuthorizer | Promise<CallerAuthorizer>;
+  /** The clock of the server's own timers; tests pass one they advance by hand. */
+  readonly clock?: ServerClock;
 }
 
 export class ControlPlane {
@@ -77,6 +80,7 @@ export class ControlPlane {
       xdsHooks: composeHooks(metrics?.xdsHooks(), options.xdsHooks),
       ...(metrics && { interceptors: [metrics.interceptor()] }),
       ...(authorizer && { authorizer }),
+      ...(options.clock && { clock: options.clock }),
     });
     metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);
     let source: DiscoverySource | undefined;

@@ -15,6 +15,7 @@ import type { FanoutHooks } from './watch-fanout.js';
 import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
+import type { ServerClock } from './server-clock.js';
 
 export interface ControlPlaneServerOptions {
   readonly registry: Registry;
@@ -41,6 +42,8 @@ export interface ControlPlaneServerOptions {
   readonly interceptors?: ServerInterceptor[];
   /** Authorizes LoadBalancer callers per target namespace (--caller-auth); health and reflection stay open. */
   readonly authorizer?: CallerAuthorizer;
+  /** The clock of the server's own timers (stream lifetimes, rechecks, log summaries); default the process's. */
+  readonly clock?: ServerClock;
 }
 
 /** What one caller can take from the control plane. */
@@ -105,6 +108,7 @@ export class ControlPlaneServer {
       ...(options.xdsHooks && { hooks: options.xdsHooks }),
       ...(options.authorizer && { authorizer: options.authorizer }),
       limits: this.loadBalancer.watchLimits,
+      ...(options.clock && { clock: options.clock }),
     });
     this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1: NOT_SERVING until the source has synced once.

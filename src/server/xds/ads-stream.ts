@@ -28,6 +28,8 @@ import type { XdsTarget } from './xds-resource-names.js';
 import { locate } from '../caller-topology.js';
 import { NODE_METADATA_KEY } from '../../wire/xds-node-metadata.js';
 import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
+import type { ServerClock } from '../server-clock.js';
+import { NackWarnings } from './nack-warnings.js';
 
 /** What a client may subscribe to per type on one stream; more is refused with INVALID_ARGUMENT. */
 export const MAX_RESOURCE_NAMES_PER_TYPE = 10_000;
@@ -55,6 +57,8 @@ export interface AdsStreamContext {
   readonly resources: XdsResources;
   readonly log: Logger;
   readonly hooks: AdsHooks;
+  /** The clock the stream's own timers run on. */
+  readonly clock: ServerClock;
   /** Schedules flush() on the next batch. */
   markDirty(stream: AdsStream): void;
   /** The stream is over. */
@@ -90,13 +94,16 @@ export class AdsStream {
   private readonly deniedNamespaces = new Map<string, number>();
   private blocked = false;
   private closed = false;
+  private readonly nackWarnings: NackWarnings;
   /** The node id (for logs), zone and Kubernetes node (for topology-aware answers) from the first request. */
   private node: { id: string; zone: string; kubernetesNode: string } | undefined;
 
   constructor(
     private readonly context: AdsStreamContext,
     readonly call: AdsCall,
-  ) {}
+  ) {
+    this.nackWarnings = new NackWarnings(context.log, context.clock, () => this.nodeId);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -184,10 +191,7 @@ export class AdsStream {
         // The client keeps what it accepted last; the same version is not
         // sent again, so a NACK never loops. The next change sends anew.
         this.context.hooks.onNack?.(typeUrl);
-        this.context.log.warn(
-          { node: this.nodeId, type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: error.message },
-          'an xDS client rejected (NACKed) a response; it keeps its last accepted resources',
-        );
+        this.nackWarnings.nacked({ type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: error.message ?? '' });
       } else if (firstReply) {
         state.ackedVersion = request.version_info;
         this.context.hooks.onAck?.(typeUrl);
@@ -248,6 +252,7 @@ export class AdsStream {
   detach(): void {
     if (this.closed) return;
     this.closed = true;
+    this.nackWarnings.stop();
     for (const unwatch of this.watches.values()) unwatch();
     this.watches.clear();
     this.context.forget(this);

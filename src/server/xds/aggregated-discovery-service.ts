@@ -19,6 +19,7 @@ import type { WatchStreamLimits } from '../watch-stream-limits.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, DENIED_NAMESPACE_RECHECK_MS, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
+import { SYSTEM_CLOCK, type ServerClock } from '../server-clock.js';
 
 export interface AggregatedDiscoveryServiceOptions {
   readonly registry: Registry;
@@ -32,6 +33,8 @@ export interface AggregatedDiscoveryServiceOptions {
   readonly authorizer?: CallerAuthorizer;
   /** The watch-stream budget ADS streams share with WatchServers (RESOURCE_EXHAUSTED past it). */
   readonly limits?: WatchStreamLimits;
+  /** The clock of the streams' own timers; default the process's. */
+  readonly clock?: ServerClock;
 }
 
 export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
@@ -81,6 +84,7 @@ export class AggregatedDiscoveryService {
       resources: this.resources,
       log: this.log,
       hooks: options.hooks ?? {},
+      clock: options.clock ?? SYSTEM_CLOCK,
       markDirty: (stream) => this.markDirty(stream),
       forget: (stream) => {
         this.streams.delete(stream);
