@@ -17,7 +17,7 @@
 //               metadata: { pod: greeter-0 }
 
 import { isIP } from 'node:net';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import { z } from 'zod';
 import { checkNamespace, checkPortName, checkServiceName, InvalidServiceRefError, serviceKey } from '../../registry/service-ref.js';
 import { formatAddress, MAX_WEIGHT, MIN_WEIGHT, type ServiceSpec } from '../../registry/snapshot.js';
@@ -46,6 +46,9 @@ function labelCheck(check: (value: string, field: string) => void) {
     }
   };
 }
+
+/** Alias expansions allowed in one file (the yaml library's own default, stated here for the error). */
+const MAX_ALIAS_COUNT = 100;
 
 /** The rules for the two keys whose absence would withdraw backends; an explicit empty list is allowed. */
 const MISSING_SERVICES = 'is required: the file is empty or has no "services" key (write "services: []" to serve no services)';
@@ -143,7 +146,16 @@ export function parseRegistryFile(file: string, text: string): ServiceSpec[] {
       doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // The yaml library says only "Excessive alias count" and gives no position.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new RegistryFileError(file, [
+      `${where(firstAliasOffset(doc))}: the aliases (*name) expand past the limit of ${MAX_ALIAS_COUNT} copies of anchored values, which keeps a small file from taking unbounded memory; write the values out or use fewer aliases`,
+    ]);
+  }
   const result = fileSchema.safeParse(raw);
   if (!result.success) {
     throw new RegistryFileError(
@@ -160,6 +172,18 @@ export function parseRegistryFile(file: string, text: string): ServiceSpec[] {
   const problems = checkUnique(result.data).map(({ path, message }) => `${where(nearestOffset(doc, path))}: ${formatPath(path)}: ${message}`);
   if (problems.length > 0) throw new RegistryFileError(file, problems);
   return toSpecs(result.data);
+}
+
+/** Where the first alias (*name) is, to point at when aliases expand too far. */
+function firstAliasOffset(doc: ReturnType<typeof parseDocument>): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** The offset of the deepest node on `path` that exists. */

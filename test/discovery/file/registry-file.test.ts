@@ -72,6 +72,14 @@ describe('parseRegistryFile', () => {
     expect(problemsOf(file('internalTrafficPolicy', 'Node'))).toEqual([expect.stringMatching(/^reg.yaml:3:28: services\[0\]\.internalTrafficPolicy: must be Cluster \(every backend\) or Local/)]);
   });
 
+  it('refuses a YAML alias bomb with the file, the first alias\'s line and the limit, not a raw ReferenceError', () => {
+    const nine = (alias: string) => `[${Array(9).fill(alias).join(', ')}]`;
+    const text = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]', `b: &b ${nine('*a')}`, `c: &c ${nine('*b')}`, `d: &d ${nine('*c')}`, 'services: [*d]', ''].join('\n');
+    expect(problemsOf(text)).toEqual([
+      'reg.yaml:2:8: the aliases (*name) expand past the limit of 100 copies of anchored values, which keeps a small file from taking unbounded memory; write the values out or use fewer aliases',
+    ]);
+  });
+
   it('lists every problem, not just the first', () => {
     const problems = problemsOf('services:\n  - name: A\n    ports: [{port: 0, backends: []}]\n');
     expect(problems).toHaveLength(2);
