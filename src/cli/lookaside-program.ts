@@ -9,6 +9,7 @@ import { collectValues, parseAudience, parseCallCount, parseDeadline, parseDurat
 import { doctorCommand } from './doctor/doctor-command.js';
 import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
+import { packageVersion } from './package-version.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
@@ -70,6 +71,7 @@ function tlsFiles(opts: ServeFlags, command: Command): TlsFiles | undefined {
 function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command('lookaside')
     .description('Lookaside load balancing for gRPC on Kubernetes.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
