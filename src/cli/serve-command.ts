@@ -123,7 +123,7 @@ function createAuthorizer(options: ServeOptions, log: Logger): AuthorizerFactory
 
 export async function runServe(options: ServeOptions): Promise<ExitCode> {
   const log = createRootLogger(options.logLevel);
-  // Invariant 9: a stray rejection from an event handler is logged, not fatal.
+  // Invariant 9 (docs/design.md): a stray rejection from an event handler is logged, not fatal.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   let controlPlane: ControlPlane;
   let credentials: ReloadingServerCredentials | undefined;

@@ -39,7 +39,7 @@ export interface RegistryStats {
 export interface RegistryOptions {
   /**
    * Where a listener's exception goes. Listeners are the server's code, but a
-   * throw must not stop the source that is writing (invariant 9), so the
+   * throw must not stop the source that is writing (invariant 9, docs/design.md), so the
    * registry catches it and reports it here.
    */
   readonly onListenerError?: (error: unknown) => void;
@@ -75,7 +75,7 @@ export class Registry {
 
   /**
    * Declares that the source has delivered its complete state once. Until
-   * then nothing is served (invariant 1). Idempotent.
+   * then nothing is served (invariant 1, docs/design.md). Idempotent.
    */
   markSynced(): void {
     if (this.isSynced) return;
@@ -152,7 +152,7 @@ export class Registry {
    * Subscribes to changes of one service, existing or not. The listener is
    * only told that something changed; it reads the newest state with
    * lookup() when it is ready to, so a slow consumer skips versions instead
-   * of queueing them (invariant 4). It is also called once when the registry
+   * of queueing them (invariant 4, docs/design.md). It is also called once when the registry
    * becomes synced.
    */
   watch(key: string, listener: () => void): () => void {

@@ -111,7 +111,7 @@ export class ControlPlaneServer {
       ...(options.clock && { clock: options.clock }),
     });
     this.server.addService(this.xds.definition, this.xds.implementation);
-    // Invariant 1: NOT_SERVING until the source has synced once.
+    // Invariant 1 (docs/design.md): NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
     new ReflectionService(repairReflectionDescriptors({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition() })).addToServer(this.server);

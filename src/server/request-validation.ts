@@ -1,5 +1,5 @@
 // Validates LoadBalancer requests. Every rejection is INVALID_ARGUMENT with a
-// message that names the field and the rule (invariant 11), so a caller can
+// message that names the field and the rule (invariant 11, docs/design.md), so a caller can
 // fix the request without reading the server's code.
 
 import { status } from '@grpc/grpc-js';

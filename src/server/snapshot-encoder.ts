@@ -1,7 +1,7 @@
 // Encodes registry lookups as LoadBalancer responses. A found port's
 // encoding is cached on its immutable snapshot, so each version is encoded
 // once and the same bytes go to every watcher and every GetServers caller
-// (invariant 5). GetServersResponse and WatchServersResponse share their
+// (invariant 5, docs/design.md). GetServersResponse and WatchServersResponse share their
 // field layout, so one encoding serves both methods. Where answers depend
 // on the caller's zone (caller-topology.ts), there is one encoding per
 // version and caller class, shared by the callers of that class.

@@ -6,10 +6,10 @@
 // network write, and several changes in one turn cost one write.
 //
 // Each stream holds at most one pending "send the newest" flag, never a queue
-// of versions (invariant 4). A stream whose socket is full stops being
+// of versions (invariant 4, docs/design.md). A stream whose socket is full stops being
 // written until it drains, then receives the newest snapshot: a slow watcher
 // costs O(1) memory and delays nobody. The bytes written are the encoder's
-// shared buffer for that version (invariant 5).
+// shared buffer for that version (invariant 5, docs/design.md).
 
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -237,7 +237,7 @@ export class WatchFanout {
   private flush(): void {
     this.scheduled = false;
     if (!this.registry.synced) {
-      // Nothing is served before the sync (invariant 1); markSynced() tells every watcher again.
+      // Nothing is served before the sync (invariant 1, docs/design.md); markSynced() tells every watcher again.
       this.dirty.clear();
       return;
     }
@@ -287,7 +287,7 @@ export class WatchFanout {
           group.firstChange = since;
         }
       } catch (error) {
-        // Invariant 9: one broken stream must not stop the others.
+        // Invariant 9 (docs/design.md): one broken stream must not stop the others.
         this.log.error({ err: error, service: stream.request.target.service }, 'writing to a watch stream failed; closing it');
         stream.end(status.INTERNAL, 'the control plane failed to write this stream; reconnect');
       }

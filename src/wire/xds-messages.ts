@@ -97,7 +97,7 @@ export function decodeMessage(typeUrl: string, bytes: Uint8Array): Record<string
 
 /**
  * Protobuf wire helpers for assembling a DiscoveryResponse from pieces that
- * were encoded once and are shared (invariant 5): a message's encoding is
+ * were encoded once and are shared (invariant 5, docs/design.md): a message's encoding is
  * the concatenation of its fields' encodings, so a response is its version,
  * the cached bytes of each resource, its type URL and its nonce, laid end
  * to end.

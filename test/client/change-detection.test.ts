@@ -68,7 +68,7 @@ it('a Service that gains PreferSameZone (only the ranks change) keeps calls in t
   expect(failures).toEqual([]);
   expect(zoneB.map((b, i) => b.calls - before[i]!), 'calls that left zone-a').toEqual([0, 0]);
   expect(zoneA.every((b) => (counts.get(b.name) ?? 0) > 0)).toBe(true);
-  // A rank-only change opens or closes no connection (invariant 8).
+  // A rank-only change opens or closes no connection (invariant 8, docs/design.md).
   expect(all.map((b, i) => b.connectionsAccepted - accepted[i]!)).toEqual([0, 0, 0, 0]);
   expect(all.map((b) => b.connectionsOpen)).toEqual([1, 1, 1, 1]);
 });

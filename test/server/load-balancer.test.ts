@@ -111,7 +111,7 @@ describe('LoadBalancer on the file source', () => {
     const later: FileService = { name: 'later', namespace: 'shop', ports: [{ name: 'grpc', port: 9000, backends: [] }] };
     await cp.write([greeter(['10.0.0.1:8080']), later]);
     await recorder.waitFor((r) => r.updates.length === 2);
-    // Exists with zero backends: told apart from unknown (invariant 3).
+    // Exists with zero backends: told apart from unknown (invariant 3, docs/design.md).
     expect(recorder.last).toMatchObject({ exists: true, servers: [] });
 
     later.ports[0]!.backends = [{ address: '10.1.0.1:9000' }];

@@ -144,7 +144,7 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(first.version_info).not.toBe('');
     expect(first.nonce).not.toBe('');
     c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'], version_info: first.version_info, response_nonce: first.nonce });
-    // Re-publishing the same state is no change (invariant 2).
+    // Re-publishing the same state is no change (invariant 2, docs/design.md).
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(c.unread).toBe(0);

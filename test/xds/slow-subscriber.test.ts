@@ -1,4 +1,4 @@
-// A slow xDS subscriber, like a slow WatchServers watcher (invariant 4): an
+// A slow xDS subscriber, like a slow WatchServers watcher (invariant 4, docs/design.md): an
 // ADS stream that stops reading costs bounded memory, delays nobody, and
 // gets the newest version, not a backlog, when it reads again.
 

@@ -1,6 +1,6 @@
 // One WatchServers stream for one service port, shared by every channel that
 // targets it. It keeps the last good list while the control plane is away
-// (static stability, invariant 8), re-opens the stream with capped, jittered
+// (static stability, invariant 8 of docs/design.md), re-opens the stream with capped, jittered
 // backoff, and tells its subscribers only about real changes: a reconnect
 // that brings back the same servers changes nothing in any channel.
 
@@ -136,7 +136,7 @@ export class ServerListWatch {
         }
         this.accept(update);
       } catch (error) {
-        // Invariant 9: a bad message or a throwing subscriber must not stop the watch.
+        // Invariant 9 (docs/design.md): a bad message or a throwing subscriber must not stop the watch.
         this.options.logger.error('failed to apply a server list', { target: target.key, err: error });
       }
     });

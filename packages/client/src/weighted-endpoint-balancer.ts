@@ -1,7 +1,7 @@
 // What both lookaside policies share: one LeafLoadBalancer (a pick_first over
 // one address) per endpoint, kept across updates by the endpoint's address,
 // so an update that changes only weights (or failover ranks) opens or closes
-// no connection (invariant 8); every backend kept connected; the channel's
+// no connection (invariant 8, docs/design.md); every backend kept connected; the channel's
 // state derived from the backends'; and a fresh immutable picker on every
 // change. Calls go to the READY backends of the lowest failover rank
 // (priority) that has any: with zone-aware answers, the caller's own zone

@@ -199,7 +199,7 @@ export class FileSource implements DiscoverySource {
       this.log.info({ services: specs.length, changed: changed.length }, 'registry file reloaded');
       this.noteExplicitEmpties(specs);
     } catch (error) {
-      // Invariant 9: a bad edit is logged, never fatal, and loses nothing.
+      // Invariant 9 (docs/design.md): a bad edit is logged, never fatal, and loses nothing.
       // A warning: the file is refused, and nothing served has changed.
       if (error instanceof RegistryFileError) {
         this.log.warn({ problems: error.problems }, `${error.message}\nstill serving the last good content`);

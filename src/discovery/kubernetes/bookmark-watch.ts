@@ -6,7 +6,7 @@
 //  - a hook that sees every event, so the supervisor knows the watch is
 //    healthy (and can reset its backoff) even when only bookmarks flow, and
 //    a catch on the informer's event handler, whose rejected promise would
-//    otherwise be an unhandled rejection (invariant 9); and a hook told when
+//    otherwise be an unhandled rejection (invariant 9, docs/design.md); and a hook told when
 //    a watch is open again, so recovery after an outage can be reported.
 // It also hands the informer a converted object (see InformerSupervisor's
 // CachedObject), and refuses to open a watch once closed: the informer starts a watch

@@ -3,7 +3,7 @@
 // order of the slices, so a relist or a reshuffle of endpoints between slices
 // re-publishes an identical spec and the registry bumps nothing.
 //
-// The rules (invariants 6 and 7 of the design):
+// The rules (invariants 6 and 7 of docs/design.md):
 //  - Slices are joined; an endpoint is keyed by (address, target port),
 //    never by slice, because the EndpointSlice controller moves endpoints
 //    between slices and may list one in two slices while it does.

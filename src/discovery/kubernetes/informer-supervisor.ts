@@ -313,7 +313,7 @@ export class InformerSupervisor<V> {
     try {
       action();
     } catch (error) {
-      // Invariant 9: one bad object costs a log line, never the watch. The
+      // Invariant 9 (docs/design.md): one bad object costs a log line, never the watch. The
       // informer has already updated its cache, so the next event or relist
       // for this object is handled afresh.
       this.log.error({ err: error, event: what }, 'a watch handler threw; the watch carries on');

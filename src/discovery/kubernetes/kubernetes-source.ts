@@ -10,10 +10,10 @@
 //                    ──▶ flush, paced by FlushPacer ──▶ registry.upsert / delete
 // Nothing is written to the registry until every watcher has applied its
 // first list; then the whole state is written and registry.markSynced() is
-// called, which turns health SERVING (invariant 1). After that only dirty
+// called, which turns health SERVING (invariant 1, docs/design.md). After that only dirty
 // services are rebuilt, each from its complete set of slices, so a relist or
 // reconnect re-publishes identical specs that the registry ignores, and no
-// partial or empty state is ever written (invariant 2).
+// partial or empty state is ever written (invariant 2, docs/design.md).
 
 import { CoreV1Api, DiscoveryV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -327,7 +327,7 @@ export class KubernetesSource implements DiscoverySource {
           this.log.debug({ service: key, backends: spec.ports.map((p) => `${p.name || p.port}:${p.backends.length}`) }, 'service updated');
         }
       } catch (error) {
-        // Invariant 9: one service that cannot be written costs that service.
+        // Invariant 9 (docs/design.md): one service that cannot be written costs that service.
         this.log.error({ err: error, service: key }, 'publishing a service failed; the others carry on');
       }
     }

@@ -4,7 +4,7 @@
 // "create" requests on cluster-scoped resources, which the built-in
 // ClusterRole system:auth-delegator grants (deploy/kubernetes/overlays/caller-auth).
 //
-// Every request has a deadline (invariant 10): an API server that does not
+// Every request has a deadline (invariant 10, docs/design.md): an API server that does not
 // answer in time is no answer, and the caller is refused with UNAVAILABLE.
 //
 // This module imports @kubernetes/client-node and is loaded with a dynamic

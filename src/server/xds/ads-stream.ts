@@ -12,13 +12,13 @@
 //    says; every request repeats the full subscription, so nothing is lost;
 //  - a resource left out of a Listener or Cluster response does not exist
 //    (clients report "does not exist"), which is how unknown targets are
-//    told apart from known ones with no backends (invariant 3).
+//    told apart from known ones with no backends (invariant 3, docs/design.md).
 //
-// Like a WatchServers stream (invariant 4), a stream holds no queue: per
+// Like a WatchServers stream (invariant 4, docs/design.md), a stream holds no queue: per
 // type it keeps the subscription and what it sent last. A change marks it
 // dirty; when it can write, it sends the newest state; a stream whose
 // socket is full sends nothing until it drains. The response is assembled
-// from resources encoded once per version and shared (invariant 5).
+// from resources encoded once per version and shared (invariant 5, docs/design.md).
 
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';

@@ -5,7 +5,7 @@
 // written, so there is no second copy of the registry to drift.
 //
 // It shares WatchServers' guarantees: nothing before the source's first
-// sync (invariant 1), O(1) memory per slow stream (4), one encoding per
+// sync (invariant 1 of docs/design.md), O(1) memory per slow stream (4), one encoding per
 // resource version (5), every stream ended with UNAVAILABLE at shutdown.
 // Writes are batched per event-loop turn, so the source that changed the
 // registry never waits on a network write.
@@ -138,7 +138,7 @@ export class AggregatedDiscoveryService {
       try {
         stream.receive(request);
       } catch (error) {
-        // Invariant 9: a request that breaks the handler ends its stream, never the process.
+        // Invariant 9 (docs/design.md): a request that breaks the handler ends its stream, never the process.
         this.log.error({ err: error, node: stream.nodeId }, 'handling an xDS request failed; closing the stream');
         stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
       }
@@ -172,7 +172,7 @@ export class AggregatedDiscoveryService {
           call.resume();
         })
         .catch((error: unknown) => {
-          // Invariant 9: a failure here ends this stream, never the process.
+          // Invariant 9 (docs/design.md): a failure here ends this stream, never the process.
           this.log.error({ err: error, node: stream.nodeId }, 'authorizing an xDS request failed; closing the stream');
           stream.end(status.INTERNAL, 'the control plane failed to authorize this request; reconnect');
         });

@@ -1,5 +1,5 @@
 // Translates registry state into xDS resources for proxyless gRPC clients,
-// and encodes each resource once per registry version (invariant 5).
+// and encodes each resource once per registry version (invariant 5, docs/design.md).
 //
 // For a target "greeter.default:grpc" (Service port "grpc" = 50051):
 //   Listener "greeter.default:grpc": an api_listener HttpConnectionManager
