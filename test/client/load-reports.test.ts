@@ -114,6 +114,10 @@ describe('loadReports', { timeout: 60_000 }, () => {
     try {
       await untilBothAnswer(client);
       await client.spread(200, 8);
+      // A fixed wait, and the one place it cannot be otherwise: the policy
+      // recomputes weights on grpc-js's own timer (weightUpdatePeriod) and
+      // tells no one; three periods pass here, so reports that counted
+      // would have moved the shares measured next.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(Math.abs((await idleShare(client, 2_000)) - 50)).toBeLessThanOrEqual(1);
     } finally {

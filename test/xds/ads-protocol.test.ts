@@ -35,6 +35,21 @@ function names(response: DiscoveryResponse): string[] {
   return response.resources.map((r) => unpack(r).name as string);
 }
 
+let barriers = 0;
+/**
+ * Settles a stream before a test checks that nothing was sent: a new
+ * subscription (a Cluster of a name of its own) is always answered, and a
+ * stream's requests are handled and its responses written in order, so once
+ * its answer is read, whatever the requests and registry changes before it
+ * caused has arrived before it.
+ */
+async function barrier(c: RawAdsClient): Promise<void> {
+  c.send({ type_url: TYPES.cluster, resource_names: [`barrier-${++barriers}.app:1`] });
+  const answer = await c.next();
+  expect(answer.type_url).toBe(TYPES.cluster);
+  expect(c.unread).toBe(0);
+}
+
 let log: CapturedLogger;
 let controlPlane: ControlPlane;
 let source: ManualSource;
@@ -62,13 +77,21 @@ afterAll(async () => {
 describe('before the first sync', () => {
   it('sends nothing, then answers every subscription once synced', async () => {
     const c = client();
-    c.send({ node: NODE, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    c.send({ node: { ...NODE, id: 'before-sync' }, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
+    // Nothing is answered before the sync, so no answer can be the barrier:
+    // requests are read in order, and the debug line for a type that is not
+    // served says that the subscription before it was read; the flush that
+    // reading scheduled (setImmediate, in this process) runs before ours.
+    c.send({ type_url: 'type.googleapis.com/lookaside.test.NotServed', resource_names: [] });
+    await log.waitFor((l) => l.node === 'before-sync' && /type that is not served/.test(l.msg), 'the subscription to be read');
+    await new Promise((resolve) => setImmediate(resolve));
     expect(c.unread).toBe(0);
     source.sync([greeter([{ host: '10.0.0.1' }])]);
     const response = await c.next();
     expect(response.type_url).toBe(TYPES.listener);
     expect(names(response)).toEqual(['greeter.app:grpc']);
+    // The first response the stream ever got: nothing was written before the sync.
+    expect(response.nonce).toBe('1');
   });
 });
 
@@ -146,8 +169,7 @@ describe('versions, nonces, ACK and NACK', () => {
     c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'], version_info: first.version_info, response_nonce: first.nonce });
     // Re-publishing the same state is no change (invariant 2, docs/design.md).
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(c.unread).toBe(0);
+    await barrier(c);
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }, { host: '10.0.0.2' }]));
     const second = await c.next();
     expect(second.version_info).not.toBe(first.version_info);
@@ -164,8 +186,7 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(line).toMatchObject({ error: 'cannot use this assignment', rejectedVersion: rejected.version_info, type: 'cluster_load_assignment' });
     const metrics = await (await fetch(`http://127.0.0.1:${controlPlane.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/lookaside_xds_responses_total\{type="cluster_load_assignment",answer="nacked"\} [1-9]/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(c.unread).toBe(0);
+    await barrier(c);
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.5' }]));
     const next = await c.next();
     expect(next.version_info).not.toBe(rejected.version_info);
@@ -211,8 +232,7 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(names(second).sort()).toEqual(['greeter.app:50051', 'greeter.app:grpc']);
     // The first nonce is stale now: this request changes nothing.
     c.send({ type_url: TYPES.listener, resource_names: ['greeter.app:grpc'], version_info: first.version_info, response_nonce: first.nonce });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(c.unread).toBe(0);
+    await barrier(c);
   });
 
   it('follows subscriptions added and removed over the life of a stream', async () => {
@@ -230,8 +250,7 @@ describe('versions, nonces, ACK and NACK', () => {
     c.send({ type_url: TYPES.listener, resource_names: ['other.app:grpc'], version_info: removed.version_info, response_nonce: removed.nonce });
     controlPlane.registry.upsert(greeter([{ host: '10.0.0.9' }]));
     controlPlane.registry.upsert({ name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50052, backends: [] }] });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(c.unread).toBe(0);
+    await barrier(c);
   });
 });
 

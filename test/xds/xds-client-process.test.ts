@@ -81,6 +81,8 @@ it('balances by weight, follows a change and survives a control-plane restart wi
     await cp.start();
     // After the restart the client follows changes again.
     await cp.write(service([{ address: backends[2]!.address, weight: 1 }]));
+    // Not an absence after a sleep alone: each 300 ms look also needs new
+    // calls on the remaining backend, the sign that the client is calling.
     await waitFor('only the remaining backend gets calls', () => {
       const before = latest().counts;
       return new Promise<boolean>((resolve) =>

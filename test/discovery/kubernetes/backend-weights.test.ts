@@ -78,7 +78,10 @@ it('turns an annotation edit into a weight-only update: same addresses, a new ve
   expect(after.servers.map((s) => s.address)).toEqual(before.servers.map((s) => s.address));
   // The bad value again (a resync) is not logged again.
   cp.harness.apply('pods', { ...podWith('cart-c', 'heavy'), metadata: { ...podWith('cart-c', 'heavy').metadata, labels: { app: 'cart', touched: 'yes' } } });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // A pod change after it, seen published: pod events are handled in order,
+  // so the resync of cart-c has been handled (and logged, if it were) by then.
+  cp.harness.apply('pods', podWith('cart-d', '401'));
+  await waitFor('the pod change after the resync is published', async () => (await weights())['cart-d']?.[0] === 401);
   expect(log.lines.filter((l) => /"heavy" must be an integer/.test(l.msg))).toHaveLength(1);
 });
 

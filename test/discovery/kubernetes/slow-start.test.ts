@@ -69,7 +69,11 @@ it('does not ramp a backend that only moves to another slice', async () => {
   await watcher.waitFor((r) => r.updates.length === 1);
   cp.harness.apply('endpointslices', slice('warm-2', ['10.0.0.2']));
   cp.harness.apply('endpointslices', slice('warm-1', ['10.0.0.1']));
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // A change after the move, seen by the watcher: slice events are handled in
+  // order, so every update the move caused has been published by then (a
+  // ramp starts in the first of them, at 10 %).
+  cp.harness.apply('endpointslices', slice('warm-1', []));
+  await watcher.waitFor((r) => r.last?.servers.map((s) => s.address).join() === '10.0.0.2:8080');
   expect(watcher.updates.flatMap((u) => u.servers.map((s) => s.weight))).toEqual(watcher.updates.flatMap((u) => u.servers.map(() => 100)));
 });
 
