@@ -1,6 +1,6 @@
 // Runs every benchmark, each in a fresh process (so one's memory and JIT
 // state cannot colour another's), then writes bench/results/summary.md, the
-// table the README shows.
+// table bench/README.md shows.
 //
 //   npm run bench             full sizes
 //   npm run bench -- --quick  small sizes, for a smoke run

@@ -181,7 +181,7 @@ async function run() {
     dns_round_robin: new ObservedClient(dnsTarget, { ...ownSubchannels, 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }),
     dns_pick_first: new ObservedClient(dnsTarget, { ...ownSubchannels, 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ pick_first: {} }] }) }),
     lookaside: new ObservedClient(`lookaside:///${SERVICE}.${NAMESPACE}:grpc`, ownSubchannels),
-    // grpc-js-xds needs the port by number (README, "Known limits").
+    // grpc-js-xds needs the port by number (docs/xds.md, "Known limits").
     xds: new ObservedClient(`xds:///${SERVICE}.${NAMESPACE}:${port}`, {
       ...ownSubchannels,
       'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(xdsBootstrap({ controlPlane: controlPlane.address, nodeId: 'scale-out-bench' })),

@@ -1,6 +1,6 @@
 // What every benchmark records: its parameters, its measurements, and each
 // goal with whether it was met, in bench/results/<name>.json. bench/run.ts
-// turns the files into the table the README shows.
+// turns the files into the table bench/README.md shows.
 
 import { cpus, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -41,7 +41,7 @@ export async function recordResult(result: BenchResult): Promise<void> {
   const file = { name: result.name, date: new Date().toISOString(), machine: machine(), params: result.params, metrics: result.metrics, goals, summary: result.summary };
   const dir = resultsDirectory();
   await mkdir(dir, { recursive: true });
-  // A --quick run must not overwrite the full-size results the README shows.
+  // A --quick run must not overwrite the full-size results bench/README.md shows.
   await writeFile(join(dir, `${result.name}${quick ? '.quick' : ''}.json`), `${JSON.stringify(file, null, 2)}\n`);
   console.log(`${result.name}:`);
   for (const row of result.summary) console.log(`  ${row.label.padEnd(48)} ${row.value}${row.goal ? `   (goal ${row.goal}: ${row.met ? 'met' : 'NOT met'})` : ''}`);

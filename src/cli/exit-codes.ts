@@ -1,5 +1,5 @@
 // Exit codes of the `lookaside` command, stable for scripts. Documented in
-// the README; changing one is a breaking change.
+// docs/operations.md; changing one is a breaking change.
 export const ExitCode = {
   /** Success; for `serve`, a clean shutdown after SIGTERM or SIGINT. */
   OK: 0,

@@ -84,7 +84,7 @@ export class ControlPlaneServer {
       'grpc.enable_channelz': 0,
       'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
-      // Bounds (docs: README "Limits"): an oversized request is refused with
+      // Bounds (docs/operations.md, "Limits"): an oversized request is refused with
       // RESOURCE_EXHAUSTED before it is decoded; HTTP/2 refuses streams past
       // the watch limit plus room for unary calls and health checks.
       'grpc.max_receive_message_length': options.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,

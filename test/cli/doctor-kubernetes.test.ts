@@ -75,7 +75,7 @@ describe('lookaside doctor --kubeconfig', () => {
     expect(code).toBe(5);
     const report = JSON.parse(stdout) as DoctorReport;
 
-    // doctor's own reads are get services, list endpointslices (by label) and list pods (by selector), in the namespace: the RBAC the README states.
+    // doctor's own reads are get services, list endpointslices (by label) and list pods (by selector), in the namespace: the RBAC docs/operations.md states.
     expect(cp.harness.requests.slice(before).map((r) => [r.verb, r.resource, r.namespace, r.query.labelSelector])).toEqual(
       expect.arrayContaining([
         ['get', 'services', 'default', undefined],

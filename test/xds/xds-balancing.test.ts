@@ -2,7 +2,7 @@
 // balances calls across real backends by the weights of a real control
 // plane on the file source, follows changes without a failed call, tells an
 // service with no backends from an unknown one, and accepts the target
-// spellings the README documents. (A port by NAME is served too, see
+// spellings docs/xds.md documents. (A port by NAME is served too, see
 // ads-protocol.test.ts, but grpc-js builds an HTTP/2 URL from the target's
 // authority and rejects "svc.ns:grpc" as one, so Node clients use numbers.)
 

@@ -2,7 +2,7 @@
 // gRPC client. @grpc/grpc-js-xds is registered, GRPC_XDS_BOOTSTRAP names the
 // bootstrap `lookaside xds-bootstrap` wrote, and the channel targets
 // "xds:///greeter.default:50051". Go, Java, Python and C++ clients do the
-// same with their own xDS support (see the README's xDS section).
+// same with their own xDS support (see docs/xds.md).
 //
 //   npm run lookaside -- xds-bootstrap --control-plane 127.0.0.1:50051 --output /tmp/bootstrap.json
 //   GRPC_XDS_BOOTSTRAP=/tmp/bootstrap.json npx tsx deploy/examples/greeter/greeter-xds-client.ts 1000

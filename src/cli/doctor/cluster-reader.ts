@@ -4,7 +4,7 @@
 // all in the Service's namespace. Each request has the run's deadline,
 // enforced by aborting the fetch: client-node has no timeout of its own.
 //
-// RBAC this needs (README, "lookaside doctor"): get services, list
+// RBAC this needs (docs/operations.md, "lookaside doctor"): get services, list
 // endpointslices.discovery.k8s.io, list pods, in the Service's namespace.
 
 import { CoreV1Api, DiscoveryV1Api, Observable, type KubeConfig, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
@@ -95,7 +95,7 @@ function withDeadline(deadlineMs: number) {
 
 function explain(error: unknown, what: string, deadlineMs: number): ClusterReadError {
   const status = httpStatusOf(error);
-  if (status === 403) return new ClusterReadError(`forbidden to ${what}: your kubeconfig's user needs that permission (see the RBAC doctor needs in the README)`);
+  if (status === 403) return new ClusterReadError(`forbidden to ${what}: your kubeconfig's user needs that permission (see the RBAC doctor needs in docs/operations.md)`);
   if (status === 401) return new ClusterReadError(`unauthorized to ${what}: the API server rejected the kubeconfig's credentials`);
   if (status === 404) return new ClusterReadError(`${what}: not found`, true);
   if (status !== undefined) return new ClusterReadError(`HTTP ${status} trying to ${what}`);
