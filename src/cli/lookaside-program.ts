@@ -10,6 +10,7 @@ import { doctorCommand } from './doctor/doctor-command.js';
 import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
 import { packageVersion } from './package-version.js';
+import { ambientEnvironmentHelp } from './ambient-environment.js';
 import type { TlsFiles } from '../server/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
@@ -68,7 +69,12 @@ function tlsFiles(opts: ServeFlags, command: Command): TlsFiles | undefined {
   return { certFile: tlsCertFile!, keyFile: tlsKeyFile!, clientCaFile: tlsClientCaFile };
 }
 
-function buildProgram(setExit: (code: ExitCode) => void): Command {
+/**
+ * The whole command tree, every flag with its environment variable and
+ * default. scripts/generate-configuration-reference.ts renders
+ * docs/configuration.md from it.
+ */
+export function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command('lookaside')
     .description('Lookaside load balancing for gRPC on Kubernetes.')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
@@ -111,7 +117,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--max-request-bytes <n>', 'largest request message accepted; larger ones get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_REQUEST_BYTES').default(DEFAULT_MAX_REQUEST_BYTES).argParser(parseLimit))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)').env('LOOKASIDE_KUBECONFIG'))
     .addOption(new Option('--context <name>', 'kubeconfig context to use').env('LOOKASIDE_CONTEXT'))
-    .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
+    .addOption(new Option('--namespaces <list>', 'comma-separated namespaces to watch').env('LOOKASIDE_NAMESPACES').default([], 'all').argParser(parseNamespaces))
     .addOption(
       new Option('--slow-start <duration>', 'ramp backends that become ready from 10% to their full weight over this window, for Services without their own lookaside.dev/slow-start annotation (0: off)')
         .env('LOOKASIDE_SLOW_START')
@@ -142,6 +148,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
         .default(DEFAULT_CALLER_AUTH_CACHE_TTL_MS, '30s')
         .argParser(parseDurationUpTo(MAX_CALLER_AUTH_CACHE_TTL_MS)),
     )
+    .addHelpText('after', ambientEnvironmentHelp('serve'))
     .action(async (opts: ServeFlags, command: Command) => {
       const tls = tlsFiles(opts, command);
       setExit(
@@ -290,6 +297,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--json', 'print the report as JSON (schema: schemas/doctor-report.schema.json)'))
     .addOption(new Option('--strict', 'exit 5 on warnings too'))
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 2 usage error, 4 control plane unreachable or\nnot serving yet, 5 a check failed (or warned, with --strict).')
+    .addHelpText('after', ambientEnvironmentHelp('doctor'))
     .action(async (service: ServiceArgument, opts: DoctorFlags, command: Command) => {
       setExit(await doctorCommand(service, opts, command, credentialsOf(opts, command)));
     });
