@@ -2,10 +2,11 @@
 // while it runs, so a rotated certificate (cert-manager, a Secret update) is
 // served without a restart.
 //
-// Every load is checked before it is used: each file must parse, the key must
-// match the certificate, and the certificate must be within its validity.
+// Every load is checked before it is used: every PEM block of each file must
+// parse, the key must match the certificate, the certificate must be within
+// its validity, and a real TLS handshake on loopback with the set must succeed.
 // A bad file at startup is an error naming the file; a bad file on a reload
-// is logged and the last good certificate stays in use.
+// is logged at warn, naming it, and the last good certificate stays in use.
 //
 // grpc-js's own FileWatcherCertificateProvider would hand a half-written or
 // missing file straight to the TLS stack (and stop serving TLS); this keeps
@@ -14,7 +15,8 @@
 
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { SecureContextOptions } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer, type SecureContextOptions, type Server as TlsServer } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
@@ -55,22 +57,124 @@ async function readPem(file: string, what: string): Promise<Buffer> {
   }
 }
 
-function parseCertificate(file: string, pem: Buffer, what: string): X509Certificate {
-  try {
-    return new X509Certificate(pem);
-  } catch {
-    throw new TlsFileError(file, `is not a PEM ${what} ("-----BEGIN CERTIFICATE-----")`);
-  }
+/** One PEM block of a file: its label, its text, and the line it starts on. */
+interface PemBlock {
+  readonly label: string;
+  readonly text: string;
+  readonly line: number;
 }
 
-/** Reads and checks the files; throws TlsFileError naming the bad one. */
-export async function loadTlsFiles(files: TlsFiles, now = new Date()): Promise<LoadedFiles> {
+function pemBlocks(file: string, pem: Buffer, what: string): PemBlock[] {
+  const text = pem.toString('utf8');
+  const blocks: PemBlock[] = [];
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+  for (let match = begin.exec(text); match; match = begin.exec(text)) {
+    const line = text.slice(0, match.index).split('\n').length;
+    const endMarker = `-----END ${match[1]}-----`;
+    const end = text.indexOf(endMarker, match.index);
+    if (end < 0) throw new TlsFileError(file, `PEM block ${blocks.length + 1} (line ${line}) has no "${endMarker}" line: the file is cut short or damaged`);
+    blocks.push({ label: match[1]!, text: text.slice(match.index, end + endMarker.length), line });
+    begin.lastIndex = end + endMarker.length;
+  }
+  if (blocks.length === 0) throw new TlsFileError(file, `is not a PEM ${what} ("-----BEGIN CERTIFICATE-----")`);
+  return blocks;
+}
+
+/**
+ * Parses every certificate in a PEM file. X509Certificate reads only the
+ * first block, and the TLS stack reads the rest only when it builds a
+ * context, so a garbage second block would pass a first-certificate check.
+ */
+function parseCertificates(file: string, pem: Buffer, what: string): X509Certificate[] {
+  return pemBlocks(file, pem, what).map((block, index) => {
+    const where = `PEM block ${index + 1} (line ${block.line})`;
+    if (block.label !== 'CERTIFICATE') throw new TlsFileError(file, `${where} is a "${block.label}", not a certificate: the file must hold only certificates`);
+    try {
+      return new X509Certificate(block.text);
+    } catch (error) {
+      throw new TlsFileError(file, `${where} is not a certificate (${error instanceof Error ? error.message : String(error)})`);
+    }
+  });
+}
+
+/** The raw bytes of the files, before any check: what a reload compares. */
+interface TlsFileBytes {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca: Buffer | undefined;
+}
+
+async function readTlsFiles(files: TlsFiles): Promise<TlsFileBytes> {
   const [cert, key, ca] = await Promise.all([
     readPem(files.certFile, 'certificate'),
     readPem(files.keyFile, 'private key'),
     files.clientCaFile ? readPem(files.clientCaFile, 'client CA bundle') : Promise.resolve(undefined),
   ]);
-  const certificate = parseCertificate(files.certFile, cert, 'certificate');
+  return { cert, key, ca };
+}
+
+function sameBytes(a: TlsFileBytes, b: TlsFileBytes): boolean {
+  return a.cert.equals(b.cert) && a.key.equals(b.key) && (a.ca === undefined ? b.ca === undefined : b.ca !== undefined && a.ca.equals(b.ca));
+}
+
+/** How long the handshake check may take: it is two sockets on loopback. */
+const HANDSHAKE_DEADLINE_MS = 5_000;
+
+/**
+ * Proves the set works by using it: a throwaway TLS server on 127.0.0.1
+ * with exactly these options, and a client that must complete a handshake
+ * and be shown this leaf certificate. Parsing each part cannot prove that
+ * the TLS stack accepts them together.
+ */
+async function proveHandshake(files: TlsFiles, bytes: TlsFileBytes, leaf: X509Certificate): Promise<void> {
+  const mutual = files.clientCaFile !== undefined;
+  const fail = (reason: string): never => {
+    throw new TlsFileError(files.certFile, `with ${files.keyFile}${mutual ? ` and ${files.clientCaFile}` : ''}, a TLS handshake fails: ${reason}`);
+  };
+  let server: TlsServer;
+  try {
+    // The client CA is loaded (it is sent in the certificate request); no client certificate is demanded of the probe.
+    server = createTlsServer({ ...contextOptions({ ...bytes, notAfter: '' }), requestCert: mutual, rejectUnauthorized: false }, (socket) => socket.end());
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  server.on('tlsClientError', () => {});
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const presented = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no handshake within ${HANDSHAKE_DEADLINE_MS} ms`));
+      }, HANDSHAKE_DEADLINE_MS);
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        const fingerprint = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
+        socket.destroy();
+        resolve(fingerprint);
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    if (presented !== leaf.fingerprint256) fail('the server presented another certificate than the first of the chain');
+  } catch (error) {
+    if (error instanceof TlsFileError) throw error;
+    fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    server.close();
+  }
+}
+
+/** Checks read files: every block parses, the key matches, the dates hold, a handshake succeeds. */
+async function checkTlsFiles(files: TlsFiles, bytes: TlsFileBytes, now: Date): Promise<LoadedFiles> {
+  const { cert, key, ca } = bytes;
+  const certificate = parseCertificates(files.certFile, cert, 'certificate')[0]!;
   let privateKey;
   try {
     privateKey = createPrivateKey(key);
@@ -82,8 +186,14 @@ export async function loadTlsFiles(files: TlsFiles, now = new Date()): Promise<L
   }
   if (new Date(certificate.validTo) < now) throw new TlsFileError(files.certFile, `the certificate expired on ${certificate.validTo}`);
   if (new Date(certificate.validFrom) > now) throw new TlsFileError(files.certFile, `the certificate is not valid before ${certificate.validFrom}`);
-  if (ca && files.clientCaFile) parseCertificate(files.clientCaFile, ca, 'CA certificate');
+  if (ca && files.clientCaFile) parseCertificates(files.clientCaFile, ca, 'CA certificate');
+  await proveHandshake(files, bytes, certificate);
   return { cert, key, ca, notAfter: certificate.validTo };
+}
+
+/** Reads and checks the files; throws TlsFileError naming the bad one. */
+export async function loadTlsFiles(files: TlsFiles, now = new Date()): Promise<LoadedFiles> {
+  return checkTlsFiles(files, await readTlsFiles(files), now);
 }
 
 function contextOptions(loaded: LoadedFiles): SecureContextOptions {
@@ -93,6 +203,8 @@ function contextOptions(loaded: LoadedFiles): SecureContextOptions {
 export class ReloadingServerCredentials extends ServerCredentials {
   private current: LoadedFiles;
   private timer: NodeJS.Timeout | undefined;
+  /** The last set refused (its bytes, when they could be read) and why: the same bad files are not checked and logged again. */
+  private refused: { readonly bytes: TlsFileBytes | undefined; readonly message: string } | undefined;
   private reloading: Promise<void> | undefined;
 
   private constructor(
@@ -137,15 +249,21 @@ export class ReloadingServerCredentials extends ServerCredentials {
   }
 
   private async reloadNow(): Promise<void> {
+    let bytes: TlsFileBytes | undefined;
     let next: LoadedFiles;
     try {
-      next = await loadTlsFiles(this.files);
+      bytes = await readTlsFiles(this.files);
+      if (sameBytes(bytes, this.current)) return;
+      if (this.refused?.bytes && sameBytes(bytes, this.refused.bytes)) return;
+      next = await checkTlsFiles(this.files, bytes, new Date());
     } catch (error) {
-      this.log.error({ err: error }, `${error instanceof Error ? error.message : String(error)}; still serving the last good certificate`);
+      const message = `${error instanceof Error ? error.message : String(error)}; still serving the last good certificate`;
+      // A refused set is logged once, not at every interval.
+      if (message !== this.refused?.message) this.log.warn({ err: error }, message);
+      this.refused = { bytes, message };
       return;
     }
-    const same = next.cert.equals(this.current.cert) && next.key.equals(this.current.key) && (next.ca?.equals(this.current.ca ?? Buffer.alloc(0)) ?? this.current.ca === undefined);
-    if (same) return;
+    this.refused = undefined;
     this.current = next;
     this.updateSecureContextOptions(contextOptions(next));
     this.log.info({ cert: this.files.certFile, notAfter: next.notAfter }, 'TLS certificate reloaded');

@@ -3,13 +3,9 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
-import { ControlPlane } from '../../src/control-plane.js';
-import { loadTlsFiles, ReloadingServerCredentials, TlsFileError } from '../../src/server/tls-credentials.js';
-import { ManualSource } from '../support/manual-source.js';
+import { loadTlsFiles, TlsFileError } from '../../src/server/tls-credentials.js';
 import { createAuthority, issue, pemDirectory, type Authority, type IssuedPair } from '../support/test-certificates.js';
-import { testLogger } from '../support/test-logger.js';
-
-const SERVICES = [{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.0.0.1', port: 8080 }] }] }];
+import { startTlsControlPlane } from '../support/tls-control-plane.js';
 
 let ca: Authority;
 let otherCa: Authority;
@@ -26,19 +22,8 @@ beforeAll(async () => {
 afterAll(() => rm(pem.dir, { recursive: true, force: true }));
 
 async function startTls(files: { certFile: string; keyFile: string; clientCaFile?: string }, reloadIntervalMs = 0) {
-  const creds = await ReloadingServerCredentials.create(files, testLogger(), reloadIntervalMs);
-  const controlPlane = await ControlPlane.start({
-    logger: testLogger(),
-    host: '127.0.0.1',
-    port: 0,
-    credentials: creds,
-    createSource: (registry) => {
-      const source = new ManualSource(registry);
-      source.sync(SERVICES);
-      return source;
-    },
-  });
-  return { controlPlane, creds, address: `127.0.0.1:${controlPlane.port}` };
+  const { controlPlane, creds, address } = await startTlsControlPlane(files, { reloadIntervalMs });
+  return { controlPlane, creds, address };
 }
 
 /** One GetServers over a fresh connection with the given client credentials. */

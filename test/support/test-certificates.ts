@@ -84,3 +84,22 @@ export async function pemDirectory(): Promise<{ dir: string; write: (name: strin
     },
   };
 }
+
+/**
+ * A self-signed RSA server certificate with a key of `modulusLength` bits.
+ * A 512-bit key parses and matches its certificate, yet the TLS stack
+ * refuses it ("ee key too small"): a set only a handshake can prove bad.
+ */
+export async function selfSignedRsa(commonName: string, modulusLength: number): Promise<IssuedPair> {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: `CN=${commonName}`,
+    keys,
+    signingAlgorithm: algorithm,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 30 * DAY),
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }])],
+  });
+  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
+}
