@@ -145,10 +145,16 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
     });
   } catch (error) {
     credentials?.stop();
-    if (error instanceof TlsFileError) log.fatal({ file: error.file }, error.message);
-    else if (error instanceof RegistryFileError) log.fatal({ file: error.file, problems: error.problems }, error.message);
-    else log.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The JSON line is for log collectors (one line, the problems as a
+    // list); the person who just ran the command reads stderr, where the
+    // message keeps its line breaks: "invalid registry file F:" and one
+    // "file:line:column: field: rule" line per problem.
+    if (error instanceof TlsFileError) log.fatal({ file: error.file }, message);
+    else if (error instanceof RegistryFileError) log.fatal({ file: error.file, problems: error.problems }, `invalid registry file ${error.file}: ${error.problems.join('; ')}`);
+    else log.fatal({ err: error }, `cannot start: ${message}`);
     log.flush();
+    process.stderr.write(`lookaside: cannot start: ${message}\n`);
     return ExitCode.FAILURE;
   }
   return new Promise<ExitCode>((resolve) => {
