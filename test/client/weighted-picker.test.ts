@@ -71,3 +71,15 @@ describe('LeastRequestPicker', () => {
     for (let i = 0; i < 200; i++) expect(pickedName(picker.pick(args))).toBe('light');
   });
 });
+
+describe('a backend that left READY after the snapshot', () => {
+  it('gets no call from either picker: the pick waits for the policy\'s next picker', () => {
+    const gone = { ...backend('gone', 1), connection: { ready: false } };
+    const up = { ...backend('up', 1), connection: { ready: true } };
+    const wrr = new WeightedRoundRobinPicker([gone, up], () => 0);
+    const results = Array.from({ length: 4 }, () => wrr.pick(args));
+    expect(results.map((r) => (r.pickResultType === experimental.PickResultType.COMPLETE ? pickedName(r) : 'queued'))).toEqual(['queued', 'up', 'queued', 'up']);
+    const lr = new LeastRequestPicker([gone], 2, () => 0);
+    expect(lr.pick(args).pickResultType).toBe(experimental.PickResultType.QUEUE);
+  });
+});

@@ -27,25 +27,53 @@ type ConnectivityStateValue = connectivityState;
 
 interface Backend {
   readonly key: string;
-  leaf: experimental.LeafLoadBalancer;
+  endpoint: Endpoint;
+  /** Made when the backend starts connecting (see startPending). */
+  leaf: experimental.LeafLoadBalancer | undefined;
   weight: number;
   /** The failover rank: calls go to the lowest rank with a READY backend. */
   priority: number;
   /** Calls in flight on this backend; the same object across pickers. */
   readonly inFlight: { count: number };
-  /** The state this policy last saw the leaf in, to notice a READY backend leaving READY. */
+  /** Whether the backend is READY now; the same object across pickers, so a picker never sends a call to a backend that left READY. */
+  readonly connection: { ready: boolean };
+  /** The state this policy last saw the leaf in (IDLE until it starts). */
   seenState: ConnectivityStateValue;
 }
 
+/**
+ * How long one turn of the event loop may spend starting connections. A
+ * list of tens of thousands of backends is started over many turns, so the
+ * application stays responsive (timers, I/O, signals) meanwhile; grpc-js
+ * makes each new subchannel in time that grows with the subchannels the
+ * channel already has, which no policy can change.
+ */
+const START_BUDGET_MS = 8;
+
 export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancingConfig> implements LoadBalancer {
   private backends = new Map<string, Backend>();
+  /**
+   * What the channel's state and picker are computed from, kept up to date
+   * as each backend changes state, so that a change costs O(1) here and one
+   * picker is built per event-loop turn (O(ready backends)), not per change.
+   */
+  private readonly readyByRank = new Map<number, Set<Backend>>();
+  /** Backends IDLE or CONNECTING, counting those not started yet. */
+  private waiting = 0;
+  /** Backends that went IDLE (GOAWAY, max connection age): reconnected on the next flush. */
+  private readonly idle = new Set<Backend>();
+  /** Backends not started yet, in the order they are started (lowest rank first). */
+  private pending: Backend[] = [];
+  private pendingIndex = 0;
+  private startTimer: NodeJS.Immediate | undefined;
+  private flushTimer: NodeJS.Immediate | undefined;
   private currentState: ConnectivityStateValue = ConnectivityState.IDLE;
-  private updatesPaused = false;
   private destroyed = false;
   private resolutionNote = '';
   private serviceLabel = 'the service';
   private onPick: PickObserver | undefined;
   private lastConnectionError: string | null = null;
+  private channelOptions: ChannelOptions = {};
   protected config: Config | undefined;
 
   /**
@@ -74,6 +102,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     this.config = lbConfig;
     this.scheduleLoadUpdates();
     this.resolutionNote = resolutionNote;
+    this.channelOptions = options;
     // Set by the lookaside resolver; absent when the policy is used with another resolver.
     const context = readResolverContext(this.grpc, options);
     if (context) {
@@ -89,89 +118,179 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
       }
       return true;
     }
+    // One pass over the list, one over the old backends: linear in the update.
     const next = new Map<string, Backend>();
     const added: Backend[] = [];
-    this.updatesPaused = true;
     for (const endpoint of endpointList.value) {
       const key = this.grpc.experimental.endpointToString(endpoint);
       if (next.has(key)) continue;
       const existing = this.backends.get(key);
       if (existing) {
-        // Same address: keep the leaf and its connection; only the weight moves.
+        // Same address: keep the leaf and its connection; only the weight and rank move.
         existing.weight = weightOf(endpoint);
-        existing.priority = priorityOf(endpoint);
+        existing.endpoint = endpoint;
+        this.setPriority(existing, priorityOf(endpoint));
         next.set(key, existing);
         continue;
       }
-      const backend = this.createBackend(key, endpoint, options, resolutionNote);
+      const backend: Backend = { key, endpoint, leaf: undefined, weight: weightOf(endpoint), priority: priorityOf(endpoint), inFlight: { count: 0 }, connection: { ready: false }, seenState: ConnectivityState.IDLE };
+      this.waiting++;
       next.set(key, backend);
       added.push(backend);
     }
     const previous = this.backends;
     this.backends = next;
     for (const [key, backend] of previous) {
-      if (!next.has(key)) backend.leaf.destroy();
+      if (!next.has(key)) this.remove(backend);
     }
-    for (const backend of added) backend.leaf.startConnecting();
-    this.updatesPaused = false;
-    this.calculateAndUpdateState();
+    if (added.length > 0) {
+      // Lowest rank first: the backends calls go to are connected first.
+      added.sort((a, b) => a.priority - b.priority);
+      this.pending = [...this.pending.slice(this.pendingIndex).filter((b) => this.backends.get(b.key) === b), ...added];
+      this.pendingIndex = 0;
+      this.startPending();
+    }
+    this.flush();
     return true;
   }
 
-  private createBackend(key: string, endpoint: Endpoint, options: ChannelOptions, resolutionNote: string): Backend {
-    const backend = { key, weight: weightOf(endpoint), priority: priorityOf(endpoint), inFlight: { count: 0 }, seenState: ConnectivityState.IDLE } as Backend;
-    const leafHelper = this.grpc.experimental.createChildChannelControlHelper(this.helper, {
-      updateState: (state, _picker, errorMessage) => {
-        if (this.destroyed || this.backends.get(key) !== backend) return;
-        if (backend.seenState === ConnectivityState.READY && state !== ConnectivityState.READY) {
-          // A connection went away (GOAWAY, max age, backend gone): ask for
-          // fresh data, as round_robin does. The lookaside resolver answers
-          // from its stream, so this is cheap.
-          this.helper.requestReresolution();
-        }
-        backend.seenState = state;
-        if (errorMessage) this.lastConnectionError = errorMessage;
-        this.calculateAndUpdateState();
-      },
-    });
-    backend.leaf = new this.grpc.experimental.LeafLoadBalancer(endpoint, leafHelper, options, resolutionNote);
-    return backend;
+  /** Starts connecting pending backends for up to START_BUDGET_MS, then yields a turn to the application. */
+  private startPending(): void {
+    if (this.startTimer) clearImmediate(this.startTimer);
+    this.startTimer = undefined;
+    const until = performance.now() + START_BUDGET_MS;
+    while (this.pendingIndex < this.pending.length && !this.destroyed) {
+      const backend = this.pending[this.pendingIndex++]!;
+      if (this.backends.get(backend.key) !== backend) continue;
+      this.start(backend);
+      if (performance.now() >= until) break;
+    }
+    if (this.pendingIndex < this.pending.length && !this.destroyed) {
+      this.startTimer = setImmediate(() => this.startPending());
+    } else {
+      this.pending = [];
+      this.pendingIndex = 0;
+    }
   }
 
-  private calculateAndUpdateState(): void {
-    if (this.updatesPaused || this.destroyed) return;
-    const all = [...this.backends.values()];
-    if (all.length === 0) {
+  private start(backend: Backend): void {
+    const leafHelper = this.grpc.experimental.createChildChannelControlHelper(this.helper, {
+      updateState: (state, _picker, errorMessage) => {
+        if (errorMessage) this.lastConnectionError = errorMessage;
+        this.onLeafState(backend, state);
+      },
+    });
+    backend.leaf = new this.grpc.experimental.LeafLoadBalancer(backend.endpoint, leafHelper, this.channelOptions, this.resolutionNote);
+    backend.leaf.startConnecting();
+  }
+
+  /** A leaf's new state: O(1) bookkeeping, and a new picker on the next flush. */
+  private onLeafState(backend: Backend, state: ConnectivityStateValue): void {
+    if (this.destroyed || this.backends.get(backend.key) !== backend) return;
+    const previous = backend.seenState;
+    if (previous === ConnectivityState.READY && state !== ConnectivityState.READY) {
+      // A connection went away (GOAWAY, max age, backend gone): ask for
+      // fresh data, as round_robin does. The lookaside resolver answers
+      // from its stream, so this is cheap.
+      this.helper.requestReresolution();
+    }
+    this.leaveState(backend);
+    backend.seenState = state;
+    this.enterState(backend);
+    this.scheduleFlush();
+  }
+
+  private enterState(backend: Backend): void {
+    const state = backend.seenState;
+    if (state === ConnectivityState.READY) {
+      backend.connection.ready = true;
+      let rank = this.readyByRank.get(backend.priority);
+      if (!rank) this.readyByRank.set(backend.priority, (rank = new Set()));
+      rank.add(backend);
+    } else if (state === ConnectivityState.IDLE || state === ConnectivityState.CONNECTING) {
+      this.waiting++;
+      if (state === ConnectivityState.IDLE && backend.leaf) this.idle.add(backend);
+    }
+  }
+
+  private leaveState(backend: Backend): void {
+    const state = backend.seenState;
+    if (state === ConnectivityState.READY) {
+      // Pickers that still hold this backend stop sending it calls at once.
+      backend.connection.ready = false;
+      const rank = this.readyByRank.get(backend.priority);
+      rank?.delete(backend);
+      if (rank?.size === 0) this.readyByRank.delete(backend.priority);
+    } else if (state === ConnectivityState.IDLE || state === ConnectivityState.CONNECTING) {
+      this.waiting--;
+      this.idle.delete(backend);
+    }
+  }
+
+  private setPriority(backend: Backend, priority: number): void {
+    if (backend.priority === priority) return;
+    this.leaveState(backend);
+    backend.priority = priority;
+    this.enterState(backend);
+  }
+
+  private remove(backend: Backend): void {
+    this.leaveState(backend);
+    backend.leaf?.destroy();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.destroyed) return;
+    // Every state change of one turn (a burst of connections completing
+    // together) is folded into one picker.
+    this.flushTimer = setImmediate(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    });
+  }
+
+  /** Reports the channel's state and a fresh picker: O(number of ranks + READY backends of the best rank). */
+  private flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.destroyed) return;
+    const total = this.backends.size;
+    if (total === 0) {
       const details = this.resolutionNote || `lookaside: ${this.serviceLabel} has no ready endpoints`;
       this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
       return;
     }
-    const allReady = all.filter((b) => b.leaf.getConnectivityState() === ConnectivityState.READY);
-    const rank = Math.min(...allReady.map((b) => b.priority));
-    const ready = allReady.filter((b) => b.priority === rank);
-    if (ready.length > 0) {
+    let best: Set<Backend> | undefined;
+    let bestRank = Infinity;
+    for (const [rank, backends] of this.readyByRank) {
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = backends;
+      }
+    }
+    if (best) {
+      const ready = [...best];
       // Snapshot the leaves' pickers now: the picker must not change under a call.
       const loads = this.config ? this.loadReportWeights(this.config) : undefined;
       const multipliers = loads?.multipliers(ready.map((b) => b.key));
       const snapshot: PickableBackend[] = ready.map((b) => ({
-        picker: b.leaf.getPicker(),
+        picker: b.leaf!.getPicker(),
         weight: b.weight * (multipliers?.get(b.key) ?? 1),
         inFlight: b.inFlight,
+        connection: b.connection,
         ...(loads && { onLoadReport: (report) => loads.record(b.key, report) }),
       }));
       const picker = this.createPicker(snapshot, this.config!);
       this.updateState(ConnectivityState.READY, this.onPick ? new ObservedPicker(picker, this.serviceLabel, this.onPick) : picker, null);
-    } else if (all.some((b) => [ConnectivityState.CONNECTING, ConnectivityState.IDLE].some((state) => state === b.leaf.getConnectivityState()))) {
-      this.updateState(ConnectivityState.CONNECTING, new this.grpc.experimental.QueuePicker(this), null);
+    } else if (this.waiting > 0) {
+      if (this.currentState !== ConnectivityState.CONNECTING) this.updateState(ConnectivityState.CONNECTING, new this.grpc.experimental.QueuePicker(this), null);
     } else {
-      const details = `lookaside: none of the ${all.length} backend${all.length === 1 ? '' : 's'} of ${this.serviceLabel} is reachable; last error: ${this.lastConnectionError ?? 'none reported'}`;
+      const details = `lookaside: none of the ${total} backend${total === 1 ? '' : 's'} of ${this.serviceLabel} is reachable; last error: ${this.lastConnectionError ?? 'none reported'}`;
       this.updateState(ConnectivityState.TRANSIENT_FAILURE, new this.grpc.experimental.UnavailablePicker({ code: Status.UNAVAILABLE, details, metadata: new this.grpc.Metadata() }), details);
     }
     // Keep every backend connected: a backend that went IDLE (GOAWAY, max
     // connection age) reconnects now rather than on some later pick.
-    for (const backend of all) {
-      if (backend.leaf.getConnectivityState() === ConnectivityState.IDLE) backend.leaf.exitIdle();
-    }
+    this.exitIdle();
   }
 
   private updateState(state: ConnectivityStateValue, picker: Picker, errorMessage: string | null): void {
@@ -180,9 +299,9 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   }
 
   exitIdle(): void {
-    for (const backend of this.backends.values()) {
-      if (backend.leaf.getConnectivityState() === ConnectivityState.IDLE) backend.leaf.exitIdle();
-    }
+    const idle = [...this.idle];
+    this.idle.clear();
+    for (const backend of idle) backend.leaf?.exitIdle();
   }
 
   resetBackoff(): void {
@@ -200,7 +319,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     if (this.loadTimer) return;
     this.loadTimer = setInterval(() => {
       loads.retain(new Set(this.backends.keys()));
-      this.calculateAndUpdateState();
+      this.flush();
     }, loads.settings.weightUpdatePeriodMs);
     // A timer must not keep a process alive that has nothing else to do.
     this.loadTimer.unref?.();
@@ -209,9 +328,16 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   destroy(): void {
     if (this.loadTimer) clearInterval(this.loadTimer);
     this.loadTimer = undefined;
+    if (this.startTimer) clearImmediate(this.startTimer);
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.startTimer = this.flushTimer = undefined;
     this.destroyed = true;
-    for (const backend of this.backends.values()) backend.leaf.destroy();
+    for (const backend of this.backends.values()) backend.leaf?.destroy();
     this.backends.clear();
+    this.readyByRank.clear();
+    this.idle.clear();
+    this.pending = [];
+    this.waiting = 0;
   }
 
   /** For tests and debugging: the state this policy last reported. */

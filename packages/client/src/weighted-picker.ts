@@ -11,6 +11,9 @@ type Picker = experimental.Picker;
 type PickArgs = experimental.PickArgs;
 type PickResult = experimental.PickResult;
 
+/** A pick that waits for the next picker. */
+const QUEUE: PickResult = { pickResultType: PickResultType.QUEUE, subchannel: null, status: null, onCallStarted: null, onCallEnded: null };
+
 /** A READY backend as a picker sees it. */
 export interface PickableBackend {
   /** The backend's own picker (its LeafLoadBalancer's), captured when the snapshot was taken. */
@@ -19,6 +22,12 @@ export interface PickableBackend {
   readonly weight: number;
   /** Calls started on this backend and not yet ended; shared across snapshots. */
   readonly inFlight: { count: number };
+  /**
+   * Whether the backend is still READY; shared across snapshots. A backend
+   * that left READY since the snapshot gets no call: the pick is queued
+   * until the policy's next picker, which comes within a turn.
+   */
+  readonly connection?: { readonly ready: boolean };
   /** Takes the load report in a call's trailers, when the policy weighs by reports (ORCA). */
   readonly onLoadReport?: (report: LoadReport) => void;
 }
@@ -115,6 +124,7 @@ export class WeightedRoundRobinPicker implements Picker {
 
   pick(args: PickArgs): PickResult {
     const backend = this.backends[this.scheduler.next()]!;
+    if (backend.connection?.ready === false) return QUEUE;
     const result = backend.picker.pick(args);
     const onLoadReport = backend.onLoadReport;
     if (!onLoadReport || result.pickResultType !== PickResultType.COMPLETE) return result;
@@ -204,6 +214,7 @@ export class LeastRequestPicker implements Picker {
       const candidate = this.backends[index]!;
       if (candidate.inFlight.count / candidate.weight < best.inFlight.count / best.weight) best = candidate;
     }
+    if (best.connection?.ready === false) return QUEUE;
     const result = best.picker.pick(args);
     if (result.pickResultType !== PickResultType.COMPLETE) return result;
     const counter = best.inFlight;
