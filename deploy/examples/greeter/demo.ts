@@ -1,6 +1,7 @@
 // `npm run demo`: lookaside balancing on one machine, in one command.
 //
 //   npm run demo             # 3000 calls; `npm run demo -- 10000` for more
+//   npm run demo -- --port 50052    # when 50051 is taken (then get and doctor need --server 127.0.0.1:50052)
 //
 // It starts three real greeter backends (grpc-js servers with gRPC health,
 // on free ports of 127.0.0.1) with weights 100, 200 and 300, writes a
@@ -20,6 +21,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { ControlPlane } from '../../../src/control-plane.js';
@@ -116,18 +118,24 @@ export function measureDemo(demo: Demo, calls: number): Promise<Map<string, numb
 }
 
 async function main(): Promise<void> {
-  const callsText = process.argv[2] ?? '3000';
+  const { values, positionals } = parseArgs({ options: { port: { type: 'string', default: String(DEMO_CONTROL_PLANE_PORT) } }, allowPositionals: true });
+  const callsText = positionals[0] ?? '3000';
   if (!/^[0-9]+$/.test(callsText) || Number(callsText) < 1) throw new Error(`the number of calls "${callsText}" must be a whole number from 1`);
+  if (!/^[0-9]+$/.test(values.port) || Number(values.port) > 65535) throw new Error(`--port "${values.port}" must be a port number from 0 to 65535`);
   const calls = Number(callsText);
+  const port = Number(values.port);
   const logger = pino({ level: process.env.LOOKASIDE_LOG_LEVEL ?? 'warn' });
   let demo: Demo;
   try {
-    demo = await startDemo({ port: DEMO_CONTROL_PLANE_PORT, logger });
+    demo = await startDemo({ port, logger });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`demo: cannot start: ${message}\n${/EADDRINUSE|address already in use|No address added/i.test(message) ? `(is another control plane, or another demo, on port ${DEMO_CONTROL_PLANE_PORT}? Stop it and run again)\n` : ''}`);
+    const taken = /EADDRINUSE|address already in use/i.test(message) ? `(another control plane, or another demo, is on port ${port}: stop it, or run \`npm run demo -- --port 50052\`)\n` : '';
+    process.stderr.write(`demo: cannot start: ${message}\n${taken}`);
     process.exit(1);
   }
+  // get and doctor ask localhost:50051 unless told otherwise.
+  const server = demo.controlPlane.port === DEMO_CONTROL_PLANE_PORT ? '' : ` --server ${demo.address}`;
   console.log(`backends:      ${demo.backends.map((b) => `${b.name} ${b.address} weight ${b.weight}`).join(', ')}`);
   console.log(`control plane: ${demo.address}, serving ${demo.registryFile}`);
   console.log(`\n${calls} calls to ${GREETER_TARGET}, balanced by the client on the control plane's weights:\n`);
@@ -135,8 +143,8 @@ async function main(): Promise<void> {
   console.log(formatSpread(counts, demo.expectedShares));
   console.log(`
 The control plane keeps serving on ${demo.address} until Ctrl-C. In another terminal:
-  npm run -s lookaside -- get greeter.default:grpc        # the backends and weights it serves
-  npm run -s lookaside -- doctor greeter.default:grpc     # every check should pass
+  npm run -s lookaside -- get greeter.default:grpc${server}        # the backends and weights it serves
+  npm run -s lookaside -- doctor greeter.default:grpc${server}     # every check should pass
   LOOKASIDE_CONTROL_PLANE=${demo.address} npx tsx deploy/examples/greeter/greeter-client.ts 3000
 Edit a weight in ${demo.registryFile} and run the client again: the spread follows.`);
   let stopping = false;
