@@ -22,6 +22,18 @@ function read(file: string, flag: string): Buffer {
   }
 }
 
+/**
+ * The credentials made here with TLS. grpc-js reports a plaintext call to a
+ * TLS server as "Failed to connect", like a server that is not there; to say
+ * "TLS at one end only" instead, the CLI must know which end it is.
+ */
+const withTls = new WeakSet<ChannelCredentials>();
+
+/** Whether `channelCredentials` made these with TLS. */
+export function usesTls(made: ChannelCredentials): boolean {
+  return withTls.has(made);
+}
+
 export function channelCredentials(flags: ClientTlsFlags): ChannelCredentials {
   const { tls, tlsCaFile, tlsCertFile, tlsKeyFile } = flags;
   if (!tls && !tlsCaFile && !tlsCertFile && !tlsKeyFile) return credentials.createInsecure();
@@ -30,7 +42,9 @@ export function channelCredentials(flags: ClientTlsFlags): ChannelCredentials {
   const key = tlsKeyFile ? read(tlsKeyFile, '--tls-key-file') : null;
   const cert = tlsCertFile ? read(tlsCertFile, '--tls-cert-file') : null;
   try {
-    return credentials.createSsl(ca, key, cert);
+    const made = credentials.createSsl(ca, key, cert);
+    withTls.add(made);
+    return made;
   } catch (error) {
     throw new InvalidArgumentError(`the TLS files are not usable: ${error instanceof Error ? error.message : String(error)}`);
   }

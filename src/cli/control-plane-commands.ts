@@ -6,6 +6,7 @@ import { CallerTokenError, LoadBalancerStub, type ServersUpdate } from 'grpc-loo
 import { ExitCode } from './exit-codes.js';
 import type { ServiceArgument } from './option-parsers.js';
 import { formatServers } from './servers-table.js';
+import { findTlsMismatch, tlsMismatchCause, tlsMismatchFix } from './tls-mismatch.js';
 
 export interface QueryOptions {
   readonly server: string;
@@ -65,7 +66,9 @@ export async function runGet(target: ServiceArgument, options: QueryOptions & { 
       return ExitCode.USAGE;
     }
     const serviceError = error as ServiceError;
-    process.stderr.write(`lookaside get: ${describe(serviceError, options.server)}\n`);
+    const mismatch = serviceError.code === status.UNAVAILABLE ? await findTlsMismatch(options.server, options.credentials, options.timeoutMs) : undefined;
+    const message = mismatch ? `${tlsMismatchCause(mismatch, options.server, 'this call')}: ${tlsMismatchFix(mismatch)}` : describe(serviceError, options.server);
+    process.stderr.write(`lookaside get: ${message}\n`);
     return exitCodeFor(serviceError);
   } finally {
     stub.close();

@@ -8,6 +8,7 @@ import { checkResult } from './check-result.js';
 import type { DoctorRun } from './doctor-context.js';
 import type { CheckResult, Finding } from './doctor-report-schema.js';
 import { HealthProbe } from './health-probe.js';
+import { findTlsMismatch, tlsMismatchCause, tlsMismatchFix } from '../tls-mismatch.js';
 
 /** Keepalive as get/watch use it; doctor's channel lives only for the run. */
 const CHANNEL_OPTIONS = { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 };
@@ -20,13 +21,16 @@ export interface ControlPlaneOutcome {
   readonly unavailable: boolean;
 }
 
-function unreachableFinding(server: string, code: string, details: string | undefined): Finding {
+/** Unreachable, or TLS at one end only: grpc-js says the same for both, so the server is asked what it speaks. */
+async function unreachableFinding(run: DoctorRun, code: string, details: string | undefined): Promise<Finding> {
+  const { server, controlPlaneCredentials, deadlineMs } = run.settings;
+  const mismatch = await findTlsMismatch(server, controlPlaneCredentials, deadlineMs);
   return {
     verdict: 'fail',
     subject: server,
     seen: `cannot reach the control plane at ${server} (${code}${details ? `: ${details}` : ''})`,
-    cause: 'it is not running, --server names the wrong address, or TLS is on at one end only',
-    fix: 'check --server or LOOKASIDE_CONTROL_PLANE (kubectl -n lookaside get pods,svc), and pass --tls / --tls-ca-file when it serves TLS',
+    cause: mismatch ? tlsMismatchCause(mismatch, server, 'doctor') : 'it is not running, --server names the wrong address, or TLS is on at one end only',
+    fix: mismatch ? tlsMismatchFix(mismatch) : 'check --server or LOOKASIDE_CONTROL_PLANE (kubectl -n lookaside get pods,svc), and pass --tls / --tls-ca-file when it serves TLS',
   };
 }
 
@@ -43,7 +47,7 @@ export async function checkControlPlane(run: DoctorRun): Promise<ControlPlaneOut
   try {
     const answer = await health.check('', deadlineMs);
     if (!answer.answered) {
-      return { result: checkResult('control-plane', `unreachable at ${server}`, [unreachableFinding(server, answer.status, answer.details)]), servers: undefined, unavailable: true };
+      return { result: checkResult('control-plane', `unreachable at ${server}`, [await unreachableFinding(run, answer.status, answer.details)]), servers: undefined, unavailable: true };
     }
     state.reachable = true;
     state.health = answer.status;
@@ -76,7 +80,7 @@ export async function checkControlPlane(run: DoctorRun): Promise<ControlPlaneOut
       }
       if (failure.code === status.UNAVAILABLE || failure.code === status.DEADLINE_EXCEEDED) {
         state.reachable = false;
-        return { result: checkResult('control-plane', `unreachable at ${server}`, [unreachableFinding(server, code, failure.details)]), servers: undefined, unavailable: true };
+        return { result: checkResult('control-plane', `unreachable at ${server}`, [await unreachableFinding(run, code, failure.details)]), servers: undefined, unavailable: true };
       }
       state.synced = true;
       if (failure.code === status.NOT_FOUND) {
