@@ -114,7 +114,7 @@ describe('resources', () => {
     expect((cluster.eds_cluster_config as { eds_config: { ads: unknown } }).eds_config.ads).not.toBeNull();
   });
 
-  it('carries weights as locality weights, one locality per backend named by its address', async () => {
+  it('carries weights as locality weights: backends of one zone, rank and weight share a locality weighted by their count; one alone has its own, named by its address', async () => {
     controlPlane.registry.upsert(greeter([
       { host: '10.0.0.1', weight: 100, zone: 'zone-a' },
       { host: '10.0.0.2', weight: 100, zone: 'zone-a' },
@@ -138,13 +138,12 @@ describe('resources', () => {
     }));
     expect(localities).toEqual(
       expect.arrayContaining([
-        { zone: 'zone-a', sub_zone: '10.0.0.1:8080', weight: 100, priority: 0, addresses: ['10.0.0.1:8080'], health: ['HEALTHY'] },
-        { zone: 'zone-a', sub_zone: '10.0.0.2:8080', weight: 100, priority: 0, addresses: ['10.0.0.2:8080'], health: ['HEALTHY'] },
+        { zone: 'zone-a', sub_zone: 'priority-0/weight-100', weight: 200, priority: 0, addresses: ['10.0.0.1:8080', '10.0.0.2:8080'], health: ['HEALTHY', 'HEALTHY'] },
         { zone: 'zone-a', sub_zone: '10.0.0.3:8080', weight: 300, priority: 0, addresses: ['10.0.0.3:8080'], health: ['HEALTHY'] },
         { zone: 'zone-b', sub_zone: '10.0.0.4:8080', weight: 100, priority: 0, addresses: ['10.0.0.4:8080'], health: ['HEALTHY'] },
       ]),
     );
-    expect(localities).toHaveLength(4);
+    expect(localities).toHaveLength(3);
   });
 
   it('leaves unknown services, unknown ports and malformed names out, and answers an empty assignment for a service with no backends', async () => {

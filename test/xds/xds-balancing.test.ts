@@ -63,6 +63,32 @@ describe('xDS balancing with @grpc/grpc-js-xds', () => {
     });
   });
 
+  it('moves a backend whose weight alone changed to another locality at no more cost than any other backend, without a failed call, and follows the new shares', async () => {
+    // Three of one weight share one locality; one of them then doubles its
+    // weight and sits in a locality of its own. The move costs that backend
+    // nothing the others do not pay: grpc-js-xds 1.14 builds new subchannels
+    // for every backend on every EDS update (a new config selector object in
+    // their arguments misses its subchannel pool), with one locality per
+    // backend as much as with shared ones, so each backend is connected once
+    // more, the moved one no more than the rest.
+    const three = backends.slice(0, 3);
+    await cp.write([service('reweighted', three.map((b) => ({ address: b.address, weight: 100 })))]);
+    const c = client('reweighted.test:8080');
+    await warmUp(c, three);
+    const accepted = three.map((b) => b.connectionsAccepted);
+    await cp.write([service('reweighted', three.map((b, i) => ({ address: b.address, weight: i === 0 ? 200 : 100 })))]);
+    // Shares 2:1:1 once the change has reached the client.
+    await waitFor('the new shares', async () => {
+      const before = three.map((b) => b.calls);
+      const { failures } = await c.spread(800, 16);
+      expect(failures.map((f) => f.message)).toEqual([]);
+      const share = ((three[0]!.calls - before[0]!) / 800) * 100;
+      return Math.abs(share - 50) <= 4;
+    });
+    const added = three.map((b, i) => b.connectionsAccepted - accepted[i]!);
+    expect(added.every((count) => count === added[0]), `connections added per backend: ${added.join(', ')}`).toBe(true);
+  });
+
   it('uses an added backend and drops a removed one without a failed call', async () => {
     const [a, b, c3] = backends.slice(0, 3) as [IdentityBackend, IdentityBackend, IdentityBackend];
     await cp.write([service('changing', [{ address: a.address }, { address: b.address }])]);

@@ -10,14 +10,27 @@
 //
 // Weights. gRPC clients ignore an endpoint's load_balancing_weight outside
 // ring_hash (gRFC A27): with ROUND_ROBIN they pick a LOCALITY by its weight
-// (weighted_target), then round-robin inside it. So each backend is its own
-// locality: zone = its zone, sub-zone = its address (stable across weight
-// changes, so a weight-only update renames nothing, and grpc-go and
-// grpc-java, whose weighted_target closes a removed child's connections,
-// keep every connection), load_balancing_weight = its weight, priority = its
-// rank for the caller. A backend's share is its weight over the total, in
-// every language. The endpoint carries its weight too, for clients that
-// read it (ring_hash, custom policies).
+// (weighted_target), then round-robin inside it. So backends that share a
+// zone, a rank for the caller (the EDS priority) and a weight share one
+// locality whose weight is their weight times their count: each backend's
+// share is still its weight over the total, in every language, and a client
+// builds one child policy per such class, not one per backend (with one per
+// backend, grpc-js-xds and C-core took seconds to make a first call at a few
+// thousand backends: bench/xds-scale.ts). A backend alone in its class keeps
+// a locality of its own named by its address, so a backend whose weight
+// moves on its own (slow start's ramp) stays in one locality all the way.
+// The endpoint carries its weight too, for clients that read it (ring_hash,
+// custom policies).
+//
+// What a weight-only change of one backend costs: the backend moves to
+// another locality (of its new class, or its own) and its old class's
+// locality weight drops by its weight. grpc-js-xds 1.14 builds new
+// subchannels for every backend on any EDS update (a new config-selector
+// object among their arguments misses its subchannel pool), with a locality
+// per backend as much as with shared ones: the move costs it nothing more
+// (test/xds/xds-balancing.test.ts). grpc-go and grpc-java build connections
+// per locality child, so they may connect to the moved backend again (not
+// measured here).
 //
 // Only IP addresses are published: gRPC's xDS clients reject the whole
 // ClusterLoadAssignment when one endpoint is a host name. The file source
@@ -129,25 +142,33 @@ function cluster(name: string): Record<string, unknown> {
 /**
  * Each backend's rank for the caller (caller-topology.ts) becomes its
  * locality's EDS priority, which every gRPC client fails over by, lowest
- * first.
+ * first. Backends of one zone, priority and weight share a locality (see the
+ * header), listed in the order of their first backend.
  */
 function clusterLoadAssignment(name: string, ranked: readonly RankedBackend[]): Record<string, unknown> {
   // EDS priorities may have no gaps and start at 0 (clients reject the
   // assignment otherwise); leaving out host names may have made one.
   const present = [...new Set(ranked.map((entry) => entry.rank))].sort((a, b) => a - b);
+  const classes = new Map<string, { zone: string; priority: number; weight: number; backends: Backend[] }>();
+  for (const { backend, rank } of ranked) {
+    const priority = present.indexOf(rank);
+    const key = `${backend.zone}\n${priority}\n${backend.weight}`;
+    const known = classes.get(key);
+    if (known) known.backends.push(backend);
+    else classes.set(key, { zone: backend.zone, priority, weight: backend.weight, backends: [backend] });
+  }
   return {
     cluster_name: name,
-    endpoints: ranked.map(({ backend, rank }) => ({
-      locality: { zone: backend.zone, sub_zone: backend.address },
-      load_balancing_weight: { value: backend.weight },
-      priority: present.indexOf(rank),
-      lb_endpoints: [
-        {
-          endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
-          health_status: 'HEALTHY',
-          load_balancing_weight: { value: backend.weight },
-        },
-      ],
+    endpoints: [...classes.values()].map(({ zone, priority, weight, backends }) => ({
+      // Locality names are unique across priorities, as clients require.
+      locality: { zone, sub_zone: backends.length === 1 ? backends[0]!.address : `priority-${priority}/weight-${weight}` },
+      load_balancing_weight: { value: weight * backends.length },
+      priority,
+      lb_endpoints: backends.map((backend) => ({
+        endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
+        health_status: 'HEALTHY',
+        load_balancing_weight: { value: weight },
+      })),
     })),
   };
 }
