@@ -6,7 +6,7 @@
 //   {"loadBalancingConfig": [{"lookaside_least_request": {"choiceCount": 2}}]}
 
 import type { experimental } from '@grpc/grpc-js';
-import { checkConfigObject, LoadBalancingConfigError } from './load-balancing-config-error.js';
+import { checkConfigObject, DEFAULT_COLD_START_WAIT_MS, LoadBalancingConfigError, parseColdStartWait } from './load-balancing-config-error.js';
 import { WeightedEndpointBalancer } from './weighted-endpoint-balancer.js';
 import { LeastRequestPicker, type PickableBackend } from './weighted-picker.js';
 
@@ -20,24 +20,28 @@ export class LeastRequestLoadBalancingConfig implements experimental.TypedLoadBa
    * @param choiceCount how many backends each pick draws: at least 2; values
    *     above MAX_CHOICE_COUNT are treated as MAX_CHOICE_COUNT
    */
-  constructor(readonly choiceCount: number = DEFAULT_CHOICE_COUNT) {}
+  constructor(
+    readonly choiceCount: number = DEFAULT_CHOICE_COUNT,
+    readonly coldStartWaitMs: number = DEFAULT_COLD_START_WAIT_MS,
+  ) {}
 
   getLoadBalancerName(): string {
     return LEAST_REQUEST_POLICY;
   }
 
   toJsonObject(): object {
-    return { [LEAST_REQUEST_POLICY]: { choiceCount: this.choiceCount } };
+    return { [LEAST_REQUEST_POLICY]: { choiceCount: this.choiceCount, coldStartWait: `${this.coldStartWaitMs / 1_000}s` } };
   }
 
   static createFromJson(json: unknown): LeastRequestLoadBalancingConfig {
-    const fields = checkConfigObject(LEAST_REQUEST_POLICY, json, ['choiceCount']);
+    const fields = checkConfigObject(LEAST_REQUEST_POLICY, json, ['choiceCount', 'coldStartWait']);
+    const coldStartWaitMs = parseColdStartWait(LEAST_REQUEST_POLICY, fields.coldStartWait);
     const value = fields.choiceCount;
-    if (value === undefined) return new LeastRequestLoadBalancingConfig();
+    if (value === undefined) return new LeastRequestLoadBalancingConfig(DEFAULT_CHOICE_COUNT, coldStartWaitMs);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
       throw new LoadBalancingConfigError(LEAST_REQUEST_POLICY, 'choiceCount', `must be a whole number of at least 2 (got ${JSON.stringify(value)}); values above ${MAX_CHOICE_COUNT} count as ${MAX_CHOICE_COUNT}`);
     }
-    return new LeastRequestLoadBalancingConfig(Math.min(value, MAX_CHOICE_COUNT));
+    return new LeastRequestLoadBalancingConfig(Math.min(value, MAX_CHOICE_COUNT), coldStartWaitMs);
   }
 }
 

@@ -9,7 +9,7 @@
 //   {"loadBalancingConfig": [{"lookaside_weighted_round_robin": {"loadReports": {"blackoutPeriod": "10s"}}}]}
 
 import type { experimental } from '@grpc/grpc-js';
-import { checkConfigObject, LoadBalancingConfigError } from './load-balancing-config-error.js';
+import { checkConfigObject, DEFAULT_COLD_START_WAIT_MS, LoadBalancingConfigError, parseColdStartWait, parseDurationMs } from './load-balancing-config-error.js';
 import { DEFAULT_LOAD_REPORT_SETTINGS, LoadReportWeights, type LoadReportSettings } from './load-report-weights.js';
 import { WeightedEndpointBalancer } from './weighted-endpoint-balancer.js';
 import { WeightedRoundRobinPicker, type PickableBackend } from './weighted-picker.js';
@@ -18,21 +18,20 @@ export const WEIGHTED_ROUND_ROBIN_POLICY = 'lookaside_weighted_round_robin';
 
 const LOAD_REPORT_FIELDS = ['blackoutPeriod', 'weightExpirationPeriod', 'weightUpdatePeriod', 'errorUtilizationPenalty'] as const;
 
-/** A protobuf JSON Duration ("10s", "0.5s") in ms, or an error naming the field. */
 function durationMs(field: string, value: unknown, fallback: number, minimumMs: number): number {
-  if (value === undefined) return fallback;
-  const match = typeof value === 'string' ? /^([0-9]+(?:\.[0-9]+)?)s$/.exec(value) : null;
-  const ms = match ? Number(match[1]) * 1_000 : NaN;
-  if (!Number.isFinite(ms) || ms < minimumMs) {
-    throw new LoadBalancingConfigError(WEIGHTED_ROUND_ROBIN_POLICY, `loadReports.${field}`, `must be a duration such as "10s", at least ${minimumMs / 1_000}s (got ${JSON.stringify(value)})`);
-  }
-  return ms;
+  return parseDurationMs(WEIGHTED_ROUND_ROBIN_POLICY, `loadReports.${field}`, value, fallback, minimumMs);
 }
 
-/** The policy's config: optional "loadReports" (ORCA, gRFC A58); unknown fields are rejected by name. */
+/** The policy's config: optional "loadReports" (ORCA, gRFC A58) and "coldStartWait"; unknown fields are rejected by name. */
 export class WeightedRoundRobinLoadBalancingConfig implements experimental.TypedLoadBalancingConfig {
-  /** @param loadReports weigh by the backends' load reports too; undefined: the control plane's weights alone. */
-  constructor(readonly loadReports?: LoadReportSettings) {}
+  /**
+   * @param loadReports weigh by the backends' load reports too; undefined: the control plane's weights alone.
+   * @param coldStartWaitMs how long a cold channel's first calls may wait for backends still connecting
+   */
+  constructor(
+    readonly loadReports?: LoadReportSettings,
+    readonly coldStartWaitMs: number = DEFAULT_COLD_START_WAIT_MS,
+  ) {}
 
   getLoadBalancerName(): string {
     return WEIGHTED_ROUND_ROBIN_POLICY;
@@ -40,9 +39,11 @@ export class WeightedRoundRobinLoadBalancingConfig implements experimental.Typed
 
   toJsonObject(): object {
     const reports = this.loadReports;
-    if (!reports) return { [WEIGHTED_ROUND_ROBIN_POLICY]: {} };
+    const coldStartWait = `${this.coldStartWaitMs / 1_000}s`;
+    if (!reports) return { [WEIGHTED_ROUND_ROBIN_POLICY]: { coldStartWait } };
     return {
       [WEIGHTED_ROUND_ROBIN_POLICY]: {
+        coldStartWait,
         loadReports: {
           blackoutPeriod: `${reports.blackoutPeriodMs / 1_000}s`,
           weightExpirationPeriod: `${reports.weightExpirationPeriodMs / 1_000}s`,
@@ -54,8 +55,9 @@ export class WeightedRoundRobinLoadBalancingConfig implements experimental.Typed
   }
 
   static createFromJson(json: unknown): WeightedRoundRobinLoadBalancingConfig {
-    const fields = checkConfigObject(WEIGHTED_ROUND_ROBIN_POLICY, json, ['loadReports']);
-    if (fields.loadReports === undefined) return new WeightedRoundRobinLoadBalancingConfig();
+    const fields = checkConfigObject(WEIGHTED_ROUND_ROBIN_POLICY, json, ['loadReports', 'coldStartWait']);
+    const coldStartWaitMs = parseColdStartWait(WEIGHTED_ROUND_ROBIN_POLICY, fields.coldStartWait);
+    if (fields.loadReports === undefined) return new WeightedRoundRobinLoadBalancingConfig(undefined, coldStartWaitMs);
     const reports = checkConfigObject(`${WEIGHTED_ROUND_ROBIN_POLICY} loadReports`, fields.loadReports, [...LOAD_REPORT_FIELDS]);
     const penalty = reports.errorUtilizationPenalty ?? DEFAULT_LOAD_REPORT_SETTINGS.errorUtilizationPenalty;
     if (typeof penalty !== 'number' || !Number.isFinite(penalty) || penalty < 0) {
@@ -67,7 +69,7 @@ export class WeightedRoundRobinLoadBalancingConfig implements experimental.Typed
       // A58 floors the update period at 100 ms.
       weightUpdatePeriodMs: durationMs('weightUpdatePeriod', reports.weightUpdatePeriod, DEFAULT_LOAD_REPORT_SETTINGS.weightUpdatePeriodMs, 100),
       errorUtilizationPenalty: penalty,
-    });
+    }, coldStartWaitMs);
   }
 }
 

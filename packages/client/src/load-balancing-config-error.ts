@@ -25,3 +25,34 @@ export function checkConfigObject(policy: string, json: unknown, allowed: readon
   }
   return json as Record<string, unknown>;
 }
+
+/**
+ * A protobuf JSON Duration ("10s", "0.5s") in ms: `fallback` when absent,
+ * else an error naming the field unless it is at least `minimumMs`.
+ */
+export function parseDurationMs(policy: string, field: string, value: unknown, fallback: number, minimumMs: number): number {
+  if (value === undefined) return fallback;
+  const match = typeof value === 'string' ? /^([0-9]+(?:\.[0-9]+)?)s$/.exec(value) : null;
+  const ms = match ? Number(match[1]) * 1_000 : NaN;
+  if (!Number.isFinite(ms) || ms < minimumMs) {
+    throw new LoadBalancingConfigError(policy, field, `must be a duration such as "10s", at least ${minimumMs / 1_000}s (got ${JSON.stringify(value)})`);
+  }
+  return ms;
+}
+
+/**
+ * How long the first calls of a cold channel may wait for the backends
+ * still making their first connection, so that they spread over every
+ * backend that comes up together instead of all going to the first
+ * (see WeightedEndpointBalancer). "0s" turns the wait off.
+ */
+export const DEFAULT_COLD_START_WAIT_MS = 250;
+/** More than this would hold a channel's first calls longer than a deadline typically allows. */
+export const MAX_COLD_START_WAIT_MS = 60_000;
+
+/** Parses the "coldStartWait" field both lookaside policies take. */
+export function parseColdStartWait(policy: string, value: unknown): number {
+  const ms = parseDurationMs(policy, 'coldStartWait', value, DEFAULT_COLD_START_WAIT_MS, 0);
+  if (ms > MAX_COLD_START_WAIT_MS) throw new LoadBalancingConfigError(policy, 'coldStartWait', `must be at most ${MAX_COLD_START_WAIT_MS / 1_000}s (got ${JSON.stringify(value)})`);
+  return ms;
+}

@@ -8,6 +8,13 @@
 // while any of it is READY, the other zones the moment none is, with no
 // failed call, since those connections are already up. The policies differ
 // only in the picker they build.
+//
+// A cold channel (one whose policy has not served a call yet) holds its
+// first calls for a moment once the first backend is READY, until every
+// backend of the ranks in use has finished its first connection attempt
+// (READY or failed) or coldStartWait has passed: a burst fired at a new
+// channel then spreads over every backend that came up together, where it
+// would all go to the first one to connect (as with grpc-js round_robin).
 
 import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
 import { ConnectivityState, Status, type GrpcModule } from './grpc-module.js';
@@ -39,6 +46,14 @@ interface Backend {
   readonly connection: { ready: boolean };
   /** The state this policy last saw the leaf in (IDLE until it starts). */
   seenState: ConnectivityStateValue;
+  /** Until the backend's first connection attempt ends (READY or TRANSIENT_FAILURE). */
+  firstAttempt: boolean;
+}
+
+/** What the policies' configs share. */
+export interface ColdStartConfig extends TypedLoadBalancingConfig {
+  /** How long a cold channel's first calls may wait for backends still on their first connection attempt; 0: no wait. */
+  readonly coldStartWaitMs: number;
 }
 
 /**
@@ -50,7 +65,7 @@ interface Backend {
  */
 const START_BUDGET_MS = 8;
 
-export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancingConfig> implements LoadBalancer {
+export abstract class WeightedEndpointBalancer<Config extends ColdStartConfig> implements LoadBalancer {
   private backends = new Map<string, Backend>();
   /**
    * What the channel's state and picker are computed from, kept up to date
@@ -60,6 +75,13 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   private readonly readyByRank = new Map<number, Set<Backend>>();
   /** Backends IDLE or CONNECTING, counting those not started yet. */
   private waiting = 0;
+  /** Per rank, the backends still on their first connection attempt (counting those not started yet). */
+  private readonly firstAttemptsByRank = new Map<number, number>();
+  /** Set once the policy has reported READY: from then on calls never wait for backends still connecting. */
+  private warm = false;
+  /** While cold: when the wait for backends still connecting ends (set at the first READY backend). */
+  private coldStartDeadline: number | undefined;
+  private coldStartTimer: NodeJS.Timeout | undefined;
   /** Backends that went IDLE (GOAWAY, max connection age): reconnected on the next flush. */
   private readonly idle = new Set<Backend>();
   /** Backends not started yet, in the order they are started (lowest rank first). */
@@ -133,8 +155,9 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
         next.set(key, existing);
         continue;
       }
-      const backend: Backend = { key, endpoint, leaf: undefined, weight: weightOf(endpoint), priority: priorityOf(endpoint), inFlight: { count: 0 }, connection: { ready: false }, seenState: ConnectivityState.IDLE };
+      const backend: Backend = { key, endpoint, leaf: undefined, weight: weightOf(endpoint), priority: priorityOf(endpoint), inFlight: { count: 0 }, connection: { ready: false }, seenState: ConnectivityState.IDLE, firstAttempt: true };
       this.waiting++;
+      this.countFirstAttempt(backend.priority, 1);
       next.set(key, backend);
       added.push(backend);
     }
@@ -197,6 +220,10 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     this.leaveState(backend);
     backend.seenState = state;
     this.enterState(backend);
+    if (backend.firstAttempt && (state === ConnectivityState.READY || state === ConnectivityState.TRANSIENT_FAILURE)) {
+      backend.firstAttempt = false;
+      this.countFirstAttempt(backend.priority, -1);
+    }
     this.scheduleFlush();
   }
 
@@ -230,13 +257,51 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
   private setPriority(backend: Backend, priority: number): void {
     if (backend.priority === priority) return;
     this.leaveState(backend);
+    if (backend.firstAttempt) this.countFirstAttempt(backend.priority, -1);
     backend.priority = priority;
+    if (backend.firstAttempt) this.countFirstAttempt(backend.priority, 1);
     this.enterState(backend);
   }
 
   private remove(backend: Backend): void {
     this.leaveState(backend);
+    if (backend.firstAttempt) this.countFirstAttempt(backend.priority, -1);
     backend.leaf?.destroy();
+  }
+
+  private countFirstAttempt(rank: number, delta: number): void {
+    const count = (this.firstAttemptsByRank.get(rank) ?? 0) + delta;
+    if (count > 0) this.firstAttemptsByRank.set(rank, count);
+    else this.firstAttemptsByRank.delete(rank);
+  }
+
+  /**
+   * Whether a cold channel's calls should still wait: some backend of rank
+   * `rank` or better is on its first connection attempt, and the wait that
+   * began with the first READY backend has not run out. Arms a timer that
+   * ends the wait.
+   */
+  private holdColdStart(rank: number): boolean {
+    if (this.warm) return false;
+    const waitMs = this.config?.coldStartWaitMs ?? 0;
+    let connecting = 0;
+    for (const [r, count] of this.firstAttemptsByRank) if (r <= rank) connecting += count;
+    const now = performance.now();
+    this.coldStartDeadline ??= now + waitMs;
+    if (waitMs <= 0 || connecting === 0 || now >= this.coldStartDeadline) {
+      this.warm = true;
+      clearTimeout(this.coldStartTimer);
+      this.coldStartTimer = undefined;
+      return false;
+    }
+    if (!this.coldStartTimer) {
+      this.coldStartTimer = setTimeout(() => {
+        this.coldStartTimer = undefined;
+        this.flush();
+      }, this.coldStartDeadline - now);
+      this.coldStartTimer.unref?.();
+    }
+    return true;
   }
 
   private scheduleFlush(): void {
@@ -268,7 +333,9 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
         best = backends;
       }
     }
-    if (best) {
+    if (best && this.holdColdStart(bestRank)) {
+      if (this.currentState !== ConnectivityState.CONNECTING) this.updateState(ConnectivityState.CONNECTING, new this.grpc.experimental.QueuePicker(this), null);
+    } else if (best) {
       const ready = [...best];
       // Snapshot the leaves' pickers now: the picker must not change under a call.
       const loads = this.config ? this.loadReportWeights(this.config) : undefined;
@@ -331,6 +398,8 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     if (this.startTimer) clearImmediate(this.startTimer);
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.startTimer = this.flushTimer = undefined;
+    clearTimeout(this.coldStartTimer);
+    this.coldStartTimer = undefined;
     this.destroyed = true;
     for (const backend of this.backends.values()) backend.leaf?.destroy();
     this.backends.clear();
@@ -338,6 +407,7 @@ export abstract class WeightedEndpointBalancer<Config extends TypedLoadBalancing
     this.idle.clear();
     this.pending = [];
     this.waiting = 0;
+    this.firstAttemptsByRank.clear();
   }
 
   /** For tests and debugging: the state this policy last reported. */
