@@ -2,7 +2,7 @@
 // them but on a free port: real greeter backends on 127.0.0.1, a real
 // control plane serving the registry file the demo writes, a real lookaside
 // client. The calls are spread by the weights, and `lookaside get` and
-// `lookaside doctor --strict` (real processes) pass against it: what the
+// `lookaside doctor --strict` (the CLI's program, in process) pass against it: what the
 // Quick start promises a newcomer.
 
 import { readFile } from 'node:fs/promises';
