@@ -11,8 +11,8 @@
 // because this machine runs other tests at the same time.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkHealth, healthClient } from '../support/health-client.js';
@@ -65,6 +65,52 @@ describe('the Dockerfile', () => {
   });
 });
 
+/**
+ * Whether a user other than the owner can reach `path`: every directory above
+ * it lets others search it (and the file itself, others execute it when
+ * `executable`). A checkout cloned into a private folder (mode 0700, such as
+ * /root) fails this: the image's USER can enter nothing under it.
+ */
+function openToOthers(path: string, executable = false): boolean {
+  const real = realpathSync(path);
+  if (executable && (statSync(real).mode & 0o001) === 0) return false;
+  for (let dir = dirname(real); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/**
+ * How the command is run: as the image's USER where this process may switch
+ * users and that user can reach the files, with the test's own Node (or a copy
+ * of it in the workspace when the Node itself lies in a private folder), else
+ * as this process's user, saying why.
+ */
+interface CommandRunner {
+  readonly node: string;
+  readonly user?: { readonly uid: number; readonly gid: number };
+}
+
+function commandRunner(runtime: BuiltStage): CommandRunner {
+  const userMatch = /^(\d+)(?::(\d+))?$/.exec(runtime.user ?? '');
+  const ownUser = (why: string): CommandRunner => {
+    console.info(`[image] running as uid ${process.getuid?.()}, not the image's USER ${runtime.user}: ${why}`);
+    return { node: process.execPath };
+  };
+  if (process.getuid?.() !== 0 || userMatch === null) return ownUser('only root may switch users');
+  const user = { uid: Number(userMatch[1]), gid: Number(userMatch[2] ?? userMatch[1]) };
+  if (!openToOthers(emulator.workspace)) return ownUser(`it cannot enter ${emulator.workspace} (is TMPDIR a private folder?)`);
+  if (openToOthers(process.execPath, true)) return { node: process.execPath, user };
+  // The same Node binary, where the image's USER can run it (as the image has it in /usr/local/bin).
+  const copy = join(emulator.workspace, 'node-for-the-image-user', 'node');
+  mkdirSync(dirname(copy), { recursive: true });
+  copyFileSync(process.execPath, copy);
+  chmodSync(dirname(copy), 0o755);
+  chmodSync(copy, 0o755);
+  console.info(`[image] ${process.execPath} lies in a folder the image's USER cannot enter (a private clone): it runs ${copy}, a copy of the same Node`);
+  return { node: copy, user };
+}
+
 interface RunningCommand {
   readonly child: ChildProcess;
   /** The gRPC and metrics addresses the server logged. */
@@ -77,6 +123,7 @@ interface RunningCommand {
 describe('the image command on a production install', () => {
   let runtime: BuiltStage;
   let command: string[];
+  let runner: CommandRunner;
 
   beforeAll(() => {
     runtime = emulator.build(runtimeStage.name);
@@ -84,27 +131,29 @@ describe('the image command on a production install', () => {
     // The Deployment's root file system is read-only; so are these files.
     execFileSync('chmod', ['-R', 'a-w', runtime.root]);
     chmodSync(emulator.workspace, 0o755);
+    runner = commandRunner(runtime);
   }, 300_000);
 
+  // Removing a production install is thousands of files: on a busy machine
+  // that took longer than the default 30 s of a hook.
   afterAll(() => {
     if (existsSync(emulator.workspace)) {
       execFileSync('chmod', ['-R', 'u+w', emulator.workspace]);
       rmSync(emulator.workspace, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   function start(args: readonly string[], env: Record<string, string> = {}): RunningCommand {
     expect(args[0], 'the entry point runs node').toBe('node');
-    const userMatch = /^(\d+)(?::(\d+))?$/.exec(runtime.user ?? '');
-    const asImageUser = process.getuid?.() === 0 && userMatch !== null;
-    if (!asImageUser) console.info(`[image] running as uid ${process.getuid?.()}, not the image's USER ${runtime.user}: only root may switch users`);
-    const child = spawn(process.execPath, args.slice(1), {
+    const child = spawn(runner.node, args.slice(1), {
       cwd: emulator.path(runtime, '.'),
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', ...runtime.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(asImageUser && { uid: Number(userMatch[1]), gid: Number(userMatch[2] ?? userMatch[1]) }),
+      ...runner.user,
     });
     const output: string[] = [];
+    // A command that cannot even start (EACCES, ENOENT) fails its test at once, saying why.
+    child.on('error', (error) => output.push(`cannot start ${runner.node}: ${error.message}`));
     let onGrpc: (port: number) => void = () => {};
     let onMetrics: (port: number) => void = () => {};
     let onFail: (error: Error) => void = () => {};
@@ -124,7 +173,10 @@ describe('the image command on a production install', () => {
       }
     });
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exit = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => resolve(code));
+      child.on('error', () => resolve(null));
+    });
     void exit.then((code) => onFail(new Error(`the command exited (${code}) before listening:\n${output.join('\n')}`)));
     return { child, grpcPort, metricsPort, exit, output };
   }
