@@ -117,6 +117,8 @@ export abstract class WeightedEndpointBalancer<Config extends ColdStartConfig> i
   }
   /** Rebuilds the picker every weight update period while load reports count. */
   private loadTimer: NodeJS.Timeout | undefined;
+  /** The settings the load timer runs for. */
+  private loadTimerSettings: LoadReportWeights['settings'] | undefined;
   abstract getTypeName(): string;
 
   updateAddressList(endpointList: StatusOr<Endpoint[]>, lbConfig: TypedLoadBalancingConfig, options: ChannelOptions, resolutionNote: string): boolean {
@@ -375,17 +377,22 @@ export abstract class WeightedEndpointBalancer<Config extends ColdStartConfig> i
     // Each leaf's pick_first has no backoff of its own to reset.
   }
 
-  /** While load reports count, the picker is rebuilt every update period with the newest weights (A58). */
+  /**
+   * While load reports count, the picker is rebuilt every update period with
+   * the newest weights (A58). A config with other settings restarts the
+   * timer with its period.
+   */
   private scheduleLoadUpdates(): void {
     const loads = this.config ? this.loadReportWeights(this.config) : undefined;
-    if (!loads) {
-      if (this.loadTimer) clearInterval(this.loadTimer);
-      this.loadTimer = undefined;
-      return;
-    }
-    if (this.loadTimer) return;
+    if (loads && this.loadTimer && this.loadTimerSettings === loads.settings) return;
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    this.loadTimer = undefined;
+    this.loadTimerSettings = loads?.settings;
+    if (!loads) return;
     this.loadTimer = setInterval(() => {
-      loads.retain(new Set(this.backends.keys()));
+      // The weights of the config in force now, not of the one that set the timer.
+      const current = this.config ? this.loadReportWeights(this.config) : undefined;
+      current?.retain(new Set(this.backends.keys()));
       this.flush();
     }, loads.settings.weightUpdatePeriodMs);
     // A timer must not keep a process alive that has nothing else to do.
