@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SlowestFilesReporter } from './test/support/slowest-files-reporter.js';
 
 // Unit and integration tests. Real servers on 127.0.0.1 port 0, so files can
 // run in parallel; the e2e suite (K3s) has its own config. The client
@@ -16,6 +17,7 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    reporters: ['default'],
+    // The ten slowest files close every run (test/support/slowest-files-reporter.ts).
+    reporters: ['default', new SlowestFilesReporter()],
   },
 });
