@@ -7,6 +7,7 @@
 // A write that changes nothing bumps nothing: a source may re-publish its whole
 // state (a relist, a file reload) and watchers see no update.
 
+import { RouteStore } from './route-store.js';
 import { serviceKey, type PortRef } from './service-ref.js';
 import {
   DEFAULT_WEIGHT,
@@ -57,8 +58,12 @@ export class Registry {
   private revisionCounter = 0;
   private backendTotal = 0;
   private isSynced = false;
+  /** GRPCRoutes and ReferenceGrants, kept apart from the services they route between. */
+  readonly routes: RouteStore;
 
-  constructor(private readonly options: RegistryOptions = {}) {}
+  constructor(private readonly options: RegistryOptions = {}) {
+    this.routes = new RouteStore((error) => this.options.onListenerError?.(error));
+  }
 
   /** True once a source has delivered its complete initial state. */
   get synced(): boolean {

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import type { ServiceSpec } from '../../registry/snapshot.js';
 import type { DiscoverySource } from '../source.js';
-import { parseRegistryFile, RegistryFileError } from './registry-file.js';
+import { parseRegistryFileContent, RegistryFileError } from './registry-file.js';
 
 /** The timers the source schedules on; tests pass a clock they advance by hand. */
 export interface SourceTimers {
@@ -69,11 +69,12 @@ export class FileSource implements DiscoverySource {
   /** Loads the file once (rejecting if it is invalid), then watches it. */
   async start(): Promise<void> {
     const text = await this.read();
-    const specs = parseRegistryFile(this.path, text);
+    const { services: specs, routes, referenceGrants } = parseRegistryFileContent(this.path, text);
     this.lastText = text;
     this.options.registry.replaceAll(specs);
+    this.options.registry.routes.replaceAll(routes, referenceGrants);
     this.options.registry.markSynced();
-    this.log.info({ services: specs.length }, 'registry file loaded');
+    this.log.info({ services: specs.length, routes: routes.length }, 'registry file loaded');
     this.noteExplicitEmpties(specs);
     await this.followDirectory();
   }
@@ -193,10 +194,11 @@ export class FileSource implements DiscoverySource {
       }
       this.endOutage();
       if (text === this.lastText) return;
-      const specs = parseRegistryFile(this.path, text);
+      const { services: specs, routes, referenceGrants } = parseRegistryFileContent(this.path, text);
       this.lastText = text;
       const changed = this.options.registry.replaceAll(specs);
-      this.log.info({ services: specs.length, changed: changed.length }, 'registry file reloaded');
+      const routesChanged = this.options.registry.routes.replaceAll(routes, referenceGrants);
+      this.log.info({ services: specs.length, changed: changed.length, routes: routes.length, routesChanged }, 'registry file reloaded');
       this.noteExplicitEmpties(specs);
     } catch (error) {
       // Invariant 9 (docs/design.md): a bad edit is logged, never fatal, and loses nothing.

@@ -15,12 +15,22 @@
 //               weight: 100                # 1..10000, default 100
 //               zone: zone-a               # optional
 //               metadata: { pod: greeter-0 }
+//   routes:                      # optional: Gateway API GRPCRoutes (docs/routing.md)
+//     - name: greeter-canary
+//       namespace: default
+//       spec: { parentRefs: [...], rules: [...] }   # a GRPCRoute spec, verbatim
+//   referenceGrants:             # optional: Gateway API ReferenceGrants
+//     - name: allow-default
+//       namespace: other
+//       spec: { from: [...], to: [...] }            # a ReferenceGrant spec, verbatim
 
 import { isIP } from 'node:net';
 import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import { z } from 'zod';
 import { checkNamespace, checkPortName, checkServiceName, InvalidServiceRefError, serviceKey } from '../../registry/service-ref.js';
 import { formatAddress, MAX_WEIGHT, MIN_WEIGHT, type ServiceSpec } from '../../registry/snapshot.js';
+import type { ReferenceGrantSource, RouteSource } from '../../registry/route-spec.js';
+import { grpcRouteSpecSchema, referenceGrantSpecSchema, toGrpcRouteSpec, toReferenceGrant } from '../grpc-route-schema.js';
 
 /** A registry file that cannot be used, with every problem found in it. */
 export class RegistryFileError extends Error {
@@ -103,11 +113,27 @@ const serviceSchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a map with name, namespace and ports, and optionally trafficDistribution and internalTrafficPolicy') },
 );
 
+/** A GRPCRoute or ReferenceGrant as the file lists it: its name, namespace and spec verbatim. */
+function namedObjectSchema<T extends z.ZodType>(what: string, spec: T) {
+  return z.strictObject(
+    {
+      name: z.string({ error: `is required: the ${what}'s name` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be a DNS subdomain: lowercase letters, digits, "-" and "."' }).max(253),
+      namespace: z.string({ error: 'must be a string: the namespace' }).superRefine(labelCheck(checkNamespace)).default('default'),
+      spec,
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : `must be a map with name, namespace and spec (a ${what} spec)`) },
+  );
+}
+
 const fileSchema = z.strictObject(
   // Required: an empty file (a truncated write, a ConfigMap key emptied by
   // mistake) must not withdraw every service.
-  { services: z.array(serviceSchema, { error: (issue) => (issue.input === undefined ? MISSING_SERVICES : 'must be a list of services') }) },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'the file must be a map with one key, "services"') },
+  {
+    services: z.array(serviceSchema, { error: (issue) => (issue.input === undefined ? MISSING_SERVICES : 'must be a list of services') }),
+    routes: z.array(namedObjectSchema('GRPCRoute', grpcRouteSpecSchema), { error: 'must be a list of GRPCRoutes ({name, namespace, spec})' }).default([]),
+    referenceGrants: z.array(namedObjectSchema('ReferenceGrant', referenceGrantSpecSchema), { error: 'must be a list of ReferenceGrants ({name, namespace, spec})' }).default([]),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'the file must be a map with the key "services", and optionally "routes" and "referenceGrants"') },
 );
 
 type FileContent = z.infer<typeof fileSchema>;
@@ -128,11 +154,23 @@ function splitHostPort(value: string): { host: string; port: string } | undefine
   return { host: match[1]!, port: match[2]! };
 }
 
+/** Everything a registry file says: services, and the routes and grants between them. */
+export interface RegistryFileContent {
+  readonly services: ServiceSpec[];
+  readonly routes: RouteSource[];
+  readonly referenceGrants: ReferenceGrantSource[];
+}
+
 /**
  * Parses the text of a registry file into service specs. Throws a
  * RegistryFileError listing every problem with its line.
  */
 export function parseRegistryFile(file: string, text: string): ServiceSpec[] {
+  return parseRegistryFileContent(file, text).services;
+}
+
+/** Parses the whole registry file: services, routes and reference grants. */
+export function parseRegistryFileContent(file: string, text: string): RegistryFileContent {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number | undefined): string => {
@@ -171,7 +209,12 @@ export function parseRegistryFile(file: string, text: string): ServiceSpec[] {
   }
   const problems = checkUnique(result.data).map(({ path, message }) => `${where(nearestOffset(doc, path))}: ${formatPath(path)}: ${message}`);
   if (problems.length > 0) throw new RegistryFileError(file, problems);
-  return toSpecs(result.data);
+  return {
+    services: toSpecs(result.data),
+    // The file has no creation times: an earlier entry counts as the older route.
+    routes: result.data.routes.map((route, index) => ({ name: route.name, namespace: route.namespace, generation: 1, age: index, spec: toGrpcRouteSpec(route.spec) })),
+    referenceGrants: result.data.referenceGrants.map((grant) => ({ name: grant.name, namespace: grant.namespace, ...toReferenceGrant(grant.spec) })),
+  };
 }
 
 /** Where the first alias (*name) is, to point at when aliases expand too far. */
@@ -202,6 +245,15 @@ function formatPath(path: readonly (string | number)[]): string {
 /** The rules zod cannot see: names and addresses must be unique. */
 function checkUnique(content: FileContent): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const list of ['routes', 'referenceGrants'] as const) {
+    const seen = new Map<string, number>();
+    content[list].forEach((entry, i) => {
+      const key = `${entry.namespace}/${entry.name}`;
+      const first = seen.get(key);
+      if (first !== undefined) problems.push({ path: [list, i, 'name'], message: `${key} is already defined at ${list}[${first}]` });
+      else seen.set(key, i);
+    });
+  }
   const services = new Map<string, number>();
   content.services.forEach((service, s) => {
     const key = serviceKey(service.name, service.namespace);

@@ -56,7 +56,7 @@ describe('parseRegistryFile', () => {
     ['services:\n  - name: a\n    ports: [{name: x, port: 1, backends: []}, {name: x, port: 2, backends: []}]', /ports\[1\]\.name: port name "x" is already used by ports\[0\]/],
     ['services:\n  - name: a\n    name: b\n    ports: [{port: 1, backends: []}]', /3:5: Map keys must be unique/],
     ['services: [', /reg\.yaml:1:\d+: /],
-    ['- a\n- b', /\(top level\): the file must be a map with one key, "services"/],
+    ['- a\n- b', /\(top level\): the file must be a map with the key "services", and optionally "routes" and "referenceGrants"/],
   ])('rejects %j', (text, message) => {
     const problems = problemsOf(text);
     expect(problems.join('\n')).toMatch(message);
