@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import type { ServiceSpec } from '../../src/registry/snapshot.js';
+import type { ServerClock } from '../../src/server/server-clock.js';
 import { ReviewingCallerAuthorizer } from '../../src/server/caller-authorization/caller-authorizer.js';
 import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/kubernetes-access-reviewer.js';
 import type { AccessRule, KubernetesApiHarness } from './kubernetes-api-harness.js';
@@ -39,6 +40,8 @@ export interface CallerAuthControlPlaneOptions {
   readonly timeoutMs?: number;
   readonly logger?: Logger;
   readonly credentials?: ServerCredentials;
+  /** The clock of the server's timers and of the authorizer's cache; a test passes one it advances. Default: the process's. */
+  readonly clock?: ServerClock;
 }
 
 export interface CallerAuthControlPlane {
@@ -56,6 +59,7 @@ export async function startCallerAuthControlPlane(options: CallerAuthControlPlan
     port: 0,
     metrics: { host: '127.0.0.1', port: 0 },
     ...(options.credentials && { credentials: options.credentials }),
+    ...(options.clock && { clock: options.clock }),
     createSource: (registry) => {
       const source = new ManualSource(registry);
       source.sync(options.services);
@@ -67,6 +71,7 @@ export async function startCallerAuthControlPlane(options: CallerAuthControlPlan
         logger,
         cacheTtlMs: options.cacheTtlMs ?? 60_000,
         ...(metrics && { hooks: metrics.callerAuthorizationHooks() }),
+        ...(options.clock && { now: options.clock.now }),
       }),
   });
   const address = `127.0.0.1:${controlPlane.port}`;

@@ -90,7 +90,7 @@ export class AdsStream {
   private readonly watches = new Map<string, () => void>();
   private nonceCounter = 0;
   private readonly authorizedNamespaces = new Set<string>();
-  /** Namespaces refused to this caller, until when (performance.now()): their names get no resources. */
+  /** Namespaces refused to this caller, until when (on the context's clock): their names get no resources. */
   private readonly deniedNamespaces = new Map<string, number>();
   private blocked = false;
   private closed = false;
@@ -150,12 +150,12 @@ export class AdsStream {
    * channels, and ending it would stop the targets the caller may read too.
    */
   denied(namespace: string): void {
-    this.deniedNamespaces.set(namespace, performance.now() + DENIED_NAMESPACE_RECHECK_MS);
+    this.deniedNamespaces.set(namespace, this.context.clock.now() + DENIED_NAMESPACE_RECHECK_MS);
   }
 
   private isDenied(namespace: string): boolean {
     const until = this.deniedNamespaces.get(namespace);
-    return until !== undefined && performance.now() < until;
+    return until !== undefined && this.context.clock.now() < until;
   }
 
   /** Reads one request; a bad one ends the stream with INVALID_ARGUMENT naming the field. */
