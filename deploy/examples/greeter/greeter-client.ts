@@ -125,12 +125,12 @@ export function formatSpread(counts: Map<string, number>, expected?: Map<string,
   return lines.join('\n');
 }
 
-/** A positive number from the environment, or the default; anything else is an error naming the variable. */
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, parse: (text: string) => number = Number): number {
+/** A positive number from the environment, or the default; anything else is an error naming the variable and what it takes. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, parse: (text: string) => number = Number, takes = 'a number above 0'): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = parse(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}="${text}" must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}="${text}" must be ${takes}`);
   return value;
 }
 
@@ -139,7 +139,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const target = process.env.GREETER_TARGET ?? GREETER_TARGET;
   if (calls === 'forever') {
     const rate = positiveNumber(process.env, 'GREETER_RATE', 20);
-    const reportEveryMs = positiveNumber(process.env, 'GREETER_REPORT_EVERY', 10_000, (text) => (/^[0-9]+$/.test(text) ? Number(text) : (ms(text as ms.StringValue) ?? NaN)));
+    const reportEveryMs = positiveNumber(
+      process.env,
+      'GREETER_REPORT_EVERY',
+      10_000,
+      (text) => (/^[0-9]+$/.test(text) ? Number(text) : (ms(text as ms.StringValue) ?? NaN)),
+      'a duration above 0 such as 10s or 500ms (a bare number is milliseconds)',
+    );
     console.log(`calling ${target} ${rate} times a second; the spread every ${ms(reportEveryMs)}`);
     const load = startSteadyLoad({
       target,
