@@ -40,10 +40,8 @@ export class TlsFileError extends Error {
   }
 }
 
-interface LoadedFiles {
-  readonly cert: Buffer;
-  readonly key: Buffer;
-  readonly ca: Buffer | undefined;
+/** A checked set: the bytes, proven to work. */
+interface LoadedFiles extends TlsFileBytes {
   /** When the certificate stops being valid, for logs. */
   readonly notAfter: string;
 }
@@ -134,7 +132,7 @@ async function proveHandshake(files: TlsFiles, bytes: TlsFileBytes, leaf: X509Ce
   let server: TlsServer;
   try {
     // The client CA is loaded (it is sent in the certificate request); no client certificate is demanded of the probe.
-    server = createTlsServer({ ...contextOptions({ ...bytes, notAfter: '' }), requestCert: mutual, rejectUnauthorized: false }, (socket) => socket.end());
+    server = createTlsServer({ ...contextOptions(bytes), requestCert: mutual, rejectUnauthorized: false }, (socket) => socket.end());
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
@@ -196,7 +194,7 @@ export async function loadTlsFiles(files: TlsFiles, now = new Date()): Promise<L
   return checkTlsFiles(files, await readTlsFiles(files), now);
 }
 
-function contextOptions(loaded: LoadedFiles): SecureContextOptions {
+function contextOptions(loaded: TlsFileBytes): SecureContextOptions {
   return { cert: loaded.cert, key: loaded.key, ...(loaded.ca && { ca: loaded.ca }) };
 }
 
