@@ -23,6 +23,7 @@ import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, type ServiceConfigJson } fr
 import { validateServiceConfig } from './service-config-validation.js';
 import { LOOKASIDE_SCHEME, type LookasideTarget } from './target-parser.js';
 import { readCallerTokenFile, TOKEN_FILE_ENV } from './caller-token-file.js';
+import { CONTROL_PLANE_FORMS, controlPlaneTargetProblem } from './control-plane-target.js';
 
 /** The environment variable that names the control plane when the options do not. */
 export const CONTROL_PLANE_ENV = 'LOOKASIDE_CONTROL_PLANE';
@@ -199,6 +200,8 @@ function resolveOptions(options: LookasideOptions): ResolvedOptions {
     throw new LookasideOptionsError('controlPlane', `must be a non-empty gRPC target such as "lookaside.lookaside.svc:50051" (or set ${CONTROL_PLANE_ENV})`);
   }
   if (controlPlane.startsWith(`${scheme}:`)) throw new LookasideOptionsError('controlPlane', `cannot itself be a ${scheme}: target`);
+  const targetProblem = controlPlaneTargetProblem(grpc, controlPlane.trim());
+  if (targetProblem) throw new LookasideOptionsError('controlPlane', `${JSON.stringify(controlPlane)} cannot be used: ${targetProblem}. The control plane's address is ${CONTROL_PLANE_FORMS}${options.controlPlane === undefined ? ` (it came from ${CONTROL_PLANE_ENV})` : ''}`);
   if (options.credentials !== undefined && !(options.credentials instanceof grpc.ChannelCredentials)) {
     throw new LookasideOptionsError(
       'credentials',

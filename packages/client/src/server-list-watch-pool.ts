@@ -80,6 +80,8 @@ export class ServerListWatchPool {
         logger: this.options.logger,
         ...(this.options.client && { client: this.options.client }),
         ...(this.options.callerToken && { callerToken: this.options.callerToken }),
+        // Declared by ChannelCredentials itself: whether the channel speaks TLS.
+        usesTls: this.options.credentials?._isSecure() ?? false,
       });
       this.watches.set(target.key, watch);
       watch.start();

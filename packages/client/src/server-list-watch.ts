@@ -10,6 +10,7 @@ import type { LookasideLogger } from './lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
 import type { LookasideTarget } from './target-parser.js';
+import { explainControlPlaneFailure } from './control-plane-failure.js';
 import { serverListSignature, toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
 
 /** What a watch knows about its service port. */
@@ -48,7 +49,14 @@ export interface ServerListWatchOptions {
    * file is used from the next reconnect on); throws when it cannot be read.
    */
   readonly callerToken?: () => string;
+  /** Whether the control-plane channel uses TLS credentials: said in errors, which a TLS mismatch otherwise leaves unexplained. */
+  readonly usesTls?: boolean;
 }
+
+const NO_ANSWER_YET = 'no answer yet';
+
+/** How long the start-wait diagnosis (one GetServers without waitForReady) may take. */
+const DIAGNOSIS_TIMEOUT_MS = 1_000;
 
 export class ServerListWatch {
   private readonly listeners = new Set<ServerListListener>();
@@ -58,7 +66,7 @@ export class ServerListWatch {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private readonly backoff: ReconnectBackoff;
-  private lastError = 'no answer yet';
+  private lastError = NO_ANSWER_YET;
   private closed = false;
 
   constructor(private readonly options: ServerListWatchOptions) {
@@ -79,11 +87,35 @@ export class ServerListWatch {
     this.startTimer = setTimeout(() => {
       this.startTimer = undefined;
       if (this.current || this.closed) return;
-      this.options.logger.warn('no server list within the start wait', { target: this.options.target.key, controlPlane: this.options.controlPlane, waitMs: this.options.startTimeoutMs, lastError: this.lastError });
-      this.publish({ kind: 'unreachable', reason: `the control plane at ${this.options.controlPlane} sent no server list within ${this.options.startTimeoutMs} ms (${this.lastError})` });
+      void this.diagnose().then(() => {
+        if (this.current || this.closed) return;
+        this.options.logger.warn('no server list within the start wait', { target: this.options.target.key, controlPlane: this.options.controlPlane, waitMs: this.options.startTimeoutMs, lastError: this.lastError });
+        this.publish({ kind: 'unreachable', reason: `the control plane at ${this.options.controlPlane} sent no server list within ${this.options.startTimeoutMs} ms (${this.lastError})` });
+      });
     }, this.options.startTimeoutMs);
     this.startTimer.unref();
     this.open();
+  }
+
+  /**
+   * Learns why no list came: the stream waits for the control plane and so
+   * reports nothing, while one GetServers call that does not wait fails with
+   * the channel's connection error (a TLS mismatch, a refused port).
+   */
+  private async diagnose(): Promise<void> {
+    // A stream that ended has said why already (a status from the control plane).
+    if (this.lastError !== NO_ANSWER_YET) return;
+    const { target, stub, controlPlane, usesTls = false } = this.options;
+    try {
+      const token = this.options.callerToken?.();
+      await stub.getServers({ service: target.service, port: target.port, ...(this.options.client && { client: this.options.client }) }, DIAGNOSIS_TIMEOUT_MS, token !== undefined ? { token } : {});
+      this.lastError = `GetServers answers, but WatchServers sent nothing (${this.lastError})`;
+    } catch (error) {
+      const { code, details } = error as { code?: number; details?: string };
+      if (code === undefined) this.lastError = (error as Error).message;
+      else if (code === Status.UNAVAILABLE) this.lastError = `${statusName(code)}: ${explainControlPlaneFailure(details ?? '', controlPlane, usesTls)}`;
+      else if (code !== Status.DEADLINE_EXCEEDED) this.lastError = `GetServers ended with ${statusName(code)}: ${details ?? ''}`;
+    }
   }
 
   subscribe(listener: ServerListListener): () => void {
