@@ -7,6 +7,12 @@
 // their types are checked with tsc under every module resolution; a second
 // copy of grpc-js gives the clear error, not a DNS failure; the install's
 // size is printed and held to a budget.
+//
+// The one test that needs the network: the apps install grpc-js and the
+// packages' dependencies from the npm registry, through npm's cache with
+// --prefer-offline (npm-scratch.ts), so once the cache holds them npm asks
+// the registry nothing it already has. The apps' installs are independent
+// and mostly wait on the cache and the disk: they run side by side.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +47,36 @@ let backends: IdentityBackend[];
 let controlPlane: ChildProcess | undefined;
 let controlPlaneApp: string;
 let controlPlaneAddress: string;
+/** The client apps by grpc-js version, and the monorepo's app, installing while the control plane starts. */
+let clientApps: Map<string, Promise<string>>;
+let monorepoApp: Promise<string>;
+
+/** A promise awaited later (by the describe that needs it): a failure is reported there, not as unhandled now. */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+async function installClientApp(version: string): Promise<string> {
+  const app = scratchApp(`client-${version}`);
+  await npm(['install', clientTarball, `@grpc/grpc-js@${version}`], app);
+  return app;
+}
+
+/**
+ * A monorepo's shape: the client and its peer are hoisted to the root; the
+ * app's own folder has its own @grpc/grpc-js, which its channels use.
+ */
+async function installMonorepoApp(): Promise<string> {
+  const root = scratchApp('monorepo');
+  await npm(['install', clientTarball, `@grpc/grpc-js@${highestGrpc}`], root);
+  const app = join(root, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  await npm(['install', `@grpc/grpc-js@${LOWEST_GRPC}`], app);
+  for (const file of ['calls.cjs', 'balance.cjs', 'balance.mjs']) copyFileSync(join(FIXTURES, file), join(app, file));
+  return app;
+}
 
 function scratchApp(name: string): string {
   const dir = join(scratch, name);
@@ -95,6 +131,8 @@ beforeAll(async () => {
   clientTarball = await pack(join(REPO_ROOT, 'packages/client'), tarballs);
   const versions = JSON.parse(await npm(['view', `@grpc/grpc-js@${PEER_RANGE}`, 'version', '--json'], scratch)) as string | string[];
   highestGrpc = [versions].flat().at(-1)!;
+  clientApps = new Map([LOWEST_GRPC, highestGrpc].map((version) => [version, awaitedLater(installClientApp(version))]));
+  monorepoApp = awaitedLater(installMonorepoApp());
 
   backends = await startIdentityBackends(3, 'packed');
   const cpApp = scratchApp('control-plane');
@@ -115,11 +153,13 @@ beforeAll(async () => {
   });
 }, 300_000);
 
+// Five installs' node_modules to remove: on a busy machine that took longer
+// than the default 30 s of a hook.
 afterAll(async () => {
   controlPlane?.kill('SIGKILL');
   await Promise.all((backends ?? []).map((b) => b.stop()));
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('the tarballs', () => {
   it('hold built code, types and the legal files, and no sources, tests or examples', { timeout: 60_000 }, async () => {
@@ -156,8 +196,7 @@ describe.each([
 ])('a client app on the %s grpc-js of the peer range', (_label, version) => {
   let app: string;
   beforeAll(async () => {
-    app = scratchApp(`client-${version()}`);
-    await npm(['install', clientTarball, `@grpc/grpc-js@${version()}`], app);
+    app = await clientApps.get(version())!;
   }, 180_000);
 
   it('installs small: the client, grpc-js and protobufjs only', () => {
@@ -207,15 +246,7 @@ describe.each([
 describe('an app whose channels use another copy of grpc-js', () => {
   let app: string;
   beforeAll(async () => {
-    // A monorepo's shape: the client and its peer are hoisted to the root;
-    // the app's own folder has its own @grpc/grpc-js, which its channels use.
-    const root = scratchApp('monorepo');
-    await npm(['install', clientTarball, `@grpc/grpc-js@${highestGrpc}`], root);
-    app = join(root, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    await npm(['install', `@grpc/grpc-js@${LOWEST_GRPC}`], app);
-    for (const file of ['calls.cjs', 'balance.cjs', 'balance.mjs']) copyFileSync(join(FIXTURES, file), join(app, file));
+    app = await monorepoApp;
   }, 180_000);
 
   it('fails its calls with a message naming the cause and the fix, and warns at registration', async () => {
