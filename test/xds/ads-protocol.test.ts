@@ -96,15 +96,21 @@ describe('before the first sync', () => {
 });
 
 describe('resources', () => {
-  it('answers a Listener that routes to an EDS cluster by port number, with the router as its last filter', async () => {
+  it('answers a Listener whose RouteConfiguration comes by RDS under its name and routes to an EDS cluster by port number, with the router as its last filter', async () => {
     const c = client();
     c.send({ node: NODE, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
     const listener = unpack((await c.next()).resources[0]!);
     const apiListener = (listener.api_listener as { api_listener: { type_url: string; value: Buffer } }).api_listener;
     expect(apiListener.type_url).toBe(TYPES.httpConnectionManager);
-    const hcm = unpack(apiListener) as { route_config: { virtual_hosts: { domains: string[]; routes: { match: { prefix: string }; route: { cluster: string } }[] }[] }; http_filters: { name: string }[] };
+    const hcm = unpack(apiListener) as { route_config?: unknown; rds: { route_config_name: string; config_source: { resource_api_version: string } }; http_filters: { name: string }[] };
     expect(hcm.http_filters.at(-1)!.name).toBe('envoy.filters.http.router');
-    const [virtualHost] = hcm.route_config.virtual_hosts;
+    expect(hcm.route_config).toBeUndefined();
+    expect(hcm.rds).toMatchObject({ route_config_name: 'greeter.app:grpc', config_source: { resource_api_version: 'V3' } });
+
+    c.send({ type_url: TYPES.route, resource_names: ['greeter.app:grpc'] });
+    const routeConfiguration = unpack((await c.next()).resources[0]!) as { name: string; virtual_hosts: { domains: string[]; routes: { match: { prefix: string }; route: { cluster: string } }[] }[] };
+    expect(routeConfiguration.name).toBe('greeter.app:grpc');
+    const [virtualHost] = routeConfiguration.virtual_hosts;
     expect(virtualHost!.domains).toEqual(['*']);
     expect(virtualHost!.routes.at(-1)).toMatchObject({ match: { prefix: '' }, route: { cluster: 'greeter.app:50051', retry_policy: { retry_on: 'unavailable', num_retries: { value: 2 } } } });
 

@@ -1,7 +1,10 @@
 // Unknown targets through the xDS face, with the real @grpc/grpc-js-xds: a
 // Listener the control plane does not have is left out of its answers
-// (ads-protocol.test.ts checks the bytes). A client reports a Listener it
-// had as "does not exist" as soon as it is left out. For one it never had,
+// (ads-protocol.test.ts checks the bytes). A client fails calls to a Listener
+// it had at once (UNAVAILABLE) as soon as it is left out: grpc-js-xds 1.14
+// drops the RouteConfiguration it got by RDS with the Listener, and its
+// calls then say "No connection established" rather than "does not exist"
+// (which it said while the route came inline). For one it never had,
 // grpc-js-xds 1.14 keeps calls waiting for name resolution until their
 // deadline (its 15 s resource timer does not fail them), so that case is
 // checked as "fails, then works on the same channel once the service
@@ -49,12 +52,17 @@ it('fails a call to a target never defined, then works on the same channel once 
   }
 });
 
-it('fails calls as "does not exist" as soon as a service is deleted', async () => {
+it('fails calls UNAVAILABLE, sending the backend nothing, as soon as a service is deleted', async () => {
   const client = xdsIdentityClient('kept.test:8080', { controlPlane: cp.address, nodeId: 'missing-2' });
   try {
     expect(await client.who({ timeoutMs: 10_000 })).toBe(backend.name);
     await cp.write([]);
-    await waitFor('calls fail as "does not exist"', async () => /does not exist/.test((await failure(client.who({ timeoutMs: 2_000 })))?.details ?? ''));
+    await waitFor('calls fail UNAVAILABLE', async () => (await failure(client.who({ timeoutMs: 2_000 })))?.code === status.UNAVAILABLE);
+    const before = backend.calls;
+    const { counts, failures } = await client.spread(20, 4, { timeoutMs: 2_000 });
+    expect(counts.size).toBe(0);
+    expect(failures.map((f) => f.code)).toEqual(Array(20).fill(status.UNAVAILABLE));
+    expect(backend.calls).toBe(before);
   } finally {
     client.close();
   }

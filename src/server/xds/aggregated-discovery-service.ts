@@ -63,6 +63,7 @@ export class AggregatedDiscoveryService {
   private scheduled = false;
   private draining = false;
   private readonly stopSyncListener: () => void;
+  private readonly stopRoutingListener: () => void;
 
   constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
     this.log = options.logger.child({ component: 'xds' });
@@ -95,6 +96,12 @@ export class AggregatedDiscoveryService {
     this.stopSyncListener = options.registry.onSynced(() => {
       for (const stream of this.streams) this.markDirty(stream);
     });
+    // A route names Services other than the one a stream asked for: any
+    // stream's RouteConfiguration may change. Rare (a route edit, a Service
+    // made or deleted), and each stream sends only what changed.
+    this.stopRoutingListener = this.resources.onRoutingChange(() => {
+      for (const stream of this.streams) this.markDirty(stream);
+    });
   }
 
   /** Open ADS streams. */
@@ -110,6 +117,7 @@ export class AggregatedDiscoveryService {
   drain(): void {
     this.draining = true;
     this.stopSyncListener();
+    this.stopRoutingListener();
     for (const stream of [...this.streams]) stream.end(status.UNAVAILABLE, XDS_SHUTTING_DOWN);
   }
 

@@ -3,8 +3,13 @@
 //
 // For a target "greeter.default:grpc" (Service port "grpc" = 50051):
 //   Listener "greeter.default:grpc": an api_listener HttpConnectionManager
-//     with its RouteConfiguration inline (one virtual host, one default
-//     route to the cluster) and the router as its last, only, filter;
+//     whose RouteConfiguration comes by RDS, under the Listener's own name,
+//     and the router as its last, only, filter;
+//   RouteConfiguration "greeter.default:grpc": one virtual host, whose
+//     routes send every call to the cluster, or follow the Service's
+//     GRPCRoutes (xds-route-configuration.ts). Served by RDS, not inline, so
+//     routes change without a new Listener and clients that refuse an inline
+//     one (grpc-go before 1.38) work;
 //   Cluster "greeter.default:50051": type EDS over ADS, ROUND_ROBIN;
 //   ClusterLoadAssignment "greeter.default:50051": the backends.
 //
@@ -55,9 +60,11 @@ import {
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
 import { rankBackends, rankedBackends, type CallerLocation, type RankedBackend } from '../caller-topology.js';
+import { RouteTranslator } from '../../translation/route-table.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
+import { routeConfiguration, UNAVAILABLE_CLUSTER_SUFFIX, unavailableClusterName } from './xds-route-configuration.js';
 
-/** The resource types served, by type URL. RouteConfiguration is always inline, so RDS names resolve to nothing. */
+/** The resource types served, by type URL. */
 export const SERVED_TYPES = [LISTENER_TYPE, ROUTE_CONFIGURATION_TYPE, CLUSTER_TYPE, CLUSTER_LOAD_ASSIGNMENT_TYPE] as const;
 export type ServedType = (typeof SERVED_TYPES)[number];
 
@@ -115,15 +122,12 @@ export function versionOf(resources: readonly EncodedResource[]): string {
   return hash.digest('base64url').slice(0, 22);
 }
 
-function listener(name: string, cluster: string): Record<string, unknown> {
+function listener(name: string): Record<string, unknown> {
   return {
     name,
     api_listener: {
       api_listener: anyOf(HTTP_CONNECTION_MANAGER_TYPE, {
-        route_config: {
-          name,
-          virtual_hosts: [{ name, domains: ['*'], routes: [{ match: { prefix: '' }, route: { cluster, retry_policy: RETRY_POLICY } }] }],
-        },
+        rds: { config_source: { ads: {}, resource_api_version: 'V3' }, route_config_name: name },
         http_filters: [{ name: ROUTER_FILTER, typed_config: anyOf(ROUTER_TYPE, {}) }],
       }),
     },
@@ -177,12 +181,40 @@ export class XdsResources {
   /** Encodings per port snapshot and resource name; a new version is a new snapshot. */
   private readonly cache = new WeakMap<PortSnapshot, Map<string, EncodedResource>>();
   private readonly warnedHostNames = new WeakSet<PortSnapshot>();
+  /** RouteConfigurations by name, with the route table digest they were built from. */
+  private readonly routeConfigurations = new Map<string, { digest: string; resource: EncodedResource }>();
+  private readonly routes: RouteTranslator;
   private encodeCount = 0;
 
   constructor(
     private readonly registry: Registry,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.routes = new RouteTranslator(registry, registry.routes);
+  }
+
+  /**
+   * Calls `listener` when any RouteConfiguration may have changed: a route
+   * or grant changed, or a Service appeared, went, or changed its ports
+   * (what decides whether a backendRef resolves). A change of backends alone
+   * changes no route. Returns the unsubscribe function.
+   */
+  onRoutingChange(listener: () => void): () => void {
+    const portsOf = new Map<string, string>();
+    for (const key of this.registry.keys()) portsOf.set(key, this.registry.get(key)!.ports.map((p) => `${p.name}:${p.port}`).join(','));
+    const stopRoutes = this.registry.routes.onChange(listener);
+    const stopServices = this.registry.onChange((key, service) => {
+      const ports = service?.ports.map((p) => `${p.name}:${p.port}`).join(',');
+      if (portsOf.get(key) === ports) return;
+      if (ports === undefined) portsOf.delete(key);
+      else portsOf.set(key, ports);
+      if (this.registry.routes.routes().length > 0) listener();
+    });
+    return () => {
+      stopRoutes();
+      stopServices();
+    };
+  }
 
   /** Resources encoded so far; for tests and benchmarks. */
   get encodes(): number {
@@ -191,6 +223,8 @@ export class XdsResources {
 
   /** The registry key a resource name depends on, or an error for a name that is no target. */
   target(resourceName: string): XdsTarget | { error: string } {
+    // The failing share's Cluster belongs to the routed Service port.
+    if (resourceName.endsWith(UNAVAILABLE_CLUSTER_SUFFIX)) return parseXdsTarget(resourceName.slice(0, -UNAVAILABLE_CLUSTER_SUFFIX.length));
     return parseXdsTarget(resourceName);
   }
 
@@ -200,20 +234,38 @@ export class XdsResources {
    * locality) where the Service keeps traffic close.
    */
   resolve(typeUrl: ServedType, name: string, target: XdsTarget, caller: CallerLocation = { zone: '' }): EncodedResource | undefined {
-    if (typeUrl === ROUTE_CONFIGURATION_TYPE) return undefined;
     const lookup = this.registry.lookup(target.service.key, target.port);
     if (lookup.status !== 'found') return undefined;
     const canonical = clusterName(target.service, lookup.port.port);
+    if (typeUrl === ROUTE_CONFIGURATION_TYPE) return this.routeConfiguration(name, canonical, lookup);
+    if (name === unavailableClusterName(canonical) && typeUrl !== LISTENER_TYPE) {
+      return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, typeUrl === CLUSTER_TYPE ? cluster(name) : { cluster_name: name, endpoints: [] }));
+    }
     // A Cluster or ClusterLoadAssignment exists only under its canonical
-    // name (by port number, no DNS suffix): the one listeners route to.
+    // name (by port number, no DNS suffix): the one routes send calls to.
     if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
-    if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name, canonical)));
+    if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name)));
     if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name)));
     const ranking = rankBackends(lookup.port, caller);
     return this.cached(lookup, `${typeUrl}\n${name}\n${ranking.callerClass}`, () => {
       const publishable = new Set(this.publishable(lookup));
       return encodeResource(name, typeUrl, clusterLoadAssignment(name, rankedBackends(lookup.port, ranking).filter((entry) => publishable.has(entry.backend))));
     });
+  }
+
+  /**
+   * The RouteConfiguration of a Service port, for callers whose namespace is
+   * not known: producer routes only (the translation's header says why).
+   */
+  private routeConfiguration(name: string, canonical: string, lookup: Extract<PortLookup, { status: 'found' }>): EncodedResource {
+    const table = this.routes.table(lookup.service.key, lookup.port.port);
+    const digest = `${canonical}\n${table?.digest ?? ''}`;
+    const known = this.routeConfigurations.get(name);
+    if (known && known.digest === digest) return known.resource;
+    const resource = encodeResource(name, ROUTE_CONFIGURATION_TYPE, routeConfiguration(name, canonical, table, RETRY_POLICY));
+    this.encodeCount += 1;
+    this.routeConfigurations.set(name, { digest, resource });
+    return resource;
   }
 
   private cached(lookup: Extract<PortLookup, { status: 'found' }>, key: string, build: () => EncodedResource): EncodedResource {
