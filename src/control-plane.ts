@@ -12,6 +12,8 @@ import type { FanoutHooks } from './server/watch-fanout.js';
 import { composeHooks } from './server/composed-hooks.js';
 import type { ServerClock } from './server/server-clock.js';
 import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
+import { TrafficObserver } from './observer/traffic-observer.js';
+import { adsStatusHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
 
 export interface ControlPlaneOptions {
   readonly logger: Logger;
@@ -53,6 +55,8 @@ export class ControlPlane {
     readonly metrics: ControlPlaneMetrics | undefined,
     /** The bound metrics port, when metrics are on. */
     readonly metricsPort: number | undefined,
+    /** Load reports and the status of every client stream (docs/observability.md). */
+    readonly observer: TrafficObserver,
   ) {}
 
   /**
@@ -67,6 +71,10 @@ export class ControlPlane {
     });
     const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
     const authorizer = await options.createAuthorizer?.(log, metrics);
+    const observer = new TrafficObserver({
+      ...(options.clock && { clock: options.clock }),
+      onListenerError: (error) => log.error({ err: error }, 'an observer subscriber threw; the others are still told'),
+    });
     const server = new ControlPlaneServer({
       registry,
       logger: log,
@@ -76,8 +84,8 @@ export class ControlPlane {
       ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
       ...(options.limits && { limits: options.limits }),
-      hooks: composeHooks(metrics?.fanoutHooks(), options.hooks),
-      xdsHooks: composeHooks(metrics?.xdsHooks(), options.xdsHooks),
+      hooks: composeHooks(metrics?.fanoutHooks(), watchStatusHooks(observer), options.hooks),
+      xdsHooks: composeHooks(metrics?.xdsHooks(), adsStatusHooks(observer), options.xdsHooks),
       ...(metrics && { interceptors: [metrics.interceptor()] }),
       ...(authorizer && { authorizer }),
       ...(options.clock && { clock: options.clock }),
@@ -97,7 +105,7 @@ export class ControlPlane {
       await metrics?.close();
       throw error;
     }
-    return new ControlPlane(registry, source, server, port, log, metrics, metricsPort);
+    return new ControlPlane(registry, source, server, port, log, metrics, metricsPort, observer);
   }
 
   /** Stops serving (see ControlPlaneServer.shutdown), then the source. Idempotent. */

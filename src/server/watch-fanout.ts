@@ -22,6 +22,10 @@ import type { ValidRequest } from './request-validation.js';
 export type WatchCall = ServerWritableStream<unknown, Buffer>;
 
 export interface FanoutHooks {
+  /** A stream was added (before its first message). */
+  readonly onOpened?: (stream: WatchStream) => void;
+  /** A stream is over. */
+  readonly onClosed?: (stream: WatchStream) => void;
   /** Called after a message was handed to a stream: exists flag and version. */
   readonly onSent?: (stream: WatchStream, exists: boolean, version: number) => void;
   /**
@@ -188,6 +192,7 @@ export class WatchFanout {
   add(call: WatchCall, request: ValidRequest): WatchStream {
     const stream = new WatchStream(this, call, request, this.joinGroup(request));
     this.streams.add(stream);
+    this.hooks.onOpened?.(stream);
     const done = () => stream.detach();
     call.on('cancelled', done);
     call.on('close', done);
@@ -211,6 +216,7 @@ export class WatchFanout {
 
   forget(stream: WatchStream): void {
     if (!this.streams.delete(stream)) return;
+    this.hooks.onClosed?.(stream);
     this.dirty.delete(stream);
     const group = stream.group;
     group.members -= 1;

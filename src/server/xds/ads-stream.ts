@@ -45,10 +45,15 @@ export const DENIED_NAMESPACE_RECHECK_MS = 5_000;
 export type AdsCall = ServerDuplexStream<DiscoveryRequest | { readonly undecodable: string }, Buffer>;
 
 export interface AdsHooks {
-  /** A response was written to `stream`. */
-  readonly onPush?: (type: ServedType, stream: AdsStream) => void;
-  readonly onAck?: (type: ServedType) => void;
-  readonly onNack?: (type: ServedType) => void;
+  /** A stream opened (before its first request). */
+  readonly onOpened?: (stream: AdsStream) => void;
+  /** A response of `version` was written to `stream`. */
+  readonly onPush?: (type: ServedType, stream: AdsStream, version: string) => void;
+  readonly onAck?: (type: ServedType, stream: AdsStream, version: string) => void;
+  /** The client refused `rejectedVersion` with `error`. */
+  readonly onNack?: (type: ServedType, stream: AdsStream, rejectedVersion: string, error: string) => void;
+  /** The stream is over. */
+  readonly onClosed?: (stream: AdsStream) => void;
 }
 
 /** What the stream needs from the service that owns it. */
@@ -111,6 +116,16 @@ export class AdsStream {
 
   get nodeId(): string {
     return this.node?.id ?? '';
+  }
+
+  /** The client as its first request named it: node id, zone, Kubernetes node ("" each before it). */
+  get client(): { readonly id: string; readonly zone: string; readonly kubernetesNode: string } {
+    return this.node ?? { id: '', zone: '', kubernetesNode: '' };
+  }
+
+  /** The resource names the client asks for of one type. */
+  subscription(type: ServedType): readonly string[] {
+    return this.types.get(type)?.names ?? [];
   }
 
   /**
@@ -190,11 +205,11 @@ export class AdsStream {
       if (firstReply && error && (error.code !== 0 || error.message)) {
         // The client keeps what it accepted last; the same version is not
         // sent again, so a NACK never loops. The next change sends anew.
-        this.context.hooks.onNack?.(typeUrl);
+        this.context.hooks.onNack?.(typeUrl, this, state.sentVersion ?? '', error.message ?? '');
         this.nackWarnings.nacked({ type: TYPE_LABELS[typeUrl], rejectedVersion: state.sentVersion, keptVersion: request.version_info, error: error.message ?? '' });
       } else if (firstReply) {
         state.ackedVersion = request.version_info;
-        this.context.hooks.onAck?.(typeUrl);
+        this.context.hooks.onAck?.(typeUrl, this, request.version_info);
       }
       state.repliedNonce = request.response_nonce;
     }
@@ -229,7 +244,7 @@ export class AdsStream {
       state.sentVersion = version;
       state.sentNonce = nonce;
       const writable = this.call.write(responseBytes(typeUrl, version, nonce, resources));
-      this.context.hooks.onPush?.(typeUrl, this);
+      this.context.hooks.onPush?.(typeUrl, this, version);
       if (!writable) {
         this.blocked = true;
         this.call.once('drain', () => {
@@ -256,6 +271,7 @@ export class AdsStream {
     for (const unwatch of this.watches.values()) unwatch();
     this.watches.clear();
     this.context.forget(this);
+    this.context.hooks.onClosed?.(this);
   }
 
   /** Follows exactly the services the subscriptions name. */

@@ -135,6 +135,7 @@ export class AggregatedDiscoveryService {
     }
     const stream = new AdsStream(this.context, call);
     this.streams.add(stream);
+    this.context.hooks.onOpened?.(stream);
     let released = false;
     const done = () => {
       stream.detach();
