@@ -29,6 +29,10 @@ export interface ControlPlaneOptions {
   readonly maxConnectionAgeMs?: number;
   readonly limits?: Partial<ServerLimits>;
   /** Hooks of the WatchServers fan-out, called after the metrics' own (for tests and benchmarks). */
+  /** See ControlPlaneServerOptions.maxConnectionAgeGraceMs. */
+  readonly maxConnectionAgeGraceMs?: number;
+  /** See ControlPlaneServerOptions.connectionAgeRandom (tests). */
+  readonly connectionAgeRandom?: () => number;
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face, called after the metrics' own (for tests and benchmarks). */
   readonly xdsHooks?: AdsHooks;
@@ -95,6 +99,8 @@ export class ControlPlane {
     let metricsPort: number | undefined;
     let port: number;
     try {
+      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
+      ...(options.connectionAgeRandom && { connectionAgeRandom: options.connectionAgeRandom }),
       if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }));
       port = await server.start();
       source = await options.createSource(registry, log, metrics);

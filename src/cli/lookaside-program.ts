@@ -37,6 +37,7 @@ interface ServeFlags {
   grace: number;
   keepaliveTime: number;
   maxConnectionAge: number;
+  maxConnectionAgeGrace?: number;
   maxWatchStreamsPerConnection: number;
   maxWatchStreams: number;
   maxRequestBytes: number;
@@ -102,7 +103,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--grace <duration>', 'how long shutdown waits for calls to finish before closing them').env('LOOKASIDE_GRACE').default(10_000, '10s').argParser(parseDuration))
     .addOption(new Option('--keepalive-time <duration>', 'interval of keepalive pings to clients').env('LOOKASIDE_KEEPALIVE_TIME').default(30_000, '30s').argParser(parseDuration))
     .addOption(
-      new Option('--max-connection-age <duration>', 'close client connections after this age so clients spread over new replicas (0: never)')
+      new Option('--max-connection-age <duration>', 'close client connections after this age (±10%), and end their WatchServers and xDS streams soon after, so clients spread over new replicas (0: never)')
         .env('LOOKASIDE_MAX_CONNECTION_AGE')
         .default(0, '0')
         .argParser(parseDuration),
@@ -122,6 +123,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       new Option('--slow-start <duration>', 'ramp backends that become ready from 10% to their full weight over this window, for Services without their own lookaside.dev/slow-start annotation (0: off)')
         .env('LOOKASIDE_SLOW_START')
         .default(0, '0')
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option(
+        '--max-connection-age-grace <duration>',
+        "the window after 1.1 × --max-connection-age in which a connection's watch streams end, each connection at a random moment, so clients that connected together do not reconnect together (default: a tenth of --max-connection-age)",
+      )
+        .env('LOOKASIDE_MAX_CONNECTION_AGE_GRACE')
         .argParser(parseDuration),
     )
     .addOption(
@@ -174,6 +183,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );
+      if (opts.maxConnectionAgeGrace !== undefined && !(opts.maxConnectionAge > 0)) {
+        command.error('error: --max-connection-age-grace needs --max-connection-age (a grace after an age that never comes does nothing)', { exitCode: ExitCode.USAGE, code: 'commander.connectionAge' });
+      }
     });
 
   // Not from LOOKASIDE_ZONE / NODE_NAME: asking as another caller is a deliberate act.
@@ -186,6 +198,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     command
       // LOOKASIDE_CLIENT_TLS_*: the client side's own names, so that the
       // server's LOOKASIDE_TLS_CERT_FILE (its serving certificate) in the
+          ...(opts.maxConnectionAgeGrace !== undefined && { maxConnectionAgeGraceMs: opts.maxConnectionAgeGrace }),
       // same environment never becomes get's client certificate.
       .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_CLIENT_TLS'))
       .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_CLIENT_TLS_CA_FILE'))

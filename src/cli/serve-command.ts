@@ -32,6 +32,8 @@ export interface ServeOptions {
   readonly keepaliveTimeMs: number;
   readonly maxConnectionAgeMs: number;
   readonly limits: ServerLimits;
+  /** Default: a tenth of maxConnectionAgeMs. */
+  readonly maxConnectionAgeGraceMs?: number;
   /** Where to serve /metrics; undefined turns metrics off. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** Serve TLS (mutual TLS with a client CA) from these files. */
@@ -143,6 +145,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       createSource: sourceFactory,
       ...(authorizerFactory && { createAuthorizer: authorizerFactory }),
     });
+      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
   } catch (error) {
     credentials?.stop();
     const message = error instanceof Error ? error.message : String(error);

@@ -15,7 +15,8 @@ import type { FanoutHooks } from './watch-fanout.js';
 import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
-import type { ServerClock } from './server-clock.js';
+import { SYSTEM_CLOCK, type ServerClock } from './server-clock.js';
+import { ConnectionAges, defaultConnectionAgeGraceMs, grpcJsConnectionAgeGraceMs } from './connection-age.js';
 
 export interface ControlPlaneServerOptions {
   readonly registry: Registry;
@@ -29,12 +30,18 @@ export interface ControlPlaneServerOptions {
   readonly keepaliveTimeMs?: number;
   readonly keepaliveTimeoutMs?: number;
   /**
-   * Close connections older than this (with a GOAWAY), so clients spread
-   * over replicas again after a rollout. 0 keeps connections forever.
+   * Close connections older than this (with a GOAWAY), and end their watch
+   * streams (WatchServers, ADS) soon after (see connection-age.ts), so
+   * clients spread over replicas again after a rollout. 0 keeps connections
+   * and streams forever.
    */
   readonly maxConnectionAgeMs?: number;
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face (metrics). */
+  /** The window over which a connection's watch streams end after its age; default a tenth of the age. */
+  readonly maxConnectionAgeGraceMs?: number;
+  /** Draws where in that window each connection's watches end; default Math.random. */
+  readonly connectionAgeRandom?: () => number;
   readonly xdsHooks?: AdsHooks;
   /** Bounds on what one caller can take; defaults in ServerLimits' comments. */
   readonly limits?: Partial<ServerLimits>;
@@ -100,8 +107,19 @@ export class ControlPlaneServer {
       ...(options.hooks && { hooks: options.hooks }),
       watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
       ...(options.authorizer && { authorizer: options.authorizer }),
+    let connectionAges: ConnectionAges | undefined;
     });
+      const graceMs = options.maxConnectionAgeGraceMs ?? defaultConnectionAgeGraceMs(options.maxConnectionAgeMs);
+      connectionAges = new ConnectionAges({
+        maxAgeMs: options.maxConnectionAgeMs,
+        graceMs,
+        clock: options.clock ?? SYSTEM_CLOCK,
+        ...(options.connectionAgeRandom && { random: options.connectionAgeRandom }),
+      });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
+      // A backstop that never cuts a watch (they end first): it closes a
+      // connection whose other calls never end.
+      channelOptions['grpc.max_connection_age_grace_ms'] = grpcJsConnectionAgeGraceMs(options.maxConnectionAgeMs, graceMs);
     this.xds = new AggregatedDiscoveryService({
       registry: options.registry,
       logger: options.logger,
@@ -110,6 +128,8 @@ export class ControlPlaneServer {
       limits: this.loadBalancer.watchLimits,
       ...(options.clock && { clock: options.clock }),
     });
+      ...(connectionAges && { connectionAges }),
+      ...(options.clock && { clock: options.clock }),
     this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1 (docs/design.md): NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
@@ -120,6 +140,7 @@ export class ControlPlaneServer {
   get port(): number {
     if (this.boundPort === undefined) throw new Error('the server is not listening yet');
     return this.boundPort;
+      ...(connectionAges && { connectionAges }),
   }
 
   /** Binds and starts serving; resolves with the bound port. */

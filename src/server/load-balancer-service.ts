@@ -6,12 +6,15 @@ import type { Logger } from 'pino';
 import type { PortLookup, Registry } from '../registry/registry.js';
 import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
-import { WatchFanout, type FanoutHooks, type WatchCall } from './watch-fanout.js';
+import { WatchFanout, type FanoutHooks, type WatchCall, type WatchStream } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
 import { locate } from './caller-topology.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
 import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
 
+import { OpenStreamAuthorization } from './caller-authorization/open-stream-authorization.js';
+import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from './connection-age.js';
+import { SYSTEM_CLOCK, type ServerClock } from './server-clock.js';
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
@@ -24,6 +27,10 @@ export interface LoadBalancerServiceOptions {
    */
   readonly authorizer?: CallerAuthorizer;
 }
+  /** Ends watches at their connection's age (--max-connection-age); none: they live on. */
+  readonly connectionAges?: ConnectionAges;
+  /** The clock of the rechecks of open streams; default the process's. */
+  readonly clock?: ServerClock;
 
 const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
@@ -128,21 +135,49 @@ export class LoadBalancerService {
         return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
       }
       let released = false;
+      let stream: WatchStream | undefined;
+      const end = (code: status, details: string) => (stream ? stream.end(code, details) : call.emit('error', { code, details }));
+      const forgetAge = this.options.connectionAges?.track(peer, () => end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
+      let recheck: OpenStreamAuthorization | undefined;
       const release = () => {
         if (released) return;
         released = true;
         this.watchLimits.release(peer);
       };
+        forgetAge?.();
+        recheck?.stop();
       for (const event of ['cancelled', 'close', 'finish', 'error']) call.once(event, release);
       const authorizer = this.options.authorizer;
-      if (!authorizer) return this.openWatch(call, request, peer);
-      // Authorized once, at the start: the target's namespace is fixed for the stream.
-      authorizer.authorize(call.metadata, request.service.namespace).then(
+      if (!authorizer) {
+        stream = this.openWatch(call, request, peer);
+        return;
+      }
+      // The target's namespace is fixed for the stream: authorized when it
+      // opens, and again each time the allow expires (a revoked caller's
+      // stream ends then).
+      const namespace = request.service.namespace;
+      authorizer.authorize(call.metadata, namespace).then(
         (decision) => {
           if (call.cancelled || released) return;
           if (!decision.allowed) return void call.emit('error', { code: decision.code, details: decision.details });
           if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
-          this.openWatch(call, request, peer);
+          stream = this.openWatch(call, request, peer);
+          if (!stream) return;
+          recheck = new OpenStreamAuthorization({
+            authorizer,
+            clock: this.options.clock ?? SYSTEM_CLOCK,
+            metadata: call.metadata,
+            namespaces: () => [namespace],
+            onRecheck: ([result]) => {
+              const again = result!.decision;
+              // Undecided (the API server is away): the stream goes on, as cached decisions do.
+              if (again.allowed || again.code === status.UNAVAILABLE) return;
+              this.log.info({ peer, service: request.target.service, code: status[again.code] }, 'WatchServers ended: the caller may no longer read this target');
+              end(again.code, `${again.details} (checked again while the stream was open)`);
+            },
+            onError: (error) => end(toStatus(error, this.log).code, 'the control plane failed to authorize this stream again; reconnect'),
+          });
+          recheck.allowed([decision]);
         },
         (error: unknown) => call.emit('error', toStatus(error, this.log)),
       );
@@ -151,13 +186,14 @@ export class LoadBalancerService {
     }
   }
 
-  private openWatch(call: WatchCall, request: ValidRequest, peer: string): void {
+  private openWatch(call: WatchCall, request: ValidRequest, peer: string): WatchStream | undefined {
     try {
       this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer }, 'WatchServers opened');
-      this.fanout.add(call, request);
+      return this.fanout.add(call, request);
     } catch (error) {
       call.emit('error', toStatus(error, this.log));
     }
+      return undefined;
   }
 }
 

@@ -4,14 +4,17 @@
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { issueToken, listSlicesRule } from '../support/caller-auth-control-plane.js';
-import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { runCli, runCliToEnd, type CliRun, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { runCliInProcess } from '../support/cli-in-process.js';
 import { checkHealth, healthClient } from '../support/health-client.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
 import { pemDirectory } from '../support/test-certificates.js';
+
+// These tests start real `lookaside` processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS, hookTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 const WEB = 'system:serviceaccount:default:web';
 let harness: KubernetesApiHarness;

@@ -1,12 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, runCliToEnd } from '../support/cli-process.js';
+import { PROCESS_WAIT_MS, runCli, runCliToEnd, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { runCliInProcess } from '../support/cli-in-process.js';
 import { waitFor } from '../support/wait-until.js';
 import { restartableControlPlane } from '../support/restartable-control-plane.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
+
+// These tests start real `lookaside` processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS, hookTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 const greeter = (addresses: string[]): FileService => ({
   name: 'greeter',
@@ -150,13 +153,13 @@ describe('lookaside watch', () => {
     try {
       // Not up yet at start: it waits rather than exits.
       const watch = runCli(['watch', 'greeter.default:grpc', '--server', restartable.address]);
-      await waitFor('the watch to report it is reconnecting', () => /reconnecting in/.test(watch.stderr));
+      await waitFor('the watch to report it is reconnecting', () => /reconnecting in/.test(watch.stderr), PROCESS_WAIT_MS);
       await restartable.start();
       await watch.waitForLine(/10\.0\.0\.7:8080/);
 
       // Stopped under it (watchers are ended with UNAVAILABLE), then back with a change.
       await restartable.stop();
-      await waitFor('the watch to see the stream lost', () => (watch.stderr.match(/reconnecting in/g) ?? []).length >= 2);
+      await waitFor('the watch to see the stream lost', () => (watch.stderr.match(/reconnecting in/g) ?? []).length >= 2, PROCESS_WAIT_MS);
       await restartable.write([greeter(['10.0.0.8:8080'])]);
       await restartable.start();
       await watch.waitForLine(/10\.0\.0\.8:8080/);

@@ -4,12 +4,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { runCli, runCliToEnd, type CliRun, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { runCliInProcess } from '../support/cli-in-process.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { writeHarnessKubeconfig } from '../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
+
+// These tests start real `lookaside` processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS, hookTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 let dir: string;
 let harness: KubernetesApiHarness;

@@ -5,13 +5,16 @@ import { status } from '@grpc/grpc-js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
-import { runCli, type CliRun } from '../support/cli-process.js';
+import { runCli, type CliRun, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { registryYaml } from '../support/file-control-plane.js';
 import { healthClient } from '../support/health-client.js';
 import { RawAdsClient, TYPES } from '../support/raw-ads-client.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
+
+// These tests start real `lookaside` processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS, hookTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 let dir: string | undefined;
 let serve: CliRun | undefined;

@@ -1,9 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli, runCliToEnd, type CliRun } from '../support/cli-process.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { runCli, runCliToEnd, type CliRun, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { runCliInProcess } from '../support/cli-in-process.js';
 import { createAuthority, issue, pemDirectory } from '../support/test-certificates.js';
+
+// These tests start real `lookaside` processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS, hookTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 let pem: Awaited<ReturnType<typeof pemDirectory>>;
 let files: { ca: string; cert: string; key: string; clientCert: string; clientKey: string };

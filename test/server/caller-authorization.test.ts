@@ -17,6 +17,8 @@ import { testLogger } from '../support/test-logger.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 import { waitFor } from '../support/wait-until.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { MAX_DENIAL_TTL_MS } from '../../src/server/caller-authorization/caller-authorizer.js';
+import { RECHECK_RETRY_MS } from '../../src/server/caller-authorization/open-stream-authorization.js';
 
 const SERVICES = [
   { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.1', port: 8080 }] }] },
@@ -27,6 +29,8 @@ const GREETER = { service: 'greeter.app', port: 'grpc' };
 
 const WEB = 'system:serviceaccount:app:web';
 const listSlices = listSlicesRule;
+/** The cache TTL of the tests that run on a manual clock. */
+const TTL_MS = 60_000;
 
 let harness: KubernetesApiHarness;
 const token = (username = WEB, audiences?: string[]) => issueToken(harness, username, audiences);
@@ -194,11 +198,9 @@ describe('--caller-auth kubernetes', () => {
 });
 
 describe('revocation and the cache TTL', () => {
-  it('a revoked rule takes effect on new calls once the TTL has passed; a stream already open stays', async () => {
-    // The cache's time stands still until the test moves it: "within the TTL"
-    // holds however slow the machine, and "once it has passed" takes no time.
+  it('a revoked rule takes effect on new calls once the TTL has passed, and ends a stream already open PERMISSION_DENIED then', async () => {
     const clock = new ManualClock();
-    const cp = await start({ cacheTtlMs: 300, clock });
+    const cp = await start({ cacheTtlMs: TTL_MS, clock });
     const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
     try {
       const caller = token();
@@ -206,19 +208,71 @@ describe('revocation and the cache TTL', () => {
       const watch = new WatchRecorder(cp.stub, LEDGER, { token: caller });
       await watch.waitForAddresses(['10.1.0.1:8080']);
       revoke();
-      // Within the TTL the cached allow still holds.
-      clock.advance(100);
+      // Within the TTL the cached allow still holds, for new calls and the open stream.
+      clock.advance(TTL_MS - 1);
       expect(await get(cp.stub, LEDGER, caller)).toMatchObject({ exists: true });
-      clock.advance(250);
+      expect(cp.controlPlane.server.loadBalancer.fanout.size).toBe(1);
+      // The allow expires: the open stream is authorized again, and ended.
+      clock.advance(1);
+      await watch.waitFor((r) => r.error !== undefined);
+      expect(watch.error!.code).toBe(status.PERMISSION_DENIED);
+      expect(watch.error!.details).toMatch(/^system:serviceaccount:app:web may not list endpointslices\.discovery\.k8s\.io in namespace "payments".*\(checked again while the stream was open\)$/);
       expect(((await get(cp.stub, LEDGER, caller)) as ServiceError).code).toBe(status.PERMISSION_DENIED);
-      expect(watch.error).toBeUndefined();
-      // A fix is seen as soon too: denials are kept no longer than the TTL.
+      // A fix is seen as soon too: denials are kept at most 5 s.
       const again = harness.grantAccess(listSlices(WEB, 'payments'));
-      clock.advance(350);
-      expect('exists' in (await get(cp.stub, LEDGER, caller))).toBe(true);
+      clock.advance(MAX_DENIAL_TTL_MS);
+      expect(await get(cp.stub, LEDGER, caller)).toMatchObject({ exists: true });
       again();
+    } finally {
+      revoke();
+      await cp.close();
+    }
+  });
+
+  it('authorizes an open stream again each time its allow expires, and it goes on while the caller may read', async () => {
+    const clock = new ManualClock();
+    const cp = await start({ cacheTtlMs: TTL_MS, clock });
+    const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
+    try {
+      const watch = new WatchRecorder(cp.stub, LEDGER, { token: token() });
+      await watch.waitForAddresses(['10.1.0.1:8080']);
+      for (let round = 1; round <= 2; round++) {
+        const reviews = harness.reviewsOf('subjectaccessreviews').length;
+        clock.advance(TTL_MS);
+        await waitFor(`recheck ${round} to ask the API server`, () => harness.reviewsOf('subjectaccessreviews').length === reviews + 1);
+      }
+      // Still served: a change reaches it.
+      cp.controlPlane.registry.upsert({ ...SERVICES[0]!, ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.2', port: 8080 }] }] });
+      await watch.waitForAddresses(['10.1.0.2:8080']);
+      expect(watch.error).toBeUndefined();
       watch.close();
     } finally {
+      revoke();
+      await cp.close();
+    }
+  });
+
+  it('keeps an open stream while its recheck cannot be decided (the API server is down), and asks again soon', async () => {
+    const clock = new ManualClock();
+    const cp = await start({ cacheTtlMs: TTL_MS, clock, timeoutMs: 300 });
+    const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
+    const errors = async () => Number(/lookaside_caller_auth_decisions_total\{decision="error"\} (\d+)/.exec(await (await fetch(`http://127.0.0.1:${cp.controlPlane.metricsPort}/metrics`)).text())?.[1]);
+    try {
+      const watch = new WatchRecorder(cp.stub, LEDGER, { token: token() });
+      await watch.waitForAddresses(['10.1.0.1:8080']);
+      harness.goDown();
+      clock.advance(TTL_MS);
+      await expect.poll(errors, { timeout: 5_000 }).toBe(1);
+      expect(cp.controlPlane.server.loadBalancer.fanout.size).toBe(1);
+      harness.up();
+      const reviews = harness.reviewsOf('subjectaccessreviews').length;
+      clock.advance(RECHECK_RETRY_MS);
+      await waitFor('the retried recheck to ask the API server', () => harness.reviewsOf('subjectaccessreviews').length === reviews + 1);
+      expect(cp.controlPlane.server.loadBalancer.fanout.size).toBe(1);
+      expect(watch.error).toBeUndefined();
+      watch.close();
+    } finally {
+      harness.up();
       revoke();
       await cp.close();
     }

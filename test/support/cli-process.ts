@@ -6,6 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/**
+ * How long a spawned command gets to print what a test waits for, and the
+ * test limit for a file that spawns one (vi.setConfig): on a loaded 2-core
+ * machine a tsx process took over 20 s to log its first line. A wait for a
+ * line costs only as long as the line takes; it is a backstop, not a budget.
+ */
+export const PROCESS_WAIT_MS = 60_000;
+export const SPAWNING_TEST_TIMEOUT_MS = 120_000;
+
 export interface CliRun {
   readonly child: ChildProcess;
   stdout: string;
@@ -26,7 +35,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRun
     stdout: '',
     stderr: '',
     exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1))),
-    waitForLine(pattern, timeoutMs = 20_000) {
+    waitForLine(pattern, timeoutMs = PROCESS_WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const line = run.stdout.split('\n').find((l) => pattern.test(l));

@@ -7,7 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, type connectivityState, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 
@@ -125,6 +125,11 @@ export class RawAdsClient {
   /** Responses received and not read by next(). */
   get unread(): number {
     return this.responses.length - this.read;
+  }
+
+  /** The state of the client's own channel (IDLE once the server sent a GOAWAY, say). */
+  channelState(): connectivityState {
+    return this.client.getChannel().getConnectivityState(false);
   }
 
   close(): void {

@@ -11,8 +11,10 @@
 //
 // Any gRPC face calls authorize(metadata, namespace) before it reveals a
 // backend; it resolves with a decision and never rejects. Streams are
-// authorized when they open: a revoked permission (or token) takes effect
-// on new streams and calls once the cached result has expired.
+// authorized when they open, and again whenever the allow they hold expires
+// (see open-stream-authorization.ts): a revoked permission (or token) takes
+// effect on new calls once the cached result has expired, and ends an open
+// stream then too.
 
 import { createHash } from 'node:crypto';
 import { status, type Metadata } from '@grpc/grpc-js';
@@ -35,7 +37,16 @@ export const MAX_DENIAL_TTL_MS = 5_000;
 export const DEFAULT_CALLER_AUTH_CACHE_ENTRIES = 10_000;
 
 export type AuthorizationDecision =
-  | { readonly allowed: true; /** The caller's user name, for logs. */ readonly caller: string }
+  | {
+      readonly allowed: true;
+      /** The caller's user name, for logs. */
+      readonly caller: string;
+      /**
+       * How long this allow holds (ms): until the token or access review it
+       * rests on expires. An open stream asks again then.
+       */
+      readonly validForMs: number;
+    }
   | { readonly allowed: false; readonly code: status.UNAUTHENTICATED | status.PERMISSION_DENIED | status.UNAVAILABLE; readonly details: string };
 
 export interface CallerAuthorizer {
@@ -145,13 +156,13 @@ export class ReviewingCallerAuthorizer implements CallerAuthorizer {
       this.report('unauthenticated', { namespace, problem: bearer.problem }, `caller refused: ${bearer.detail}`);
       return [this.unauthenticated(`${bearer.detail}; this control plane authorizes its callers`), 'unauthenticated'];
     }
-    const review = await this.reviewToken(bearer.token);
+    const { value: review, keptUntil: tokenKeptUntil } = await this.reviewToken(bearer.token);
     if (!review.authenticated) {
       this.report('unauthenticated', { namespace, error: review.error }, `caller refused: the token was not accepted: ${review.error}`);
       return [this.unauthenticated(`the Kubernetes API server did not accept the caller's token (${review.error})`), 'unauthenticated'];
     }
     const user = review.user;
-    const access = await this.reviewAccess(user, namespace);
+    const { value: access, keptUntil: accessKeptUntil } = await this.reviewAccess(user, namespace);
     if (!access.allowed) {
       const rule = ruleText(ENDPOINT_SLICE_LIST_RULE);
       this.report('denied', { caller: user.username, namespace }, `caller denied: ${user.username} may not ${rule} in namespace ${namespace}`);
@@ -162,7 +173,7 @@ export class ReviewingCallerAuthorizer implements CallerAuthorizer {
       return [{ allowed: false, code: status.PERMISSION_DENIED, details }, 'denied'];
     }
     this.log.debug({ caller: user.username, namespace }, 'caller allowed');
-    return [{ allowed: true, caller: user.username }, 'allowed'];
+    return [{ allowed: true, caller: user.username, validForMs: Math.max(0, Math.min(tokenKeptUntil, accessKeptUntil) - this.now()) }, 'allowed'];
   }
 
   private unauthenticated(why: string): AuthorizationDecision {
@@ -175,8 +186,8 @@ export class ReviewingCallerAuthorizer implements CallerAuthorizer {
     };
   }
 
-  private async reviewToken(token: string): Promise<TokenReviewResult> {
-    const { value, outcome } = await this.tokens.get(
+  private async reviewToken(token: string): Promise<{ value: TokenReviewResult; keptUntil: number }> {
+    const { value, outcome, keptUntil } = await this.tokens.get(
       sha256(token),
       async () => {
         const result = await this.options.reviewer.reviewToken(token, [this.audience]);
@@ -196,17 +207,17 @@ export class ReviewingCallerAuthorizer implements CallerAuthorizer {
       },
     );
     this.options.hooks?.onReview?.('token', outcome);
-    return value;
+    return { value, keptUntil };
   }
 
-  private async reviewAccess(user: CallerIdentity, namespace: string): Promise<AccessReviewResult> {
-    const { value, outcome } = await this.access.get(
+  private async reviewAccess(user: CallerIdentity, namespace: string): Promise<{ value: AccessReviewResult; keptUntil: number }> {
+    const { value, outcome, keptUntil } = await this.access.get(
       `${identityKey(user)}\n${namespace}`,
       () => this.options.reviewer.reviewAccess(user, namespace, ENDPOINT_SLICE_LIST_RULE),
       (result) => this.now() + (result.allowed ? this.cacheTtlMs : this.denialTtlMs),
     );
     this.options.hooks?.onReview?.('access', outcome);
-    return value;
+    return { value, keptUntil };
   }
 
   /** Logs a refusal or failure: the first of each kind per interval at info (failures at warn), the rest at debug. */

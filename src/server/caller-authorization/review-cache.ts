@@ -47,28 +47,33 @@ export class ReviewCache<V> {
    * The value for `key`: a kept one, the result of a review already in
    * flight for it, or that of a new `review()`. `expiresAt(value)` says until
    * when (ms) a new result may be kept; a time not in the future keeps nothing.
-   * Rejects when the review does, and keeps nothing then.
+   * Rejects when the review does, and keeps nothing then. `keptUntil` says
+   * until when the value is kept (now, when it is not kept).
    */
-  async get(key: string, review: () => Promise<V>, expiresAt: (value: V) => number): Promise<{ value: V; outcome: CacheOutcome }> {
+  async get(key: string, review: () => Promise<V>, expiresAt: (value: V) => number): Promise<{ value: V; outcome: CacheOutcome; keptUntil: number }> {
     const entry = this.entries.get(key);
     if (entry) {
       if (entry.expiresAt > this.now()) {
         // Most recently used moves to the end of the Map's order.
         this.entries.delete(key);
         this.entries.set(key, entry);
-        return { value: entry.value, outcome: 'hit' };
+        return { value: entry.value, outcome: 'hit', keptUntil: entry.expiresAt };
       }
       this.entries.delete(key);
     }
     const running = this.pending.get(key);
-    if (running) return { value: await running, outcome: 'coalesced' };
+    if (running) {
+      const value = await running;
+      return { value, outcome: 'coalesced', keptUntil: this.entries.get(key)?.expiresAt ?? this.now() };
+    }
     const started = (async () => review())();
     this.pending.set(key, started);
     try {
       const value = await started;
       const until = expiresAt(value);
-      if (until > this.now()) this.keep(key, { value, expiresAt: until });
-      return { value, outcome: 'review' };
+      const kept = until > this.now();
+      if (kept) this.keep(key, { value, expiresAt: until });
+      return { value, outcome: 'review', keptUntil: kept ? until : this.now() };
     } finally {
       this.pending.delete(key);
     }

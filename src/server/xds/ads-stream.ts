@@ -168,6 +168,21 @@ export class AdsStream {
     this.deniedNamespaces.set(namespace, this.context.clock.now() + DENIED_NAMESPACE_RECHECK_MS);
   }
 
+  /** The namespaces this stream was authorized for: what a recheck of the open stream asks about again. */
+  authorizedNamespaceList(): string[] {
+    return [...this.authorizedNamespaces];
+  }
+
+  /**
+   * A namespace the caller could read and, checked again, may not: left out
+   * of the answers from the next one on, as a namespace refused at first.
+   */
+  revoked(namespace: string): void {
+    if (!this.authorizedNamespaces.delete(namespace)) return;
+    this.denied(namespace);
+    this.context.markDirty(this);
+  }
+
   private isDenied(namespace: string): boolean {
     const until = this.deniedNamespaces.get(namespace);
     return until !== undefined && this.context.clock.now() < until;

@@ -15,6 +15,8 @@ import { status, type ServiceDefinition, type UntypedServiceImplementation } fro
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
+import { OpenStreamAuthorization, type NamespaceDecision } from '../caller-authorization/open-stream-authorization.js';
+import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../connection-age.js';
 import type { WatchStreamLimits } from '../watch-stream-limits.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, DENIED_NAMESPACE_RECHECK_MS, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
@@ -35,6 +37,8 @@ export interface AggregatedDiscoveryServiceOptions {
   readonly limits?: WatchStreamLimits;
   /** The clock of the streams' own timers; default the process's. */
   readonly clock?: ServerClock;
+  /** Ends streams at their connection's age (--max-connection-age); none: they live on. */
+  readonly connectionAges?: ConnectionAges;
 }
 
 export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
@@ -130,12 +134,31 @@ export class AggregatedDiscoveryService {
     const refusal = this.options.limits?.admit(peer);
     if (refusal) {
       this.log.debug({ peer }, refusal);
+    const forgetAge = this.options.connectionAges?.track(peer, () => stream.end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
+    const authorizer = this.options.authorizer;
+    // Each namespace the stream was authorized for is asked about again
+    // when its allow expires; see rechecked().
+    const recheck =
+      authorizer &&
+      new OpenStreamAuthorization({
+        authorizer,
+        clock: this.context.clock,
+        metadata: call.metadata,
+        namespaces: () => stream.authorizedNamespaceList(),
+        onRecheck: (results) => this.rechecked(stream, peer, results),
+        onError: (error) => {
+          this.log.error({ err: error, node: stream.nodeId }, 'authorizing an open xDS stream again failed; closing the stream');
+          stream.end(status.INTERNAL, 'the control plane failed to authorize this stream again; reconnect');
+        },
+      });
       call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
       return;
     }
     const stream = new AdsStream(this.context, call);
     this.streams.add(stream);
     this.context.hooks.onOpened?.(stream);
+      forgetAge?.();
+      recheck?.stop();
     let released = false;
     const done = () => {
       stream.detach();
@@ -153,7 +176,6 @@ export class AggregatedDiscoveryService {
       }
     };
     call.on('data', (request: DiscoveryRequest | { readonly undecodable: string }) => {
-      const authorizer = this.options.authorizer;
       const namespaces = authorizer ? stream.namespacesToAuthorize(request) : [];
       if (!authorizer || namespaces.length === 0) return receive(request);
       // Requests are handled in order: the stream reads nothing more until
@@ -171,6 +193,7 @@ export class AggregatedDiscoveryService {
           for (const result of results) {
             if (result.decision.allowed) continue;
             stream.denied(result.namespace);
+          recheck?.allowed(results.map((result) => result.decision));
             this.log.warn(
               { node: stream.nodeId, peer, namespace: result.namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
               `xDS resources of namespace "${result.namespace}" are left out of this stream: ${result.decision.details}`,
@@ -199,6 +222,34 @@ export class AggregatedDiscoveryService {
     });
     call.on('cancelled', done);
     call.on('close', done);
+  /**
+   * The namespaces of an open stream, authorized again. A token no longer
+   * accepted ends the stream (nothing on it can be served); a namespace the
+   * caller may no longer read is left out of its answers, as at first; when
+   * it may read none of them any more, the stream ends PERMISSION_DENIED.
+   * Undecided ones (the API server is away) stay as they are.
+   */
+  private rechecked(stream: AdsStream, peer: string, results: readonly NamespaceDecision[]): void {
+    if (stream.isClosed) return;
+    const again = (details: string, namespace: string) => `${details} (checked again while the stream was open, for xDS resources of namespace "${namespace}")`;
+    const unauthenticated = results.find((result) => !result.decision.allowed && result.decision.code === status.UNAUTHENTICATED);
+    if (unauthenticated && !unauthenticated.decision.allowed) return stream.end(status.UNAUTHENTICATED, again(unauthenticated.decision.details, unauthenticated.namespace));
+    const revoked = results.filter((result) => !result.decision.allowed && result.decision.code === status.PERMISSION_DENIED);
+    if (revoked.length === 0) return;
+    if (revoked.length === results.length) {
+      const first = revoked[0]!;
+      this.log.info({ node: stream.nodeId, peer, namespaces: revoked.map((result) => result.namespace) }, 'xDS stream ended: the caller may no longer read any namespace it asked for');
+      return stream.end(status.PERMISSION_DENIED, again(first.decision.allowed ? '' : first.decision.details, first.namespace));
+    }
+    for (const { namespace, decision } of revoked) {
+      stream.revoked(namespace);
+      this.log.warn(
+        { node: stream.nodeId, peer, namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
+        `xDS resources of namespace "${namespace}" are left out of this stream from now on: ${decision.allowed ? '' : decision.details}`,
+      );
+    }
+  }
+
     call.on('error', (error) => {
       this.log.debug({ err: error, node: stream.nodeId }, 'xDS stream error');
       done();
