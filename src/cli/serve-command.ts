@@ -14,6 +14,7 @@ import { chooseSource } from '../discovery/source-choice.js';
 import type { DiscoverySource } from '../discovery/source.js';
 import type { ControlPlaneMetrics } from '../server/metrics.js';
 import type { Registry } from '../registry/registry.js';
+import { RouteTranslator } from '../translation/route-table.js';
 import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/tls-credentials.js';
 import { ReviewingCallerAuthorizer, type CallerAuthorizer } from '../server/caller-authorization/caller-authorizer.js';
 import { ExitCode } from './exit-codes.js';
@@ -73,6 +74,7 @@ function createSource(options: ServeOptions, log: Logger): SourceFactory {
     // Loaded only now: @kubernetes/client-node cannot be imported on Node
     // versions the file source still runs on.
     const { createKubernetesSource } = await import('../discovery/kubernetes/kubernetes-source.js');
+    const translator = new RouteTranslator(registry, registry.routes);
     return createKubernetesSource({
       registry,
       logger,
@@ -82,6 +84,8 @@ function createSource(options: ServeOptions, log: Logger): SourceFactory {
       ipFamily: options.ipFamily,
       ...(options.podWeights && { podWeights: true }),
       ...(options.slowStartMs && { slowStartMs: options.slowStartMs }),
+      // The source writes each GRPCRoute's status from what the translation makes of it.
+      routeStatuses: () => translator.statuses(),
       ...(metrics && {
         onWatchRestart: (resource: string, reason: string) => metrics.watchRestarted(resource, reason),
         onEventLag: (resource: string, seconds: number) => metrics.eventReceived(resource, seconds),

@@ -16,10 +16,12 @@ export function authorizationOf(request: RecordedRequest): Authorization {
   const segments = request.path.split('/').filter((s) => s.length > 0);
   let rest: string[];
   let group: string;
-  if (segments[0] === 'api' && segments.length >= 2) {
+  // /api/v1 and /apis/GROUP/VERSION name no resource: API discovery, a
+  // non-resource request (the API server's RequestInfo needs a resource).
+  if (segments[0] === 'api' && segments.length >= 3) {
     group = '';
     rest = segments.slice(2);
-  } else if (segments[0] === 'apis' && segments.length >= 3) {
+  } else if (segments[0] === 'apis' && segments.length >= 4) {
     group = segments[1]!;
     rest = segments.slice(3);
   } else {
@@ -35,6 +37,16 @@ export function authorizationOf(request: RecordedRequest): Authorization {
   const verbs: Record<string, string> = { GET: watch ? 'watch' : name ? 'get' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' };
   const verb = verbs[request.method] ?? request.method.toLowerCase();
   return { rule: `${group}|${resource ?? ''}${subresource ? `/${subresource}` : ''}|${verb}`, namespace };
+}
+
+/**
+ * Whether every authenticated user may make this request: API discovery
+ * (GET /api, /api/*, /apis, /apis/*), which the built-in ClusterRole
+ * system:discovery grants to system:authenticated, so no manifest needs to.
+ */
+export function grantedToEveryone(authorization: Authorization): boolean {
+  const match = /^nonResourceURL\|(\/[^|]*)\|get$/.exec(authorization.rule);
+  return match !== null && /^\/apis?(\/|$)/.test(match[1]!);
 }
 
 /** The rules as "group|resource|verb" entries; wildcards and name restrictions are refused outright. */

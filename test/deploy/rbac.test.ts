@@ -17,9 +17,10 @@ import { createKubernetesSource } from '../../src/discovery/kubernetes/kubernete
 import { Registry } from '../../src/registry/registry.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import { FAST_TIMING, harnessKubeConfig } from '../support/kubernetes-control-plane.js';
-import { endpointSlice, READY, service } from '../support/kubernetes-objects.js';
+import { endpointSlice, grpcRoute, READY, referenceGrant, service } from '../support/kubernetes-objects.js';
 import { RecordingApiProxy, type RecordedRequest } from '../support/recording-api-proxy.js';
-import { AUTH_DELEGATOR_RULES, authorizationOf, ruleSet } from './rbac-rules.js';
+import { AUTH_DELEGATOR_RULES, authorizationOf, grantedToEveryone, ruleSet } from './rbac-rules.js';
+import { RouteTranslator } from '../../src/translation/route-table.js';
 import { Metadata } from '@grpc/grpc-js';
 import { ReviewingCallerAuthorizer } from '../../src/server/caller-authorization/caller-authorizer.js';
 import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/kubernetes-access-reviewer.js';
@@ -43,20 +44,39 @@ function watchedNamespaces(deployment: DeploymentManifest): string[] | undefined
   return namespaces.length > 0 ? namespaces : undefined;
 }
 
-/** Runs the real source against the harness and returns every request it made. */
+/**
+ * Runs the real source against the harness and returns every request it
+ * made that needs RBAC (API discovery is everyone's). The Gateway API CRDs
+ * are installed and a GRPCRoute waits for its status, so the route watches
+ * and the status write are among them.
+ */
 async function recordSourceRequests(namespaces: string[] | undefined, podWeights = false): Promise<RecordedRequest[]> {
   const namespace = namespaces?.[0] ?? 'app';
   const harness = await KubernetesApiHarness.start({ bookmarkIntervalMs: 100 });
+  harness.installGatewayApi();
+  harness.apply('grpcroutes', grpcRoute('greeter', namespace, { parentRefs: [{ group: '', kind: 'Service', name: 'greeter' }], rules: [{ backendRefs: [{ name: 'greeter', port: 50051 }] }] }));
+  harness.apply('referencegrants', referenceGrant('from-app', namespace, 'app'));
   const proxy = await RecordingApiProxy.start(harness.url);
   const slice = (address: string) =>
     endpointSlice({ name: 'greeter-abc', namespace, service: 'greeter', ports: [{ name: 'grpc', port: 8080 }], endpoints: [{ address, ...READY }] });
   harness.apply('services', service('greeter', namespace, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
   harness.apply('endpointslices', slice('10.0.0.7'));
   const registry = new Registry();
-  const source = createKubernetesSource({ registry, logger: testLogger(), kubeConfig: harnessKubeConfig(proxy.url), ...(namespaces && { namespaces }), podWeights, minFlushIntervalMs: 10, timing: FAST_TIMING });
+  const translator = new RouteTranslator(registry, registry.routes);
+  const source = createKubernetesSource({
+    registry,
+    logger: testLogger(),
+    kubeConfig: harnessKubeConfig(proxy.url),
+    ...(namespaces && { namespaces }),
+    podWeights,
+    minFlushIntervalMs: 10,
+    timing: FAST_TIMING,
+    routeStatuses: () => translator.statuses(),
+  });
   try {
     await source.start();
     await waitFor('the source synced', () => registry.synced);
+    await waitFor('the route status written', () => harness.statusWritesOf(namespace, 'greeter').length > 0);
     await harness.waitForWatches('services');
     await harness.waitForWatches('endpointslices');
     // A change, then a reconnect, then a relist after compaction.
@@ -71,12 +91,14 @@ async function recordSourceRequests(namespaces: string[] | undefined, podWeights
     await waitFor('both relisted', () => harness.requestsOf('services', 'list').length >= 2 && harness.requestsOf('endpointslices', 'list').length >= 2);
     await harness.waitForWatches('services');
     await harness.waitForWatches('endpointslices');
+    await harness.waitForWatches('grpcroutes');
+    await harness.waitForWatches('referencegrants');
   } finally {
     await source.stop();
     await proxy.close();
     await harness.close();
   }
-  return proxy.requests;
+  return proxy.requests.filter((r) => !grantedToEveryone(authorizationOf(r)));
 }
 
 /** Runs the real caller authorization against the harness and returns every request it made. */
@@ -125,7 +147,19 @@ describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
 
     const requests = await recordSourceRequests(namespaces);
     const needed = new Set(requests.map((r) => authorizationOf(r).rule));
-    expect([...needed].sort()).toEqual(['discovery.k8s.io|endpointslices|list', 'discovery.k8s.io|endpointslices|watch', '|nodes|list', '|nodes|watch', '|services|list', '|services|watch']);
+    expect([...needed].sort()).toEqual([
+      'discovery.k8s.io|endpointslices|list',
+      'discovery.k8s.io|endpointslices|watch',
+      'gateway.networking.k8s.io|grpcroutes/status|patch',
+      'gateway.networking.k8s.io|grpcroutes|list',
+      'gateway.networking.k8s.io|grpcroutes|watch',
+      'gateway.networking.k8s.io|referencegrants|list',
+      'gateway.networking.k8s.io|referencegrants|watch',
+      '|nodes|list',
+      '|nodes|watch',
+      '|services|list',
+      '|services|watch',
+    ]);
     expect([...ruleSet(clusterRole.rules)].sort()).toEqual([...needed].sort());
   });
 
@@ -158,6 +192,11 @@ describe('RBAC rules are exactly the requests of the Kubernetes source', () => {
     expect(of('GET', '/apis/discovery.k8s.io/v1/endpointslices', { watch: '1' })).toEqual({ rule: 'discovery.k8s.io|endpointslices|watch', namespace: undefined });
     expect(of('PATCH', '/apis/apps/v1/namespaces/a/deployments/x/status')).toEqual({ rule: 'apps|deployments/status|patch', namespace: 'a' });
     expect(of('GET', '/version')).toEqual({ rule: 'nonResourceURL|/version|get', namespace: undefined });
+    // API discovery is a non-resource request, which system:discovery grants every authenticated user.
+    expect(of('GET', '/apis/gateway.networking.k8s.io/v1')).toEqual({ rule: 'nonResourceURL|/apis/gateway.networking.k8s.io/v1|get', namespace: undefined });
+    expect(grantedToEveryone(of('GET', '/apis/gateway.networking.k8s.io/v1'))).toBe(true);
+    expect(grantedToEveryone(of('GET', '/api/v1/services'))).toBe(false);
+    expect(grantedToEveryone(of('GET', '/version'))).toBe(false);
   });
 
   test('pod-weights overlay: with --pod-weights the base ClusterRole plus the overlay\'s grant exactly what the source uses', async () => {

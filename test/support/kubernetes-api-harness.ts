@@ -44,12 +44,37 @@
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
 //    stalled watches (open but silent), graceful closes, compaction, and
 //    reviews that fail with a status or never answer.
+//
+// Gateway API (gateway.networking.k8s.io), as a cluster with its CRDs:
+//  - GRPCRoutes (v1) and ReferenceGrants (v1 and v1beta1, as the standard
+//    channel serves them) exist only once installGatewayApi() is called;
+//    before, their paths and the group's discovery documents
+//    (/apis/gateway.networking.k8s.io/v1, /v1beta1) answer 404 NotFound,
+//    as an API server without the CRDs does, and they can be installed at
+//    any time later;
+//  - a GRPCRoute gets metadata.generation 1 when created, bumped only when
+//    its spec changes, and a creationTimestamp; apply() never changes its
+//    status (the status subresource is enabled: writes to the object
+//    ignore status);
+//  - the status subresource (.../grpcroutes/NAME/status) takes PUT and
+//    PATCH with application/merge-patch+json (RFC 7386); only status is
+//    taken from the result, generation stays, resourceVersion is bumped and
+//    watchers see MODIFIED. A resourceVersion in the body is a
+//    precondition: a stale one gets 409 Conflict; a PUT without one gets
+//    422, as the API server answers. JSON patch and server-side apply are
+//    not implemented here (415).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ResourceKind = 'services' | 'endpointslices' | 'pods' | 'nodes';
-export type Verb = 'list' | 'watch' | 'get';
+export type ResourceKind = 'services' | 'endpointslices' | 'pods' | 'nodes' | GatewayResourceKind;
+export type GatewayResourceKind = 'grpcroutes' | 'referencegrants';
+export type Verb = 'list' | 'watch' | 'get' | 'patch' | 'update';
+
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+/** The versions the standard-channel CRDs serve, by resource. */
+const GATEWAY_VERSIONS: Record<GatewayResourceKind, readonly string[]> = { grpcroutes: ['v1'], referencegrants: ['v1', 'v1beta1'] };
+const GATEWAY_KINDS = new Set<ResourceKind>(['grpcroutes', 'referencegrants']);
 
 const KINDS: Record<ResourceKind, { kind: string; apiVersion: string; group: string }> = {
   services: { kind: 'Service', apiVersion: 'v1', group: '' },
@@ -57,7 +82,24 @@ const KINDS: Record<ResourceKind, { kind: string; apiVersion: string; group: str
   pods: { kind: 'Pod', apiVersion: 'v1', group: '' },
   // Cluster-scoped: stored with namespace "".
   nodes: { kind: 'Node', apiVersion: 'v1', group: '' },
+  grpcroutes: { kind: 'GRPCRoute', apiVersion: 'gateway.networking.k8s.io/v1', group: GATEWAY_API_GROUP },
+  referencegrants: { kind: 'ReferenceGrant', apiVersion: 'gateway.networking.k8s.io/v1beta1', group: GATEWAY_API_GROUP },
 };
+
+function allKinds<T>(make: () => T): Record<ResourceKind, T> {
+  return { services: make(), endpointslices: make(), pods: make(), nodes: make(), grpcroutes: make(), referencegrants: make() };
+}
+
+/** RFC 7386 JSON merge patch: objects merge, null removes, anything else (arrays too) replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
 
 /** One requirement of an equality-based label selector. */
 interface LabelRequirement {
@@ -113,6 +155,16 @@ export interface RequestRecord {
   readonly query: Readonly<Record<string, string>>;
   /** The request's Accept header (a metadata-only client asks for PartialObjectMetadata). */
   readonly accept: string | undefined;
+}
+
+/** A write to a GRPCRoute's status subresource, and what it was answered. */
+export interface StatusWriteRecord {
+  readonly namespace: string;
+  readonly name: string;
+  readonly verb: 'patch' | 'update';
+  readonly contentType: string | undefined;
+  /** The HTTP status answered: 200 written, 409 conflict, 404, 415, 422. */
+  readonly code: number;
 }
 
 /** Who a token belongs to, for TokenReviews. */
@@ -174,8 +226,14 @@ export class KubernetesApiHarness {
   private revision = 1;
   private compactedRevision = 0;
   private uidCounter = 0;
-  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map(), pods: new Map(), nodes: new Map() };
-  private readonly events: Record<ResourceKind, StoredEvent[]> = { services: [], endpointslices: [], pods: [], nodes: [] };
+  private readonly objects: Record<ResourceKind, Map<string, KubeObject>> = allKinds(() => new Map());
+  private readonly events: Record<ResourceKind, StoredEvent[]> = allKinds(() => []);
+  /** The Gateway API CRDs installed so far. */
+  private readonly installed = new Set<GatewayResourceKind>();
+  /** Writes to status subresources, in order. */
+  readonly statusWrites: StatusWriteRecord[] = [];
+  /** Paths of the API discovery documents asked for (/apis/gateway.networking.k8s.io/...). */
+  readonly discoveryRequests: string[] = [];
   private readonly watches = new Set<WatchConnection>();
   private readonly forbidden = new Set<string>();
   private readonly sockets = new Set<Socket>();
@@ -184,7 +242,7 @@ export class KubernetesApiHarness {
   /** Snapshots of lists being paged through, by continue token. */
   private readonly pagedLists = new Map<string, { revision: number; items: KubeObject[] }>();
   private pageCounter = 0;
-  private readonly bookmarkCounts: Record<ResourceKind, number> = { services: 0, endpointslices: 0, pods: 0, nodes: 0 };
+  private readonly bookmarkCounts: Record<ResourceKind, number> = allKinds(() => 0);
   /** TokenReviews and SubjectAccessReviews received, in order. */
   readonly reviews: ReviewRecord[] = [];
   private readonly tokens = new Map<string, TokenIdentity>();
@@ -245,6 +303,14 @@ export class KubernetesApiHarness {
     const stored: KubeObject = structuredClone(object);
     stored.metadata.resourceVersion = String(this.revision);
     stored.metadata.uid = existing?.metadata.uid ?? `uid-${++this.uidCounter}`;
+    if (GATEWAY_KINDS.has(resource)) {
+      // Custom resources: generation counts spec changes; status is the subresource's.
+      const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(stored.spec);
+      stored.metadata.generation = existing ? Number(existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
+      stored.metadata.creationTimestamp = existing?.metadata.creationTimestamp ?? new Date().toISOString();
+      delete stored.status;
+      if (existing?.status !== undefined) stored.status = structuredClone(existing.status);
+    }
     this.objects[resource].set(key, stored);
     this.publish(resource, { rv: this.revision, type: existing ? 'MODIFIED' : 'ADDED', object: stored });
     return stored;
@@ -273,10 +339,33 @@ export class KubernetesApiHarness {
    */
   compact(): void {
     this.compactedRevision = this.revision;
-    this.events.services = [];
-    this.events.endpointslices = [];
-    this.events.pods = [];
-    this.events.nodes = [];
+    for (const resource of Object.keys(this.events) as ResourceKind[]) this.events[resource] = [];
+  }
+
+  /**
+   * Installs the Gateway API CRDs (by default both): from now on their
+   * resources and the group's discovery documents are served.
+   */
+  installGatewayApi(resources: readonly GatewayResourceKind[] = ['grpcroutes', 'referencegrants']): void {
+    for (const resource of resources) this.installed.add(resource);
+  }
+
+  /** Sets an object's status as another controller's write would: resourceVersion bumped, watchers see MODIFIED. */
+  setStatus(resource: GatewayResourceKind, namespace: string, name: string, status: unknown): KubeObject {
+    const key = `${namespace}/${name}`;
+    const current = this.objects[resource].get(key);
+    if (!current) throw new Error(`no ${resource} ${key}`);
+    this.revision++;
+    const stored: KubeObject = { ...structuredClone(current), status: structuredClone(status) };
+    stored.metadata.resourceVersion = String(this.revision);
+    this.objects[resource].set(key, stored);
+    this.publish(resource, { rv: this.revision, type: 'MODIFIED', object: stored });
+    return stored;
+  }
+
+  /** Status writes of one GRPCRoute answered with `code` (default: the successful ones). */
+  statusWritesOf(namespace: string, name: string, code = 200): StatusWriteRecord[] {
+    return this.statusWrites.filter((w) => w.namespace === namespace && w.name === name && w.code === code);
   }
 
   // ---- faults --------------------------------------------------------
@@ -505,7 +594,16 @@ export class KubernetesApiHarness {
     response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
   }
 
-  private route(path: string): { resource: ResourceKind; namespace: string | undefined; name: string | undefined } | undefined {
+  private route(path: string): { resource: ResourceKind; namespace: string | undefined; name: string | undefined; subresource?: 'status' } | undefined {
+    const gateway = /^\/apis\/gateway\.networking\.k8s\.io\/([^/]+)\/(?:namespaces\/([^/]+)\/)?(grpcroutes|referencegrants)(?:\/([^/]+)(\/status)?)?$/.exec(path);
+    if (gateway) {
+      const resource = gateway[3] as GatewayResourceKind;
+      if (!this.installed.has(resource) || !GATEWAY_VERSIONS[resource].includes(gateway[1]!)) return undefined;
+      if (gateway[4] !== undefined && gateway[2] === undefined) return undefined;
+      // Only GRPCRoute has the status subresource.
+      if (gateway[5] && resource !== 'grpcroutes') return undefined;
+      return { resource, namespace: gateway[2], name: gateway[4], ...(gateway[5] && { subresource: 'status' as const }) };
+    }
     // Collections (cluster-wide or namespaced), and one object by name in a namespace.
     const patterns: [RegExp, ResourceKind][] = [
       [/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?services(?:\/([^/]+))?$/, 'services'],
@@ -525,13 +623,15 @@ export class KubernetesApiHarness {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://harness');
     if (request.method === 'POST') return this.review(request, response, url.pathname);
-    const route = request.method === 'GET' ? this.route(url.pathname) : undefined;
-    if (!route) {
+    if (request.method === 'GET' && this.discovery(url.pathname, response)) return;
+    const route = this.route(url.pathname);
+    const writable = route?.subresource === 'status' && route.name !== undefined && (request.method === 'PATCH' || request.method === 'PUT');
+    if (!route || (request.method !== 'GET' && !writable) || (request.method === 'GET' && route.subresource)) {
       this.status(response, 404, 'NotFound', `the server could not find the requested resource (${request.method} ${url.pathname})`);
       return;
     }
     const query = Object.fromEntries(url.searchParams);
-    const verb: Verb = route.name !== undefined ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+    const verb: Verb = writable ? (request.method === 'PATCH' ? 'patch' : 'update') : route.name !== undefined ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
     this.requests.push({ resource: route.resource, namespace: route.namespace, verb, query, accept: request.headers.accept });
     if (this.forbidden.has(`${route.resource}:${verb}`)) {
       const { group } = KINDS[route.resource];
@@ -545,9 +645,82 @@ export class KubernetesApiHarness {
       );
       return;
     }
-    if (verb === 'get') this.getOne(route.resource, route.namespace!, route.name!, response);
+    if (verb === 'patch' || verb === 'update') this.writeStatus(request, verb, route.resource, route.namespace!, route.name!, response);
+    else if (verb === 'get') this.getOne(route.resource, route.namespace!, route.name!, response);
     else if (verb === 'list') this.list(route.resource, route.namespace, query, response);
     else this.watch(route.resource, route.namespace, query, response);
+  }
+
+  /** The Gateway API group's discovery documents (APIResourceList), while its CRDs are installed. */
+  private discovery(path: string, response: ServerResponse): boolean {
+    const match = /^\/apis\/gateway\.networking\.k8s\.io\/([^/]+)$/.exec(path);
+    if (!match) return false;
+    this.discoveryRequests.push(path);
+    const version = match[1]!;
+    const resources = [...this.installed].filter((r) => GATEWAY_VERSIONS[r].includes(version));
+    if (resources.length === 0) {
+      this.status(response, 404, 'NotFound', 'the server could not find the requested resource');
+      return true;
+    }
+    const verbs = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+    const list = resources.flatMap((r) => [
+      { name: r, singularName: KINDS[r].kind.toLowerCase(), namespaced: true, kind: KINDS[r].kind, verbs },
+      ...(r === 'grpcroutes' ? [{ name: `${r}/status`, singularName: '', namespaced: true, kind: KINDS[r].kind, verbs: ['get', 'patch', 'update'] }] : []),
+    ]);
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${GATEWAY_API_GROUP}/${version}`, resources: list }));
+    return true;
+  }
+
+  /** PUT or PATCH (merge patch) of a status subresource, as the API server applies it. */
+  private writeStatus(request: IncomingMessage, verb: 'patch' | 'update', resource: ResourceKind, namespace: string, name: string, response: ServerResponse): void {
+    const contentType = request.headers['content-type']?.split(';')[0]?.trim();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const answer = (code: number, reason: string, message: string) => {
+        this.statusWrites.push({ namespace, name, verb, contentType, code });
+        this.status(response, code, reason, message);
+      };
+      const qualified = `${resource}.${KINDS[resource].group}`;
+      if (verb === 'patch' && contentType !== 'application/merge-patch+json') {
+        answer(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (this harness implements no other for ${qualified})`);
+        return;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        answer(400, 'BadRequest', 'the request body is not JSON');
+        return;
+      }
+      const key = `${namespace}/${name}`;
+      const current = this.objects[resource].get(key);
+      if (!current) {
+        answer(404, 'NotFound', `${qualified} "${name}" not found`);
+        return;
+      }
+      const result = (verb === 'patch' ? mergePatch(structuredClone(current), body) : body) as Partial<KubeObject> | null;
+      const wanted = result?.metadata?.resourceVersion;
+      if (verb === 'update' && (wanted === undefined || wanted === '')) {
+        answer(422, 'Invalid', `${KINDS[resource].kind}.${KINDS[resource].group} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`);
+        return;
+      }
+      if (wanted !== undefined && wanted !== current.metadata.resourceVersion) {
+        answer(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+        return;
+      }
+      this.revision++;
+      const stored: KubeObject = structuredClone(current);
+      stored.metadata.resourceVersion = String(this.revision);
+      if (result?.status === undefined) delete stored.status;
+      else stored.status = structuredClone(result.status);
+      this.objects[resource].set(key, stored);
+      this.statusWrites.push({ namespace, name, verb, contentType, code: 200 });
+      this.publish(resource, { rv: this.revision, type: 'MODIFIED', object: stored });
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(this.withKind(resource, stored)));
+    });
   }
 
   private getOne(resource: ResourceKind, namespace: string, name: string, response: ServerResponse): void {

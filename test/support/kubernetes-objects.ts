@@ -116,3 +116,19 @@ export function pod(input: PodInput): KubeObject {
     status: { phase: input.phase ?? 'Running', ...(input.ip && { podIP: input.ip, podIPs: [{ ip: input.ip }] }) },
   };
 }
+
+/** A GRPCRoute (gateway.networking.k8s.io/v1) with this spec; the harness sets generation and creationTimestamp. */
+export function grpcRoute(name: string, namespace: string, spec: Record<string, unknown>): KubeObject {
+  return { metadata: { name, namespace }, spec };
+}
+
+/** A ReferenceGrant letting GRPCRoutes of `fromNamespace` refer to Services (all, or the one named) in `namespace`. */
+export function referenceGrant(name: string, namespace: string, fromNamespace: string, serviceName?: string): KubeObject {
+  return {
+    metadata: { name, namespace },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: fromNamespace }],
+      to: [{ group: '', kind: 'Service', ...(serviceName !== undefined && { name: serviceName }) }],
+    },
+  };
+}

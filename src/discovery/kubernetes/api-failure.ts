@@ -11,7 +11,7 @@ export const RBAC_MANIFEST_HINT = {
 } as const;
 
 export interface ApiRequestDescription {
-  readonly verb: 'list' | 'watch' | 'create';
+  readonly verb: 'list' | 'watch' | 'create' | 'get' | 'patch';
   /** "services", "endpointslices" or "nodes". */
   readonly resource: string;
   /** "" for the core group. */
@@ -82,7 +82,7 @@ export function explainFailure(error: unknown, request: ApiRequestDescription): 
       reason: 'forbidden',
       message:
         `forbidden: this service account may not ${request.verb} ${resource} ${request.namespace ? `in namespace ${request.namespace}` : 'at cluster scope'}. ` +
-        `Grant the verbs list and watch on ${resource} with the RBAC manifest ${request.namespace ? RBAC_MANIFEST_HINT.namespaced : RBAC_MANIFEST_HINT.cluster}; ` +
+        `Grant ${request.verb === 'list' || request.verb === 'watch' ? 'the verbs list and watch' : `the verb ${request.verb}`} on ${resource} with the RBAC manifest ${request.namespace ? RBAC_MANIFEST_HINT.namespaced : RBAC_MANIFEST_HINT.cluster}; ` +
         `the watcher keeps retrying and recovers by itself once the permission exists.${said}`,
     };
   }

@@ -28,9 +28,12 @@ import { toNodeView, toPodView, toServiceView, toSliceView, type NodeView, type 
 import { BackendWeights } from './backend-weights.js';
 import { RAMP_STEP_MS, SlowStart } from './slow-start.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
+import { GatewayRouteWatcher, SYSTEM_TIMERS, type SourceTimers } from './gateway-route-watcher.js';
+import { RouteStatusWriter, type RouteParentStatusInput } from './route-status-writer.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
 export type { InformerTiming } from './informer-supervisor.js';
+export type { SourceTimers } from './gateway-route-watcher.js';
 
 export interface KubernetesSourceOptions {
   readonly registry: Registry;
@@ -69,6 +72,18 @@ export interface KubernetesSourceOptions {
   readonly onWatchRestart?: (resource: string, reason: string) => void;
   /** Told how late each watch event arrived after its object's last change (for metrics). */
   readonly onEventLag?: (resource: string, seconds: number) => void;
+  /**
+   * The status of every route in the registry (RouteTranslator.statuses()):
+   * with it, the source writes status.parents of the GRPCRoutes it acts on
+   * (needs patch on grpcroutes/status); without it, routes are read only.
+   */
+  readonly routeStatuses?: () => readonly RouteParentStatusInput[];
+  /** The timers of the Gateway API CRD re-check and of status writes; tests pass a clock they advance. */
+  readonly timers?: SourceTimers;
+  /** How often API discovery is asked again for Gateway API CRDs that are not installed. Default 30 s. */
+  readonly crdRecheckMs?: number;
+  /** Milliseconds since the epoch, for the lastTransitionTime of route conditions. */
+  readonly wallClock?: () => number;
 }
 
 export const DEFAULT_MIN_FLUSH_INTERVAL_MS = 100;
@@ -108,6 +123,10 @@ export class KubernetesSource implements DiscoverySource {
    * are simply not zone-aware for those callers.
    */
   private nodes: InformerSupervisor<NodeView> | undefined;
+  /** GRPCRoutes and ReferenceGrants (when their CRDs are installed) into registry.routes. */
+  private routeWatcher: GatewayRouteWatcher | undefined;
+  private statusWriter: RouteStatusWriter | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
   private readonly pacer: FlushPacer;
   private synced = false;
   private startedAt = 0;
@@ -214,6 +233,39 @@ export class KubernetesSource implements DiscoverySource {
         },
       });
     }
+    const timers = this.options.timers ?? SYSTEM_TIMERS;
+    const registry = this.options.registry;
+    this.routeWatcher = new GatewayRouteWatcher({
+      ...common,
+      namespaces,
+      routes: registry.routes,
+      timers,
+      ...(this.options.crdRecheckMs !== undefined && { crdRecheckMs: this.options.crdRecheckMs }),
+      metricHooks: (resource) => this.metricHooks(resource),
+      onSynced: () => this.onListApplied(),
+      onRouteObjectChange: () => this.statusWriter?.request(),
+    });
+    const routeStatuses = this.options.routeStatuses;
+    if (routeStatuses) {
+      const watcher = this.routeWatcher;
+      const writer = new RouteStatusWriter({
+        kubeConfig,
+        logger: this.options.logger,
+        statuses: routeStatuses,
+        objects: () => watcher.routeObjects(),
+        ready: () => this.synced,
+        onWritten: (previous, object) => watcher.recordWritten(previous, object),
+        timers,
+        ...(this.options.wallClock && { wallClock: this.options.wallClock }),
+      });
+      this.statusWriter = writer;
+      // A status depends on the routes, the grants, and which Services and ports exist.
+      this.unsubscribe.push(
+        registry.onChange(() => writer.request()),
+        registry.routes.onChange(() => writer.request()),
+        registry.onSynced(() => writer.request()),
+      );
+    }
     this.log.info(
       { namespaces: namespaces.length > 0 ? namespaces : 'all', ipFamily: this.options.ipFamily ?? 'IPv4', config: description },
       `watching Services and EndpointSlices in ${namespaces.length > 0 ? `namespaces ${namespaces.join(', ')}` : 'all namespaces'} (${description}); not serving until both have synced`,
@@ -221,6 +273,12 @@ export class KubernetesSource implements DiscoverySource {
     this.startedAt = performance.now();
     for (const supervisor of this.supervisors) supervisor.start();
     this.nodes?.start();
+    this.routeWatcher.start();
+  }
+
+  /** The writer of GRPCRoute status, when routeStatuses was given. */
+  get routeStatusWriter(): RouteStatusWriter | undefined {
+    return this.statusWriter;
   }
 
   /** The supervisor callbacks that feed the source's metrics, for one resource. */
@@ -238,7 +296,9 @@ export class KubernetesSource implements DiscoverySource {
     this.pacer.cancel();
     for (const timer of this.ramps.values()) clearTimeout(timer);
     this.ramps.clear();
-    await Promise.all([...this.supervisors, ...(this.nodes ? [this.nodes] : [])].map((s) => s.stop()));
+    this.statusWriter?.stop();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    await Promise.all([...this.supervisors, ...(this.nodes ? [this.nodes] : [])].map((s) => s.stop()).concat(this.routeWatcher ? [this.routeWatcher.stop()] : []));
   }
 
   private onServiceUpsert(object: CachedObject<ServiceView>): void {
@@ -273,7 +333,9 @@ export class KubernetesSource implements DiscoverySource {
   }
 
   private onListApplied(): void {
-    if (!this.synced && this.supervisors.every((s) => s.synced)) {
+    // Routes that exist are in the registry before the first answer (the
+    // route watcher never holds this up for a missing CRD or RBAC rule).
+    if (!this.synced && this.supervisors.every((s) => s.synced) && this.routeWatcher?.synced) {
       // The first complete state: write it all at once, then serve.
       this.index.markAllDirty();
       this.pacer.flushNow();
