@@ -176,7 +176,7 @@ export class GatewayRouteWatcher {
       const crds = missing.map((r) => `${RESOURCES[r].kind} (${r}.${GATEWAY_GROUP}/${RESOURCES[r].version})`).join(' and ');
       this.log.info(
         { missing: missing.map((r) => `${r}.${GATEWAY_GROUP}`), recheckSeconds: this.recheckMs / 1000 },
-        `the Gateway API CRD of ${crds} is not installed: routing from ${missing.map((r) => `${RESOURCES[r].kind}s`).join(' and ')} is off and Services are served as without them; checking again every ${this.recheckMs / 1000} s`,
+        `the Gateway API ${missing.length > 1 ? 'CRDs' : 'CRD'} of ${crds} ${missing.length > 1 ? 'are' : 'is'} not installed: routing from ${missing.map((r) => `${RESOURCES[r].kind}s`).join(' and ')} is off and Services are served as without them; checking again every ${this.recheckMs / 1000} s`,
       );
     }
     const first = !this.probed;

@@ -261,7 +261,7 @@ describe('Gateway API CRDs not installed', () => {
 
     // Serving without routes.
     expect(registry.get('greeter.app')?.ports[0]?.backends.map((b) => b.address)).toEqual(['10.0.0.7:8080']);
-    const absent = (l: { msg: string }) => l.msg.includes('is not installed');
+    const absent = (l: { msg: string }) => l.msg.includes('are not installed');
     expect(logs.lines.filter(absent)).toHaveLength(1);
     expect(logs.lines.find(absent)).toMatchObject({ level: 30 });
     expect(logs.lines.find(absent)?.msg).toContain('GRPCRoute (grpcroutes.gateway.networking.k8s.io/v1) and ReferenceGrant (referencegrants.gateway.networking.k8s.io/v1beta1)');
