@@ -24,44 +24,23 @@
 // answers within 5 s.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { connectivityState } from '@grpc/grpc-js';
 import { registerLookaside } from 'grpc-lookaside-client';
 import { ControlPlane } from '../src/control-plane.js';
-import type { DiscoverySource } from '../src/discovery/source.js';
-import type { Registry } from '../src/registry/registry.js';
 import type { ServiceSpec } from '../src/registry/snapshot.js';
 import { IdentityClient } from '../test/support/identity-backends.js';
-import { quick, recordResult } from './support/bench-result.js';
-import { round, startBenchBackend } from './support/call-load.js';
+import { argument, listArgument, quick, recordResult } from './support/bench-result.js';
+import { StaticSource } from './support/bench-control-plane.js';
+import { closedHost, closedPort } from './support/closed-backends.js';
+import { round, startBenchBackend, type BenchBackend } from './support/call-load.js';
 
 const NAMESPACE = 'scale';
 
-function listArgument(name: string, fallback: readonly number[]): number[] {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return [...fallback];
-  const values = String(process.argv[index + 1]).split(',').map(Number);
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${name} must be sizes separated by commas, such as 1000,10000`);
-  return values;
-}
-function numberArgument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-
-/** The closed backends of a list: 127.x.y.z from 127.1.0.1 up, on `port`. */
-function closedHost(i: number): string {
-  const n = i + 1;
-  return `127.${1 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-function scaleService(size: number, live: { host: string; port: number }, closedPort: number): ServiceSpec {
-  const backends = Array.from({ length: size - 1 }, (_, i) => ({ host: closedHost(i), port: closedPort, weight: 100 }));
+function scaleService(size: number, live: { host: string; port: number }, refusedPort: number): ServiceSpec {
+  const backends = Array.from({ length: size - 1 }, (_, i) => ({ host: closedHost(i), port: refusedPort, weight: 100 }));
   // The live backend last: nothing about its place helps it.
   backends.push({ host: live.host, port: live.port, weight: 100 });
   return { name: `n${size}`, namespace: NAMESPACE, ports: [{ name: 'grpc', port: 50051, backends }] };
@@ -69,22 +48,9 @@ function scaleService(size: number, live: { host: string; port: number }, closed
 
 // ---- the control plane's process --------------------------------------------
 
-class StaticSource implements DiscoverySource {
-  readonly kind = 'bench';
-  constructor(
-    private readonly registry: Registry,
-    private readonly services: readonly ServiceSpec[],
-  ) {}
-  async start(): Promise<void> {
-    this.registry.replaceAll(this.services);
-    this.registry.markSynced();
-  }
-  async stop(): Promise<void> {}
-}
-
 async function controlPlaneProcess(): Promise<void> {
-  const [sizes, liveHost, livePort, closedPort] = process.argv.slice(process.argv.indexOf('--control-plane') + 1);
-  const services = sizes!.split(',').map((size) => scaleService(Number(size), { host: liveHost!, port: Number(livePort) }, Number(closedPort)));
+  const [sizes, liveHost, livePort, refusedPort] = process.argv.slice(process.argv.indexOf('--control-plane') + 1);
+  const services = sizes!.split(',').map((size) => scaleService(Number(size), { host: liveHost!, port: Number(livePort) }, Number(refusedPort)));
   const controlPlane = await ControlPlane.start({ logger: pino({ level: 'silent' }), host: '127.0.0.1', port: 0, createSource: (registry) => new StaticSource(registry, services) });
   process.send!({ port: controlPlane.port });
   process.on('disconnect', () => {
@@ -93,15 +59,6 @@ async function controlPlaneProcess(): Promise<void> {
 }
 
 // ---- the application's process ----------------------------------------------
-
-/** A port on 0.0.0.0 that nothing listens on (bound, then closed), so every 127.x.y.z refuses it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startControlPlaneProcess(sizes: readonly number[], live: string, closed: number): Promise<{ child: ChildProcess; port: number }> {
   const [host, port] = live.split(':');
@@ -163,7 +120,9 @@ interface SizeResult {
   readonly signalWaitMs: number;
 }
 
-async function measure(size: number, liveName: string, settleS: number, firstCallS: number): Promise<SizeResult> {
+async function measure(size: number, live: BenchBackend, settleS: number, firstCallS: number): Promise<SizeResult> {
+  const liveName = live.name;
+  const acceptedBefore = live.connectionsAccepted;
   const probe = startResponsivenessProbe();
   const started = performance.now();
   const client = new IdentityClient(`lookaside:///n${size}.${NAMESPACE}:grpc`, { 'grpc.use_local_subchannel_pool': 1 });
@@ -174,7 +133,7 @@ async function measure(size: number, liveName: string, settleS: number, firstCal
     if (backend !== liveName) throw new Error(`the first call was answered by ${backend}`);
     firstCallMs = round(performance.now() - started, 0);
   } catch (error) {
-    firstCallError = (error as Error).message;
+    firstCallError = `${(error as Error).message}; channel ${connectivityState[client.raw.getChannel().getConnectivityState(false)]}, live backend accepted ${live.connectionsAccepted - acceptedBefore} connections`;
   }
   // Keep calling while the other backends fail to connect.
   const until = performance.now() + settleS * 1_000;
@@ -198,9 +157,9 @@ function medianRound(rounds: readonly SizeResult[]): SizeResult {
 async function main(): Promise<void> {
   const sizes = listArgument('sizes', quick ? [1_000, 4_000] : [1_000, 10_000, 50_000]);
   const WARM_UP_SIZE = 10;
-  const settleS = numberArgument('settle-s', quick ? 2 : 5);
-  const rounds = numberArgument('rounds', quick ? 1 : 3);
-  const firstCallS = numberArgument('first-call-s', 120);
+  const settleS = argument('settle-s', quick ? 2 : 5);
+  const rounds = argument('rounds', quick ? 1 : 3);
+  const firstCallS = argument('first-call-s', 120);
   const live = await startBenchBackend('live');
   const closed = await closedPort();
   const { child, port } = await startControlPlaneProcess([WARM_UP_SIZE, ...sizes], live.address, closed);
@@ -208,11 +167,11 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   let allRounds: Record<number, SizeResult[]> | undefined;
   try {
-    await measure(WARM_UP_SIZE, live.name, 1, firstCallS);
+    await measure(WARM_UP_SIZE, live, 1, firstCallS);
     const rawRounds = new Map<number, SizeResult[]>(sizes.map((size) => [size, []]));
     for (let round = 0; round < rounds; round++) {
       for (const size of sizes) {
-        const result = await measure(size, live.name, settleS, firstCallS);
+        const result = await measure(size, live, settleS, firstCallS);
         console.log(`  round ${round + 1}, ${size} backends: first call ${result.firstCallMs ?? `none within ${firstCallS} s (${result.firstCallError})`} ms, longest stall ${result.stallMs} ms, longest signal wait ${result.signalWaitMs} ms`);
         rawRounds.get(size)!.push(result);
       }

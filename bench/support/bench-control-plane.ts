@@ -11,7 +11,8 @@ import { busyService } from '../../test/support/busy-service.js';
 
 export { BUSY_SERVICE as BENCH_SERVICE, busyService } from '../../test/support/busy-service.js';
 
-class StaticSource implements DiscoverySource {
+/** A source that publishes a fixed set of services once, synced. */
+export class StaticSource implements DiscoverySource {
   readonly kind = 'bench';
   constructor(
     private readonly registry: Registry,

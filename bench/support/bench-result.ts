@@ -56,6 +56,15 @@ export function argument(name: string, fallback: number): number {
   return value;
 }
 
+/** `--name 1000,10000` from the command line as whole numbers of at least 1, or the default. */
+export function listArgument(name: string, fallback: readonly number[]): number[] {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return [...fallback];
+  const values = String(process.argv[index + 1]).split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${name} must be whole numbers separated by commas, such as 1000,10000; got ${process.argv[index + 1]}`);
+  return values;
+}
+
 /** True with --quick: every benchmark then runs a small size, for a smoke run. */
 export const quick = process.argv.includes('--quick');
 
