@@ -9,7 +9,9 @@
 //   src/wire/xds-descriptor.ts        the xDS API: the ADS service, Listener,
 //                                     HttpConnectionManager, Router,
 //                                     RouteConfiguration, Cluster,
-//                                     ClusterLoadAssignment
+//                                     ClusterLoadAssignment, and the load
+//                                     reporting (LRS) and client status
+//                                     (CSDS) services
 //
 // The xDS protos come from @grpc/grpc-js-xds, which ships the envoy, xds,
 // udpa, validate and googleapis protos its own client parses; serving from
@@ -75,6 +77,8 @@ function XDS_ENTRY_FILES(): string[] {
   'envoy/config/endpoint/v3/endpoint.proto',
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/service/load_stats/v3/lrs.proto',
+  'envoy/service/status/v3/csds.proto',
   ];
 }
 
@@ -89,6 +93,8 @@ function XDS_ROOT_TYPES(): string[] {
   'envoy.config.route.v3.RouteConfiguration',
   'envoy.config.cluster.v3.Cluster',
   'envoy.config.endpoint.v3.ClusterLoadAssignment',
+  'envoy.service.load_stats.v3.LoadReportingService',
+  'envoy.service.status.v3.ClientStatusDiscoveryService',
   ];
 }
 

@@ -27,12 +27,12 @@ export interface ControlPlaneOptions {
   readonly credentials?: ServerCredentials;
   readonly keepaliveTimeMs?: number;
   readonly maxConnectionAgeMs?: number;
-  readonly limits?: Partial<ServerLimits>;
-  /** Hooks of the WatchServers fan-out, called after the metrics' own (for tests and benchmarks). */
   /** See ControlPlaneServerOptions.maxConnectionAgeGraceMs. */
   readonly maxConnectionAgeGraceMs?: number;
   /** See ControlPlaneServerOptions.connectionAgeRandom (tests). */
   readonly connectionAgeRandom?: () => number;
+  readonly limits?: Partial<ServerLimits>;
+  /** Hooks of the WatchServers fan-out, called after the metrics' own (for tests and benchmarks). */
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face, called after the metrics' own (for tests and benchmarks). */
   readonly xdsHooks?: AdsHooks;
@@ -87,6 +87,8 @@ export class ControlPlane {
       ...(options.credentials && { credentials: options.credentials }),
       ...(options.keepaliveTimeMs !== undefined && { keepaliveTimeMs: options.keepaliveTimeMs }),
       ...(options.maxConnectionAgeMs !== undefined && { maxConnectionAgeMs: options.maxConnectionAgeMs }),
+      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
+      ...(options.connectionAgeRandom && { connectionAgeRandom: options.connectionAgeRandom }),
       ...(options.limits && { limits: options.limits }),
       hooks: composeHooks(metrics?.fanoutHooks(), watchStatusHooks(observer), options.hooks),
       xdsHooks: composeHooks(metrics?.xdsHooks(), adsStatusHooks(observer), options.xdsHooks),
@@ -99,8 +101,6 @@ export class ControlPlane {
     let metricsPort: number | undefined;
     let port: number;
     try {
-      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
-      ...(options.connectionAgeRandom && { connectionAgeRandom: options.connectionAgeRandom }),
       if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }));
       port = await server.start();
       source = await options.createSource(registry, log, metrics);

@@ -109,6 +109,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
         .argParser(parseDuration),
     )
     .addOption(
+      new Option(
+        '--max-connection-age-grace <duration>',
+        "the window after 1.1 × --max-connection-age in which a connection's watch streams end, each connection at a random moment, so clients that connected together do not reconnect together (default: a tenth of --max-connection-age)",
+      )
+        .env('LOOKASIDE_MAX_CONNECTION_AGE_GRACE')
+        .argParser(parseDuration),
+    )
+    .addOption(
       new Option('--max-watch-streams-per-connection <n>', 'WatchServers streams one connection may hold; more get RESOURCE_EXHAUSTED')
         .env('LOOKASIDE_MAX_WATCH_STREAMS_PER_CONNECTION')
         .default(DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION)
@@ -123,14 +131,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       new Option('--slow-start <duration>', 'ramp backends that become ready from 10% to their full weight over this window, for Services without their own lookaside.dev/slow-start annotation (0: off)')
         .env('LOOKASIDE_SLOW_START')
         .default(0, '0')
-        .argParser(parseDuration),
-    )
-    .addOption(
-      new Option(
-        '--max-connection-age-grace <duration>',
-        "the window after 1.1 × --max-connection-age in which a connection's watch streams end, each connection at a random moment, so clients that connected together do not reconnect together (default: a tenth of --max-connection-age)",
-      )
-        .env('LOOKASIDE_MAX_CONNECTION_AGE_GRACE')
         .argParser(parseDuration),
     )
     .addOption(
@@ -160,6 +160,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addHelpText('after', ambientEnvironmentHelp('serve'))
     .action(async (opts: ServeFlags, command: Command) => {
       const tls = tlsFiles(opts, command);
+      if (opts.maxConnectionAgeGrace !== undefined && !(opts.maxConnectionAge > 0)) {
+        command.error('error: --max-connection-age-grace needs --max-connection-age (a grace after an age that never comes does nothing)', { exitCode: ExitCode.USAGE, code: 'commander.connectionAge' });
+      }
       setExit(
         await runServe({
           host: opts.host,
@@ -170,6 +173,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           graceMs: opts.grace,
           keepaliveTimeMs: opts.keepaliveTime,
           maxConnectionAgeMs: opts.maxConnectionAge,
+          ...(opts.maxConnectionAgeGrace !== undefined && { maxConnectionAgeGraceMs: opts.maxConnectionAgeGrace }),
           limits: { maxWatchStreamsPerConnection: opts.maxWatchStreamsPerConnection, maxWatchStreams: opts.maxWatchStreams, maxRequestBytes: opts.maxRequestBytes },
           metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
           tls,
@@ -183,9 +187,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           callerAuth: opts.callerAuth === 'kubernetes' ? { mode: 'kubernetes', audience: opts.callerAuthAudience, cacheTtlMs: opts.callerAuthCacheTtl } : undefined,
         }),
       );
-      if (opts.maxConnectionAgeGrace !== undefined && !(opts.maxConnectionAge > 0)) {
-        command.error('error: --max-connection-age-grace needs --max-connection-age (a grace after an age that never comes does nothing)', { exitCode: ExitCode.USAGE, code: 'commander.connectionAge' });
-      }
     });
 
   // Not from LOOKASIDE_ZONE / NODE_NAME: asking as another caller is a deliberate act.
@@ -198,7 +199,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     command
       // LOOKASIDE_CLIENT_TLS_*: the client side's own names, so that the
       // server's LOOKASIDE_TLS_CERT_FILE (its serving certificate) in the
-          ...(opts.maxConnectionAgeGrace !== undefined && { maxConnectionAgeGraceMs: opts.maxConnectionAgeGrace }),
       // same environment never becomes get's client certificate.
       .addOption(new Option('--tls', 'connect with TLS, trusting the system CAs').env('LOOKASIDE_CLIENT_TLS'))
       .addOption(new Option('--tls-ca-file <path>', 'connect with TLS, trusting this PEM CA bundle').env('LOOKASIDE_CLIENT_TLS_CA_FILE'))

@@ -32,9 +32,9 @@ export interface ServeOptions {
   readonly graceMs: number;
   readonly keepaliveTimeMs: number;
   readonly maxConnectionAgeMs: number;
-  readonly limits: ServerLimits;
   /** Default: a tenth of maxConnectionAgeMs. */
   readonly maxConnectionAgeGraceMs?: number;
+  readonly limits: ServerLimits;
   /** Where to serve /metrics; undefined turns metrics off. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** Serve TLS (mutual TLS with a client CA) from these files. */
@@ -143,13 +143,13 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       port: options.port,
       keepaliveTimeMs: options.keepaliveTimeMs,
       maxConnectionAgeMs: options.maxConnectionAgeMs,
+      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
       limits: options.limits,
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
       createSource: sourceFactory,
       ...(authorizerFactory && { createAuthorizer: authorizerFactory }),
     });
-      ...(options.maxConnectionAgeGraceMs !== undefined && { maxConnectionAgeGraceMs: options.maxConnectionAgeGraceMs }),
   } catch (error) {
     credentials?.stop();
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,9 @@
-// Feeds the observer from the streams the control plane already serves,
+// Feeds the observer from the streams and load reports the control plane serves,
 // through the same hooks the metrics use (composed in control-plane.ts):
 // the stream code calls hooks and knows nothing of the observer.
 
 import type { FanoutHooks, WatchStream } from '../server/watch-fanout.js';
+import type { LoadReportHooks } from '../server/load-report.js';
 import type { AdsHooks, AdsStream } from '../server/xds/ads-stream.js';
 import { LISTENER_TYPE } from '../wire/xds-messages.js';
 import { TYPE_LABELS } from '../server/xds/xds-resources.js';
@@ -50,4 +51,9 @@ export function adsStatusHooks(observer: TrafficObserver): AdsHooks {
     },
     onClosed: (stream) => observer.streamClosed(stream),
   };
+}
+
+/** Load reports of both faces, into the observer's windows. */
+export function loadReportHooks(observer: TrafficObserver): LoadReportHooks {
+  return { onLoadReport: (reporter, entries) => observer.report(reporter, entries) };
 }

@@ -10,6 +10,7 @@
 // operator sees who left, then dropped.
 
 import { SYSTEM_CLOCK, type ServerClock } from '../server/server-clock.js';
+import type { LoadReportEntry, LoadReporter } from '../server/load-report.js';
 import { DEFAULT_WINDOW_MS, LoadWindow, type CallCounts } from './load-window.js';
 
 export type ClientProtocol = 'lookaside' | 'xds';
@@ -90,17 +91,6 @@ export interface ObserverSnapshot {
   readonly clients: readonly ClientStatus[];
   /** What the bounds left out: streams not tracked, backend windows not kept. */
   readonly dropped: { readonly clients: number; readonly backends: number };
-}
-
-/** One client's report of its calls to one backend (or a group of them). */
-export interface LoadReportEntry extends CallCounts {
-  /** "name.namespace:port". */
-  readonly cluster: string;
-  /** The backends the calls went to; more than one: the calls were spread evenly over them. */
-  readonly backends: readonly string[];
-  /** The group's name when backends.length > 1 (an xDS locality). */
-  readonly group?: string;
-  readonly inProgress: number;
 }
 
 export interface TrafficObserverOptions {
@@ -234,7 +224,7 @@ export class TrafficObserver {
    * id (an LRS stream is not the ADS stream it reports for; they share the
    * node id). Entries past maxBackends are counted in dropped.backends.
    */
-  report(reporter: { readonly protocol: ClientProtocol; readonly clientId: string; readonly stream?: object }, entries: readonly LoadReportEntry[]): void {
+  report(reporter: LoadReporter, entries: readonly LoadReportEntry[]): void {
     const now = this.clock.now();
     let inProgress = 0;
     for (const entry of entries) {

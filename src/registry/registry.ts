@@ -63,6 +63,10 @@ export class Registry {
 
   constructor(private readonly options: RegistryOptions = {}) {
     this.routes = new RouteStore((error) => this.options.onListenerError?.(error));
+    // A route names Services besides the one it binds to, so a route change
+    // may change the answer of any watched Service: every watcher looks
+    // again (rare: a route edit), and each answers only what changed.
+    this.routes.onChange(() => this.touchAllWatchers());
   }
 
   /** True once a source has delivered its complete initial state. */
@@ -133,6 +137,11 @@ export class Registry {
     if (this.nodeZones.get(node) === zone) return;
     if (zone === undefined) this.nodeZones.delete(node);
     else this.nodeZones.set(node, zone);
+    this.touchAllWatchers();
+  }
+
+  /** Tells every watcher to look again (after the sync: before it, nothing is served). */
+  private touchAllWatchers(): void {
     if (!this.isSynced) return;
     for (const set of this.watchers.values()) for (const listener of [...set]) this.call(listener);
   }
@@ -194,6 +203,7 @@ export class Registry {
     const previous = this.services.get(key);
     const revision = this.revisionCounter + 1;
     let changed = !previous || previous.ports.length !== spec.ports.length;
+    let portsChanged = changed;
     const ports: PortSnapshot[] = [];
     const seenNames = new Set<string>();
     for (const portSpec of [...spec.ports].sort((a, b) => a.port - b.port || a.name.localeCompare(b.name))) {
@@ -205,6 +215,7 @@ export class Registry {
       const internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
       const topologyFromHints = spec.topologyFromHints ?? false;
       const sameRules = old !== undefined && old.trafficDistribution === trafficDistribution && old.internalTrafficPolicy === internalTrafficPolicy && old.topologyFromHints === topologyFromHints;
+      if (!old || old.port !== portSpec.port) portsChanged = true;
       if (old && sameRules && old.port === portSpec.port && sameBackends(old.backends, backends)) {
         ports.push(old);
       } else {
@@ -219,6 +230,8 @@ export class Registry {
     this.services.set(key, snapshot);
     this.tombstones.delete(key);
     this.notify(key, snapshot);
+    // Whether a backendRef resolves depends on the Service and its ports.
+    if (portsChanged && this.routes.routes().length > 0) this.touchAllWatchers();
     return true;
   }
 
@@ -231,6 +244,7 @@ export class Registry {
     this.backendTotal -= countBackends(previous);
     if (this.watchers.has(key)) this.tombstones.set(key, this.revisionCounter);
     this.notify(key, undefined);
+    if (this.routes.routes().length > 0) this.touchAllWatchers();
     return true;
   }
 

@@ -22,6 +22,11 @@ export class RouteStore {
     return this.revisionCounter;
   }
 
+  /** How many routes there are: 0 lets a reader skip routing altogether. */
+  get routeCount(): number {
+    return this.routeMap.size;
+  }
+
   routes(): readonly RouteSource[] {
     return [...this.routeMap.values()];
   }

@@ -36,12 +36,12 @@ export interface ControlPlaneServerOptions {
    * and streams forever.
    */
   readonly maxConnectionAgeMs?: number;
-  readonly hooks?: FanoutHooks;
-  /** Hooks of the xDS face (metrics). */
   /** The window over which a connection's watch streams end after its age; default a tenth of the age. */
   readonly maxConnectionAgeGraceMs?: number;
   /** Draws where in that window each connection's watches end; default Math.random. */
   readonly connectionAgeRandom?: () => number;
+  readonly hooks?: FanoutHooks;
+  /** Hooks of the xDS face (metrics). */
   readonly xdsHooks?: AdsHooks;
   /** Bounds on what one caller can take; defaults in ServerLimits' comments. */
   readonly limits?: Partial<ServerLimits>;
@@ -97,8 +97,19 @@ export class ControlPlaneServer {
       'grpc.max_receive_message_length': options.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       'grpc.max_concurrent_streams': perConnection + 100,
     };
+    let connectionAges: ConnectionAges | undefined;
     if (options.maxConnectionAgeMs && options.maxConnectionAgeMs > 0) {
+      const graceMs = options.maxConnectionAgeGraceMs ?? defaultConnectionAgeGraceMs(options.maxConnectionAgeMs);
+      connectionAges = new ConnectionAges({
+        maxAgeMs: options.maxConnectionAgeMs,
+        graceMs,
+        clock: options.clock ?? SYSTEM_CLOCK,
+        ...(options.connectionAgeRandom && { random: options.connectionAgeRandom }),
+      });
       channelOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
+      // A backstop that never cuts a watch (they end first): it closes a
+      // connection whose other calls never end.
+      channelOptions['grpc.max_connection_age_grace_ms'] = grpcJsConnectionAgeGraceMs(options.maxConnectionAgeMs, graceMs);
     }
     this.server = new Server(channelOptions);
     this.loadBalancer = new LoadBalancerService({
@@ -107,19 +118,10 @@ export class ControlPlaneServer {
       ...(options.hooks && { hooks: options.hooks }),
       watchLimits: { perConnection, total: options.limits?.maxWatchStreams ?? DEFAULT_MAX_WATCH_STREAMS },
       ...(options.authorizer && { authorizer: options.authorizer }),
-    let connectionAges: ConnectionAges | undefined;
+      ...(connectionAges && { connectionAges }),
+      ...(options.clock && { clock: options.clock }),
     });
-      const graceMs = options.maxConnectionAgeGraceMs ?? defaultConnectionAgeGraceMs(options.maxConnectionAgeMs);
-      connectionAges = new ConnectionAges({
-        maxAgeMs: options.maxConnectionAgeMs,
-        graceMs,
-        clock: options.clock ?? SYSTEM_CLOCK,
-        ...(options.connectionAgeRandom && { random: options.connectionAgeRandom }),
-      });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
-      // A backstop that never cuts a watch (they end first): it closes a
-      // connection whose other calls never end.
-      channelOptions['grpc.max_connection_age_grace_ms'] = grpcJsConnectionAgeGraceMs(options.maxConnectionAgeMs, graceMs);
     this.xds = new AggregatedDiscoveryService({
       registry: options.registry,
       logger: options.logger,
@@ -127,9 +129,8 @@ export class ControlPlaneServer {
       ...(options.authorizer && { authorizer: options.authorizer }),
       limits: this.loadBalancer.watchLimits,
       ...(options.clock && { clock: options.clock }),
-    });
       ...(connectionAges && { connectionAges }),
-      ...(options.clock && { clock: options.clock }),
+    });
     this.server.addService(this.xds.definition, this.xds.implementation);
     // Invariant 1 (docs/design.md): NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
@@ -140,7 +141,6 @@ export class ControlPlaneServer {
   get port(): number {
     if (this.boundPort === undefined) throw new Error('the server is not listening yet');
     return this.boundPort;
-      ...(connectionAges && { connectionAges }),
   }
 
   /** Binds and starts serving; resolves with the bound port. */

@@ -6,15 +6,16 @@ import type { Logger } from 'pino';
 import type { PortLookup, Registry } from '../registry/registry.js';
 import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
+import { RouteTranslator } from '../translation/route-table.js';
 import { WatchFanout, type FanoutHooks, type WatchCall, type WatchStream } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
 import { locate } from './caller-topology.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
 import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
-
 import { OpenStreamAuthorization } from './caller-authorization/open-stream-authorization.js';
 import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from './connection-age.js';
 import { SYSTEM_CLOCK, type ServerClock } from './server-clock.js';
+
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
@@ -26,11 +27,11 @@ export interface LoadBalancerServiceOptions {
    * every caller is served, as before.
    */
   readonly authorizer?: CallerAuthorizer;
-}
   /** Ends watches at their connection's age (--max-connection-age); none: they live on. */
   readonly connectionAges?: ConnectionAges;
   /** The clock of the rechecks of open streams; default the process's. */
   readonly clock?: ServerClock;
+}
 
 const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
@@ -50,7 +51,7 @@ export class LoadBalancerService {
     this.log = options.logger.child({ component: 'load-balancer' });
     const base = loadBalancerDefinition();
     const serialize = base.GetServers!.responseSerialize as (value: ServersResponse) => Buffer;
-    this.encoder = new SnapshotEncoder(serialize);
+    this.encoder = new SnapshotEncoder(serialize, new RouteTranslator(options.registry, options.registry.routes));
     // Responses are encoded ahead by the encoder; buffers pass through as is.
     const passThrough = (value: Buffer | ServersResponse): Buffer => (Buffer.isBuffer(value) ? value : serialize(value));
     this.definition = {
@@ -134,18 +135,18 @@ export class LoadBalancerService {
         this.logRefusal(peer, refusal);
         return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
       }
-      let released = false;
       let stream: WatchStream | undefined;
       const end = (code: status, details: string) => (stream ? stream.end(code, details) : call.emit('error', { code, details }));
       const forgetAge = this.options.connectionAges?.track(peer, () => end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
       let recheck: OpenStreamAuthorization | undefined;
+      let released = false;
       const release = () => {
         if (released) return;
         released = true;
         this.watchLimits.release(peer);
-      };
         forgetAge?.();
         recheck?.stop();
+      };
       for (const event of ['cancelled', 'close', 'finish', 'error']) call.once(event, release);
       const authorizer = this.options.authorizer;
       if (!authorizer) {
@@ -192,8 +193,8 @@ export class LoadBalancerService {
       return this.fanout.add(call, request);
     } catch (error) {
       call.emit('error', toStatus(error, this.log));
-    }
       return undefined;
+    }
   }
 }
 

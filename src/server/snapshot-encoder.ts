@@ -8,7 +8,9 @@
 
 import type { PortLookup } from '../registry/registry.js';
 import type { PortSnapshot } from '../registry/snapshot.js';
+import type { RouteTranslator } from '../translation/route-table.js';
 import { rankBackends, rankedBackends, type CallerLocation } from './caller-topology.js';
+import { routeTableMessage, type RouteTableMessage } from './route-table-message.js';
 
 /** The target as the caller wrote it, echoed in every response. */
 export interface Target {
@@ -29,6 +31,8 @@ export interface ServersResponse {
   version: string;
   exists: boolean;
   servers: ServerMessage[];
+  /** Set for a Service port that GRPCRoutes bind to (callers whose namespace is not known: producer routes). */
+  route_table?: RouteTableMessage;
 }
 
 const NO_LOCATION: CallerLocation = { zone: '' };
@@ -37,7 +41,10 @@ export class SnapshotEncoder {
   private readonly cache = new WeakMap<PortSnapshot, Map<string, Buffer>>();
   private encodeCount = 0;
 
-  constructor(private readonly serialize: (value: ServersResponse) => Buffer) {}
+  constructor(
+    private readonly serialize: (value: ServersResponse) => Buffer,
+    private readonly routes?: RouteTranslator,
+  ) {}
 
   /** How many responses were encoded; for tests and benchmarks. */
   get encodes(): number {
@@ -56,7 +63,9 @@ export class SnapshotEncoder {
     }
     // Callers may name the port by name or by number; each spelling is echoed back.
     const ranking = rankBackends(lookup.port, caller);
-    const cacheKey = `${target.service}/${target.port}/${ranking.callerClass}`;
+    // The routes are few and change rarely; their digest keys the encoding with the port's version.
+    const table = this.routes?.table(lookup.service.key, lookup.port.port);
+    const cacheKey = `${target.service}/${target.port}/${ranking.callerClass}/${table?.digest ?? ''}`;
     let bytes = byTarget.get(cacheKey);
     if (!bytes) {
       bytes = this.run({
@@ -64,6 +73,7 @@ export class SnapshotEncoder {
         version: String(lookup.version),
         exists: true,
         servers: rankedBackends(lookup.port, ranking).map(({ backend: b, rank }) => ({ address: b.address, weight: b.weight, zone: b.zone, metadata: { ...b.metadata }, ...(rank > 0 && { priority: rank }) })),
+        ...(table && { route_table: routeTableMessage(table) }),
       });
       byTarget.set(cacheKey, bytes);
     }

@@ -122,6 +122,9 @@ interface ResolvedRef {
 }
 
 export class RouteTranslator {
+  /** Tables computed at one (routes, registry) revision pair; answers ask per call. */
+  private memo = { routes: -1, registry: -1, tables: new Map<string, RouteTable | undefined>() };
+
   constructor(
     private readonly registry: Registry,
     private readonly routes: RouteStore,
@@ -148,6 +151,18 @@ export class RouteTranslator {
    * serve every call, as without routes).
    */
   table(key: string, port: number, caller: RouteCaller = {}): RouteTable | undefined {
+    if (this.routes.routeCount === 0) return undefined;
+    if (this.memo.routes !== this.routes.revision || this.memo.registry !== this.registry.revision) {
+      this.memo = { routes: this.routes.revision, registry: this.registry.revision, tables: new Map() };
+    }
+    const memoKey = `${key}\n${port}\n${caller.namespace ?? ''}`;
+    if (this.memo.tables.has(memoKey)) return this.memo.tables.get(memoKey);
+    const table = this.compute(key, port, caller);
+    this.memo.tables.set(memoKey, table);
+    return table;
+  }
+
+  private compute(key: string, port: number, caller: RouteCaller): RouteTable | undefined {
     const service = this.registry.get(key);
     if (!service) return undefined;
     const servicePort = service.ports.find((p) => p.port === port);

@@ -1,6 +1,6 @@
 // Generated from proto/lookaside/v1/lookaside.proto and the health.proto of grpc-health-check 2.1.0 by
 // scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.
-// 14 types reachable from: LoadBalancer, Health.
+// 20 types reachable from: LoadBalancer, Health.
 
 // protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.
 export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
@@ -80,6 +80,10 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
          "rule": "repeated",
          "type": "Server",
          "id": 4
+        },
+        "route_table": {
+         "type": "RouteTable",
+         "id": 5
         }
        }
       },
@@ -113,6 +117,10 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
          "rule": "repeated",
          "type": "Server",
          "id": 4
+        },
+        "route_table": {
+         "type": "RouteTable",
+         "id": 5
         }
        }
       },
@@ -138,6 +146,105 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
         "priority": {
          "type": "uint32",
          "id": 5
+        }
+       }
+      },
+      "RouteTable": {
+       "fields": {
+        "rules": {
+         "rule": "repeated",
+         "type": "RouteRule",
+         "id": 1
+        },
+        "routes": {
+         "rule": "repeated",
+         "type": "string",
+         "id": 2
+        }
+       }
+      },
+      "RouteRule": {
+       "fields": {
+        "route": {
+         "type": "string",
+         "id": 1
+        },
+        "rule": {
+         "type": "uint32",
+         "id": 2
+        },
+        "method": {
+         "type": "MethodMatch",
+         "id": 3
+        },
+        "headers": {
+         "rule": "repeated",
+         "type": "HeaderMatch",
+         "id": 4
+        },
+        "targets": {
+         "rule": "repeated",
+         "type": "RouteTarget",
+         "id": 5
+        },
+        "unavailable_weight": {
+         "type": "uint32",
+         "id": 6
+        },
+        "failure": {
+         "type": "string",
+         "id": 7
+        }
+       }
+      },
+      "MatchType": {
+       "values": {
+        "MATCH_TYPE_UNSPECIFIED": 0,
+        "MATCH_TYPE_EXACT": 1,
+        "MATCH_TYPE_REGULAR_EXPRESSION": 2
+       }
+      },
+      "MethodMatch": {
+       "fields": {
+        "type": {
+         "type": "MatchType",
+         "id": 1
+        },
+        "service": {
+         "type": "string",
+         "id": 2
+        },
+        "method": {
+         "type": "string",
+         "id": 3
+        }
+       }
+      },
+      "HeaderMatch": {
+       "fields": {
+        "type": {
+         "type": "MatchType",
+         "id": 1
+        },
+        "name": {
+         "type": "string",
+         "id": 2
+        },
+        "value": {
+         "type": "string",
+         "id": 3
+        }
+       }
+      },
+      "RouteTarget": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "weight": {
+         "type": "uint32",
+         "id": 2
         }
        }
       }
@@ -225,7 +332,13 @@ export const LOOKASIDE_FILES: Record<string, string> = {
  "lookaside.v1.ClientInfo": "lookaside/v1/lookaside.proto",
  "lookaside.v1.GetServersRequest": "lookaside/v1/lookaside.proto",
  "lookaside.v1.GetServersResponse": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.HeaderMatch": "lookaside/v1/lookaside.proto",
  "lookaside.v1.LoadBalancer": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.MatchType": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.MethodMatch": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.RouteRule": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.RouteTable": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.RouteTarget": "lookaside/v1/lookaside.proto",
  "lookaside.v1.Server": "lookaside/v1/lookaside.proto",
  "lookaside.v1.ServiceRef": "lookaside/v1/lookaside.proto",
  "lookaside.v1.WatchServersRequest": "lookaside/v1/lookaside.proto",

@@ -1,6 +1,6 @@
 // Generated from the xDS protos of @grpc/grpc-js-xds 1.14.1 by
 // scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.
-// 341 types reachable from: AggregatedDiscoveryService, DiscoveryRequest, DiscoveryResponse, Listener, HttpConnectionManager, Router, RouteConfiguration, Cluster, ClusterLoadAssignment.
+// 380 types reachable from: AggregatedDiscoveryService, DiscoveryRequest, DiscoveryResponse, Listener, HttpConnectionManager, Router, RouteConfiguration, Cluster, ClusterLoadAssignment, LoadReportingService, ClientStatusDiscoveryService.
 
 // protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.
 export const XDS_DESCRIPTOR: Record<string, unknown> = {
@@ -311,6 +311,238 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
                "id": 1
               }
              }
+            }
+           }
+          }
+         }
+        }
+       }
+      },
+      "load_stats": {
+       "nested": {
+        "v3": {
+         "nested": {
+          "LoadReportingService": {
+           "methods": {
+            "StreamLoadStats": {
+             "requestType": "LoadStatsRequest",
+             "requestStream": true,
+             "responseType": "LoadStatsResponse",
+             "responseStream": true
+            }
+           }
+          },
+          "LoadStatsRequest": {
+           "fields": {
+            "node": {
+             "type": "config.core.v3.Node",
+             "id": 1
+            },
+            "cluster_stats": {
+             "rule": "repeated",
+             "type": "config.endpoint.v3.ClusterStats",
+             "id": 2
+            }
+           }
+          },
+          "LoadStatsResponse": {
+           "fields": {
+            "clusters": {
+             "rule": "repeated",
+             "type": "string",
+             "id": 1
+            },
+            "send_all_clusters": {
+             "type": "bool",
+             "id": 4
+            },
+            "load_reporting_interval": {
+             "type": "google.protobuf.Duration",
+             "id": 2
+            },
+            "report_endpoint_granularity": {
+             "type": "bool",
+             "id": 3
+            }
+           }
+          }
+         }
+        }
+       }
+      },
+      "status": {
+       "nested": {
+        "v3": {
+         "nested": {
+          "ClientStatusDiscoveryService": {
+           "methods": {
+            "StreamClientStatus": {
+             "requestType": "ClientStatusRequest",
+             "requestStream": true,
+             "responseType": "ClientStatusResponse",
+             "responseStream": true
+            },
+            "FetchClientStatus": {
+             "requestType": "ClientStatusRequest",
+             "responseType": "ClientStatusResponse",
+             "parsedOptions": [
+              {
+               "(google.api.http)": {
+                "post": "/v3/discovery:client_status",
+                "body": "*"
+               }
+              }
+             ]
+            }
+           }
+          },
+          "ConfigStatus": {
+           "values": {
+            "UNKNOWN": 0,
+            "SYNCED": 1,
+            "NOT_SENT": 2,
+            "STALE": 3,
+            "ERROR": 4
+           }
+          },
+          "ClientConfigStatus": {
+           "values": {
+            "CLIENT_UNKNOWN": 0,
+            "CLIENT_REQUESTED": 1,
+            "CLIENT_ACKED": 2,
+            "CLIENT_NACKED": 3
+           }
+          },
+          "ClientStatusRequest": {
+           "fields": {
+            "node_matchers": {
+             "rule": "repeated",
+             "type": "type.matcher.v3.NodeMatcher",
+             "id": 1
+            },
+            "node": {
+             "type": "config.core.v3.Node",
+             "id": 2
+            },
+            "exclude_resource_contents": {
+             "type": "bool",
+             "id": 3
+            }
+           }
+          },
+          "PerXdsConfig": {
+           "oneofs": {
+            "per_xds_config": {
+             "oneof": [
+              "listener_config",
+              "cluster_config",
+              "route_config",
+              "scoped_route_config",
+              "endpoint_config"
+             ]
+            }
+           },
+           "fields": {
+            "status": {
+             "type": "ConfigStatus",
+             "id": 1
+            },
+            "client_status": {
+             "type": "ClientConfigStatus",
+             "id": 7
+            },
+            "listener_config": {
+             "type": "admin.v3.ListenersConfigDump",
+             "id": 2
+            },
+            "cluster_config": {
+             "type": "admin.v3.ClustersConfigDump",
+             "id": 3
+            },
+            "route_config": {
+             "type": "admin.v3.RoutesConfigDump",
+             "id": 4
+            },
+            "scoped_route_config": {
+             "type": "admin.v3.ScopedRoutesConfigDump",
+             "id": 5
+            },
+            "endpoint_config": {
+             "type": "admin.v3.EndpointsConfigDump",
+             "id": 6
+            }
+           }
+          },
+          "ClientConfig": {
+           "fields": {
+            "node": {
+             "type": "config.core.v3.Node",
+             "id": 1
+            },
+            "xds_config": {
+             "rule": "repeated",
+             "type": "PerXdsConfig",
+             "id": 2
+            },
+            "generic_xds_configs": {
+             "rule": "repeated",
+             "type": "GenericXdsConfig",
+             "id": 3
+            },
+            "client_scope": {
+             "type": "string",
+             "id": 4
+            }
+           },
+           "nested": {
+            "GenericXdsConfig": {
+             "fields": {
+              "type_url": {
+               "type": "string",
+               "id": 1
+              },
+              "name": {
+               "type": "string",
+               "id": 2
+              },
+              "version_info": {
+               "type": "string",
+               "id": 3
+              },
+              "xds_config": {
+               "type": "google.protobuf.Any",
+               "id": 4
+              },
+              "last_updated": {
+               "type": "google.protobuf.Timestamp",
+               "id": 5
+              },
+              "config_status": {
+               "type": "ConfigStatus",
+               "id": 6
+              },
+              "client_status": {
+               "type": "admin.v3.ClientResourceStatus",
+               "id": 7
+              },
+              "error_state": {
+               "type": "admin.v3.UpdateFailureState",
+               "id": 8
+              },
+              "is_static_resource": {
+               "type": "bool",
+               "id": 9
+              }
+             }
+            }
+           }
+          },
+          "ClientStatusResponse": {
+           "fields": {
+            "config": {
+             "rule": "repeated",
+             "type": "ClientConfig",
+             "id": 1
             }
            }
           }
@@ -5981,6 +6213,173 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
              }
             }
            }
+          },
+          "UpstreamLocalityStats": {
+           "fields": {
+            "locality": {
+             "type": "core.v3.Locality",
+             "id": 1
+            },
+            "total_successful_requests": {
+             "type": "uint64",
+             "id": 2
+            },
+            "total_requests_in_progress": {
+             "type": "uint64",
+             "id": 3
+            },
+            "total_error_requests": {
+             "type": "uint64",
+             "id": 4
+            },
+            "total_issued_requests": {
+             "type": "uint64",
+             "id": 8
+            },
+            "total_active_connections": {
+             "type": "uint64",
+             "id": 9
+            },
+            "total_new_connections": {
+             "type": "uint64",
+             "id": 10
+            },
+            "total_fail_connections": {
+             "type": "uint64",
+             "id": 11
+            },
+            "cpu_utilization": {
+             "type": "UnnamedEndpointLoadMetricStats",
+             "id": 12
+            },
+            "mem_utilization": {
+             "type": "UnnamedEndpointLoadMetricStats",
+             "id": 13
+            },
+            "application_utilization": {
+             "type": "UnnamedEndpointLoadMetricStats",
+             "id": 14
+            },
+            "load_metric_stats": {
+             "rule": "repeated",
+             "type": "EndpointLoadMetricStats",
+             "id": 5
+            },
+            "upstream_endpoint_stats": {
+             "rule": "repeated",
+             "type": "UpstreamEndpointStats",
+             "id": 7
+            },
+            "priority": {
+             "type": "uint32",
+             "id": 6
+            }
+           }
+          },
+          "UpstreamEndpointStats": {
+           "fields": {
+            "address": {
+             "type": "core.v3.Address",
+             "id": 1
+            },
+            "metadata": {
+             "type": "google.protobuf.Struct",
+             "id": 6
+            },
+            "total_successful_requests": {
+             "type": "uint64",
+             "id": 2
+            },
+            "total_requests_in_progress": {
+             "type": "uint64",
+             "id": 3
+            },
+            "total_error_requests": {
+             "type": "uint64",
+             "id": 4
+            },
+            "total_issued_requests": {
+             "type": "uint64",
+             "id": 7
+            },
+            "load_metric_stats": {
+             "rule": "repeated",
+             "type": "EndpointLoadMetricStats",
+             "id": 5
+            }
+           }
+          },
+          "EndpointLoadMetricStats": {
+           "fields": {
+            "metric_name": {
+             "type": "string",
+             "id": 1
+            },
+            "num_requests_finished_with_metric": {
+             "type": "uint64",
+             "id": 2
+            },
+            "total_metric_value": {
+             "type": "double",
+             "id": 3
+            }
+           }
+          },
+          "UnnamedEndpointLoadMetricStats": {
+           "fields": {
+            "num_requests_finished_with_metric": {
+             "type": "uint64",
+             "id": 1
+            },
+            "total_metric_value": {
+             "type": "double",
+             "id": 2
+            }
+           }
+          },
+          "ClusterStats": {
+           "fields": {
+            "cluster_name": {
+             "type": "string",
+             "id": 1
+            },
+            "cluster_service_name": {
+             "type": "string",
+             "id": 6
+            },
+            "upstream_locality_stats": {
+             "rule": "repeated",
+             "type": "UpstreamLocalityStats",
+             "id": 2
+            },
+            "total_dropped_requests": {
+             "type": "uint64",
+             "id": 3
+            },
+            "dropped_requests": {
+             "rule": "repeated",
+             "type": "DroppedRequests",
+             "id": 5
+            },
+            "load_report_interval": {
+             "type": "google.protobuf.Duration",
+             "id": 4
+            }
+           },
+           "nested": {
+            "DroppedRequests": {
+             "fields": {
+              "category": {
+               "type": "string",
+               "id": 1
+              },
+              "dropped_count": {
+               "type": "uint64",
+               "id": 2
+              }
+             }
+            }
+           }
           }
          }
         }
@@ -6351,6 +6750,49 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
             "substitution": {
              "type": "string",
              "id": 2
+            }
+           }
+          },
+          "NodeMatcher": {
+           "fields": {
+            "node_id": {
+             "type": "StringMatcher",
+             "id": 1
+            },
+            "node_metadatas": {
+             "rule": "repeated",
+             "type": "StructMatcher",
+             "id": 2
+            }
+           }
+          },
+          "StructMatcher": {
+           "fields": {
+            "path": {
+             "rule": "repeated",
+             "type": "PathSegment",
+             "id": 2
+            },
+            "value": {
+             "type": "ValueMatcher",
+             "id": 3
+            }
+           },
+           "nested": {
+            "PathSegment": {
+             "oneofs": {
+              "segment": {
+               "oneof": [
+                "key"
+               ]
+              }
+             },
+             "fields": {
+              "key": {
+               "type": "string",
+               "id": 1
+              }
+             }
             }
            }
           }
@@ -7387,6 +7829,346 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
        }
       }
      }
+    },
+    "admin": {
+     "nested": {
+      "v3": {
+       "nested": {
+        "ClientResourceStatus": {
+         "values": {
+          "UNKNOWN": 0,
+          "REQUESTED": 1,
+          "DOES_NOT_EXIST": 2,
+          "ACKED": 3,
+          "NACKED": 4
+         }
+        },
+        "UpdateFailureState": {
+         "fields": {
+          "failed_configuration": {
+           "type": "google.protobuf.Any",
+           "id": 1
+          },
+          "last_update_attempt": {
+           "type": "google.protobuf.Timestamp",
+           "id": 2
+          },
+          "details": {
+           "type": "string",
+           "id": 3
+          },
+          "version_info": {
+           "type": "string",
+           "id": 4
+          }
+         }
+        },
+        "ListenersConfigDump": {
+         "fields": {
+          "version_info": {
+           "type": "string",
+           "id": 1
+          },
+          "static_listeners": {
+           "rule": "repeated",
+           "type": "StaticListener",
+           "id": 2
+          },
+          "dynamic_listeners": {
+           "rule": "repeated",
+           "type": "DynamicListener",
+           "id": 3
+          }
+         },
+         "nested": {
+          "StaticListener": {
+           "fields": {
+            "listener": {
+             "type": "google.protobuf.Any",
+             "id": 1
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 2
+            }
+           }
+          },
+          "DynamicListenerState": {
+           "fields": {
+            "version_info": {
+             "type": "string",
+             "id": 1
+            },
+            "listener": {
+             "type": "google.protobuf.Any",
+             "id": 2
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 3
+            }
+           }
+          },
+          "DynamicListener": {
+           "fields": {
+            "name": {
+             "type": "string",
+             "id": 1
+            },
+            "active_state": {
+             "type": "DynamicListenerState",
+             "id": 2
+            },
+            "warming_state": {
+             "type": "DynamicListenerState",
+             "id": 3
+            },
+            "draining_state": {
+             "type": "DynamicListenerState",
+             "id": 4
+            },
+            "error_state": {
+             "type": "UpdateFailureState",
+             "id": 5
+            },
+            "client_status": {
+             "type": "ClientResourceStatus",
+             "id": 6
+            }
+           }
+          }
+         }
+        },
+        "ClustersConfigDump": {
+         "fields": {
+          "version_info": {
+           "type": "string",
+           "id": 1
+          },
+          "static_clusters": {
+           "rule": "repeated",
+           "type": "StaticCluster",
+           "id": 2
+          },
+          "dynamic_active_clusters": {
+           "rule": "repeated",
+           "type": "DynamicCluster",
+           "id": 3
+          },
+          "dynamic_warming_clusters": {
+           "rule": "repeated",
+           "type": "DynamicCluster",
+           "id": 4
+          }
+         },
+         "nested": {
+          "StaticCluster": {
+           "fields": {
+            "cluster": {
+             "type": "google.protobuf.Any",
+             "id": 1
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 2
+            }
+           }
+          },
+          "DynamicCluster": {
+           "fields": {
+            "version_info": {
+             "type": "string",
+             "id": 1
+            },
+            "cluster": {
+             "type": "google.protobuf.Any",
+             "id": 2
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 3
+            },
+            "error_state": {
+             "type": "UpdateFailureState",
+             "id": 4
+            },
+            "client_status": {
+             "type": "ClientResourceStatus",
+             "id": 5
+            }
+           }
+          }
+         }
+        },
+        "RoutesConfigDump": {
+         "fields": {
+          "static_route_configs": {
+           "rule": "repeated",
+           "type": "StaticRouteConfig",
+           "id": 2
+          },
+          "dynamic_route_configs": {
+           "rule": "repeated",
+           "type": "DynamicRouteConfig",
+           "id": 3
+          }
+         },
+         "nested": {
+          "StaticRouteConfig": {
+           "fields": {
+            "route_config": {
+             "type": "google.protobuf.Any",
+             "id": 1
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 2
+            }
+           }
+          },
+          "DynamicRouteConfig": {
+           "fields": {
+            "version_info": {
+             "type": "string",
+             "id": 1
+            },
+            "route_config": {
+             "type": "google.protobuf.Any",
+             "id": 2
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 3
+            },
+            "error_state": {
+             "type": "UpdateFailureState",
+             "id": 4
+            },
+            "client_status": {
+             "type": "ClientResourceStatus",
+             "id": 5
+            }
+           }
+          }
+         }
+        },
+        "ScopedRoutesConfigDump": {
+         "fields": {
+          "inline_scoped_route_configs": {
+           "rule": "repeated",
+           "type": "InlineScopedRouteConfigs",
+           "id": 1
+          },
+          "dynamic_scoped_route_configs": {
+           "rule": "repeated",
+           "type": "DynamicScopedRouteConfigs",
+           "id": 2
+          }
+         },
+         "nested": {
+          "InlineScopedRouteConfigs": {
+           "fields": {
+            "name": {
+             "type": "string",
+             "id": 1
+            },
+            "scoped_route_configs": {
+             "rule": "repeated",
+             "type": "google.protobuf.Any",
+             "id": 2
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 3
+            }
+           }
+          },
+          "DynamicScopedRouteConfigs": {
+           "fields": {
+            "name": {
+             "type": "string",
+             "id": 1
+            },
+            "version_info": {
+             "type": "string",
+             "id": 2
+            },
+            "scoped_route_configs": {
+             "rule": "repeated",
+             "type": "google.protobuf.Any",
+             "id": 3
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 4
+            },
+            "error_state": {
+             "type": "UpdateFailureState",
+             "id": 5
+            },
+            "client_status": {
+             "type": "ClientResourceStatus",
+             "id": 6
+            }
+           }
+          }
+         }
+        },
+        "EndpointsConfigDump": {
+         "fields": {
+          "static_endpoint_configs": {
+           "rule": "repeated",
+           "type": "StaticEndpointConfig",
+           "id": 2
+          },
+          "dynamic_endpoint_configs": {
+           "rule": "repeated",
+           "type": "DynamicEndpointConfig",
+           "id": 3
+          }
+         },
+         "nested": {
+          "StaticEndpointConfig": {
+           "fields": {
+            "endpoint_config": {
+             "type": "google.protobuf.Any",
+             "id": 1
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 2
+            }
+           }
+          },
+          "DynamicEndpointConfig": {
+           "fields": {
+            "version_info": {
+             "type": "string",
+             "id": 1
+            },
+            "endpoint_config": {
+             "type": "google.protobuf.Any",
+             "id": 2
+            },
+            "last_updated": {
+             "type": "google.protobuf.Timestamp",
+             "id": 3
+            },
+            "error_state": {
+             "type": "UpdateFailureState",
+             "id": 4
+            },
+            "client_status": {
+             "type": "ClientResourceStatus",
+             "id": 5
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     }
     }
    }
   },
@@ -7708,6 +8490,18 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
         }
        }
       },
+      "Timestamp": {
+       "fields": {
+        "seconds": {
+         "type": "int64",
+         "id": 1
+        },
+        "nanos": {
+         "type": "int32",
+         "id": 2
+        }
+       }
+      },
       "DoubleValue": {
        "fields": {
         "value": {
@@ -7836,6 +8630,13 @@ export const XDS_DESCRIPTOR: Record<string, unknown> = {
 
 // The .proto file that defines each top-level type, for reflection.
 export const XDS_FILES: Record<string, string> = {
+ "envoy.admin.v3.ClientResourceStatus": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.ClustersConfigDump": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.EndpointsConfigDump": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.ListenersConfigDump": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.RoutesConfigDump": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.ScopedRoutesConfigDump": "envoy/admin/v3/config_dump_shared.proto",
+ "envoy.admin.v3.UpdateFailureState": "envoy/admin/v3/config_dump_shared.proto",
  "envoy.config.accesslog.v3.AccessLog": "envoy/config/accesslog/v3/accesslog.proto",
  "envoy.config.accesslog.v3.AccessLogFilter": "envoy/config/accesslog/v3/accesslog.proto",
  "envoy.config.accesslog.v3.AndFilter": "envoy/config/accesslog/v3/accesslog.proto",
@@ -7920,10 +8721,15 @@ export const XDS_FILES: Record<string, string> = {
  "envoy.config.core.v3.UpstreamHttpProtocolOptions": "envoy/config/core/v3/protocol.proto",
  "envoy.config.core.v3.WatchedDirectory": "envoy/config/core/v3/base.proto",
  "envoy.config.endpoint.v3.ClusterLoadAssignment": "envoy/config/endpoint/v3/endpoint.proto",
+ "envoy.config.endpoint.v3.ClusterStats": "envoy/config/endpoint/v3/load_report.proto",
  "envoy.config.endpoint.v3.Endpoint": "envoy/config/endpoint/v3/endpoint_components.proto",
+ "envoy.config.endpoint.v3.EndpointLoadMetricStats": "envoy/config/endpoint/v3/load_report.proto",
  "envoy.config.endpoint.v3.LbEndpoint": "envoy/config/endpoint/v3/endpoint_components.proto",
  "envoy.config.endpoint.v3.LedsClusterLocalityConfig": "envoy/config/endpoint/v3/endpoint_components.proto",
  "envoy.config.endpoint.v3.LocalityLbEndpoints": "envoy/config/endpoint/v3/endpoint_components.proto",
+ "envoy.config.endpoint.v3.UnnamedEndpointLoadMetricStats": "envoy/config/endpoint/v3/load_report.proto",
+ "envoy.config.endpoint.v3.UpstreamEndpointStats": "envoy/config/endpoint/v3/load_report.proto",
+ "envoy.config.endpoint.v3.UpstreamLocalityStats": "envoy/config/endpoint/v3/load_report.proto",
  "envoy.config.listener.v3.AdditionalAddress": "envoy/config/listener/v3/listener.proto",
  "envoy.config.listener.v3.ApiListener": "envoy/config/listener/v3/api_listener.proto",
  "envoy.config.listener.v3.Filter": "envoy/config/listener/v3/listener_components.proto",
@@ -7978,14 +8784,26 @@ export const XDS_FILES: Record<string, string> = {
  "envoy.service.discovery.v3.Resource": "envoy/service/discovery/v3/discovery.proto",
  "envoy.service.discovery.v3.ResourceLocator": "envoy/service/discovery/v3/discovery.proto",
  "envoy.service.discovery.v3.ResourceName": "envoy/service/discovery/v3/discovery.proto",
+ "envoy.service.load_stats.v3.LoadReportingService": "envoy/service/load_stats/v3/lrs.proto",
+ "envoy.service.load_stats.v3.LoadStatsRequest": "envoy/service/load_stats/v3/lrs.proto",
+ "envoy.service.load_stats.v3.LoadStatsResponse": "envoy/service/load_stats/v3/lrs.proto",
+ "envoy.service.status.v3.ClientConfig": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.ClientConfigStatus": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.ClientStatusDiscoveryService": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.ClientStatusRequest": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.ClientStatusResponse": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.ConfigStatus": "envoy/service/status/v3/csds.proto",
+ "envoy.service.status.v3.PerXdsConfig": "envoy/service/status/v3/csds.proto",
  "envoy.type.http.v3.PathTransformation": "envoy/type/http/v3/path_transformation.proto",
  "envoy.type.matcher.v3.DoubleMatcher": "envoy/type/matcher/v3/number.proto",
  "envoy.type.matcher.v3.ListMatcher": "envoy/type/matcher/v3/value.proto",
  "envoy.type.matcher.v3.MetadataMatcher": "envoy/type/matcher/v3/metadata.proto",
+ "envoy.type.matcher.v3.NodeMatcher": "envoy/type/matcher/v3/node.proto",
  "envoy.type.matcher.v3.OrMatcher": "envoy/type/matcher/v3/value.proto",
  "envoy.type.matcher.v3.RegexMatchAndSubstitute": "envoy/type/matcher/v3/regex.proto",
  "envoy.type.matcher.v3.RegexMatcher": "envoy/type/matcher/v3/regex.proto",
  "envoy.type.matcher.v3.StringMatcher": "envoy/type/matcher/v3/string.proto",
+ "envoy.type.matcher.v3.StructMatcher": "envoy/type/matcher/v3/struct.proto",
  "envoy.type.matcher.v3.ValueMatcher": "envoy/type/matcher/v3/value.proto",
  "envoy.type.metadata.v3.MetadataKey": "envoy/type/metadata/v3/metadata.proto",
  "envoy.type.metadata.v3.MetadataKind": "envoy/type/metadata/v3/metadata.proto",
@@ -8005,6 +8823,7 @@ export const XDS_FILES: Record<string, string> = {
  "google.protobuf.ListValue": "google/protobuf/struct.proto",
  "google.protobuf.NullValue": "google/protobuf/struct.proto",
  "google.protobuf.Struct": "google/protobuf/struct.proto",
+ "google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
  "google.protobuf.UInt32Value": "google/protobuf/wrappers.proto",
  "google.protobuf.UInt64Value": "google/protobuf/wrappers.proto",
  "google.protobuf.Value": "google/protobuf/struct.proto",

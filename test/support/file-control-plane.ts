@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ControlPlane } from '../../src/control-plane.js';
+import { ControlPlane, type ControlPlaneOptions } from '../../src/control-plane.js';
 import { FileSource } from '../../src/discovery/file/file-source.js';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { testLogger } from './test-logger.js';
@@ -41,7 +41,8 @@ export function registryYaml(services: FileService[]): string {
   return stringify({ services });
 }
 
-export async function startFileControlPlane(services: FileService[], options: { debounceMs?: number } = {}): Promise<FileControlPlane> {
+/** `controlPlane`: more options for ControlPlane.start (metrics, the live page). */
+export async function startFileControlPlane(services: FileService[], options: { debounceMs?: number; controlPlane?: Pick<ControlPlaneOptions, 'metrics' | 'livePage'> } = {}): Promise<FileControlPlane> {
   const dir = await mkdtemp(join(tmpdir(), 'lookaside-test-'));
   const file = join(dir, 'registry.yaml');
   await writeFile(file, registryYaml(services));
@@ -50,7 +51,9 @@ export async function startFileControlPlane(services: FileService[], options: { 
     logger: testLogger(),
     host: '127.0.0.1',
     port: 0,
+    ...options.controlPlane,
     createSource: (registry, logger) => (source = new FileSource({ path: file, registry, logger, debounceMs: options.debounceMs ?? 20 })),
+    ...(options.loadReports !== undefined && { loadReports: options.loadReports }),
   });
   const address = `127.0.0.1:${controlPlane.port}`;
   const stub = new LoadBalancerStub(address);

@@ -81,6 +81,10 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
                   "rule": "repeated",
                   "type": "Server",
                   "id": 4
+                },
+                "routeTable": {
+                  "type": "RouteTable",
+                  "id": 5
                 }
               }
             },
@@ -114,6 +118,10 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
                   "rule": "repeated",
                   "type": "Server",
                   "id": 4
+                },
+                "routeTable": {
+                  "type": "RouteTable",
+                  "id": 5
                 }
               }
             },
@@ -139,6 +147,105 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
                 "priority": {
                   "type": "uint32",
                   "id": 5
+                }
+              }
+            },
+            "RouteTable": {
+              "fields": {
+                "rules": {
+                  "rule": "repeated",
+                  "type": "RouteRule",
+                  "id": 1
+                },
+                "routes": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 2
+                }
+              }
+            },
+            "RouteRule": {
+              "fields": {
+                "route": {
+                  "type": "string",
+                  "id": 1
+                },
+                "rule": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "method": {
+                  "type": "MethodMatch",
+                  "id": 3
+                },
+                "headers": {
+                  "rule": "repeated",
+                  "type": "HeaderMatch",
+                  "id": 4
+                },
+                "targets": {
+                  "rule": "repeated",
+                  "type": "RouteTarget",
+                  "id": 5
+                },
+                "unavailableWeight": {
+                  "type": "uint32",
+                  "id": 6
+                },
+                "failure": {
+                  "type": "string",
+                  "id": 7
+                }
+              }
+            },
+            "MatchType": {
+              "values": {
+                "MATCH_TYPE_UNSPECIFIED": 0,
+                "MATCH_TYPE_EXACT": 1,
+                "MATCH_TYPE_REGULAR_EXPRESSION": 2
+              }
+            },
+            "MethodMatch": {
+              "fields": {
+                "type": {
+                  "type": "MatchType",
+                  "id": 1
+                },
+                "service": {
+                  "type": "string",
+                  "id": 2
+                },
+                "method": {
+                  "type": "string",
+                  "id": 3
+                }
+              }
+            },
+            "HeaderMatch": {
+              "fields": {
+                "type": {
+                  "type": "MatchType",
+                  "id": 1
+                },
+                "name": {
+                  "type": "string",
+                  "id": 2
+                },
+                "value": {
+                  "type": "string",
+                  "id": 3
+                }
+              }
+            },
+            "RouteTarget": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "weight": {
+                  "type": "uint32",
+                  "id": 2
                 }
               }
             }

@@ -309,7 +309,7 @@ export class AdsStream {
  * (NODE_METADATA_KEY, as `lookaside xds-bootstrap --node-name` writes it);
  * "" when absent. The metadata is a google.protobuf.Struct.
  */
-function kubernetesNodeOf(metadata: unknown): string {
+export function kubernetesNodeOf(metadata: unknown): string {
   const fields = (metadata as { fields?: Record<string, { string_value?: unknown }> } | undefined)?.fields;
   const value = fields?.[NODE_METADATA_KEY]?.string_value;
   return typeof value === 'string' && value.length <= 253 ? value : '';

@@ -67,7 +67,6 @@ export class AggregatedDiscoveryService {
   private scheduled = false;
   private draining = false;
   private readonly stopSyncListener: () => void;
-  private readonly stopRoutingListener: () => void;
 
   constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
     this.log = options.logger.child({ component: 'xds' });
@@ -100,12 +99,6 @@ export class AggregatedDiscoveryService {
     this.stopSyncListener = options.registry.onSynced(() => {
       for (const stream of this.streams) this.markDirty(stream);
     });
-    // A route names Services other than the one a stream asked for: any
-    // stream's RouteConfiguration may change. Rare (a route edit, a Service
-    // made or deleted), and each stream sends only what changed.
-    this.stopRoutingListener = this.resources.onRoutingChange(() => {
-      for (const stream of this.streams) this.markDirty(stream);
-    });
   }
 
   /** Open ADS streams. */
@@ -121,7 +114,6 @@ export class AggregatedDiscoveryService {
   drain(): void {
     this.draining = true;
     this.stopSyncListener();
-    this.stopRoutingListener();
     for (const stream of [...this.streams]) stream.end(status.UNAVAILABLE, XDS_SHUTTING_DOWN);
   }
 
@@ -134,6 +126,12 @@ export class AggregatedDiscoveryService {
     const refusal = this.options.limits?.admit(peer);
     if (refusal) {
       this.log.debug({ peer }, refusal);
+      call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
+      return;
+    }
+    const stream = new AdsStream(this.context, call);
+    this.streams.add(stream);
+    this.context.hooks.onOpened?.(stream);
     const forgetAge = this.options.connectionAges?.track(peer, () => stream.end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
     const authorizer = this.options.authorizer;
     // Each namespace the stream was authorized for is asked about again
@@ -151,20 +149,14 @@ export class AggregatedDiscoveryService {
           stream.end(status.INTERNAL, 'the control plane failed to authorize this stream again; reconnect');
         },
       });
-      call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
-      return;
-    }
-    const stream = new AdsStream(this.context, call);
-    this.streams.add(stream);
-    this.context.hooks.onOpened?.(stream);
-      forgetAge?.();
-      recheck?.stop();
     let released = false;
     const done = () => {
       stream.detach();
       if (released) return;
       released = true;
       this.options.limits?.release(peer);
+      forgetAge?.();
+      recheck?.stop();
     };
     const receive = (request: DiscoveryRequest | { readonly undecodable: string }) => {
       try {
@@ -193,13 +185,13 @@ export class AggregatedDiscoveryService {
           for (const result of results) {
             if (result.decision.allowed) continue;
             stream.denied(result.namespace);
-          recheck?.allowed(results.map((result) => result.decision));
             this.log.warn(
               { node: stream.nodeId, peer, namespace: result.namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
               `xDS resources of namespace "${result.namespace}" are left out of this stream: ${result.decision.details}`,
             );
           }
           stream.authorized(results.filter((result) => result.decision.allowed).map((result) => result.namespace));
+          recheck?.allowed(results.map((result) => result.decision));
           receive(request);
           call.resume();
         })
@@ -222,6 +214,12 @@ export class AggregatedDiscoveryService {
     });
     call.on('cancelled', done);
     call.on('close', done);
+    call.on('error', (error) => {
+      this.log.debug({ err: error, node: stream.nodeId }, 'xDS stream error');
+      done();
+    });
+  }
+
   /**
    * The namespaces of an open stream, authorized again. A token no longer
    * accepted ends the stream (nothing on it can be served); a namespace the
@@ -248,12 +246,6 @@ export class AggregatedDiscoveryService {
         `xDS resources of namespace "${namespace}" are left out of this stream from now on: ${decision.allowed ? '' : decision.details}`,
       );
     }
-  }
-
-    call.on('error', (error) => {
-      this.log.debug({ err: error, node: stream.nodeId }, 'xDS stream error');
-      done();
-    });
   }
 
   private markDirty(stream: AdsStream): void {

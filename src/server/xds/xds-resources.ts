@@ -134,12 +134,14 @@ function listener(name: string): Record<string, unknown> {
   };
 }
 
-function cluster(name: string): Record<string, unknown> {
+/** `loadReporting`: the Cluster names this server as its LRS server (load-reporting-service.ts), so clients report their calls. */
+function cluster(name: string, loadReporting = false): Record<string, unknown> {
   return {
     name,
     type: 'EDS',
     eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } },
     lb_policy: 'ROUND_ROBIN',
+    ...(loadReporting && { lrs_server: { self: {} } }),
   };
 }
 
@@ -150,6 +152,33 @@ function cluster(name: string): Record<string, unknown> {
  * header), listed in the order of their first backend.
  */
 function clusterLoadAssignment(name: string, ranked: readonly RankedBackend[]): Record<string, unknown> {
+  return {
+    cluster_name: name,
+    endpoints: edsLocalities(ranked).map(({ zone, subZone, priority, weight, backends }) => ({
+      locality: { zone, sub_zone: subZone },
+      load_balancing_weight: { value: weight * backends.length },
+      priority,
+      lb_endpoints: backends.map((backend) => ({
+        endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
+        health_status: 'HEALTHY',
+        load_balancing_weight: { value: weight },
+      })),
+    })),
+  };
+}
+
+/** One EDS locality: backends of one zone, priority and weight. */
+export interface EdsLocality {
+  readonly zone: string;
+  /** The backend's address when it is alone, else "priority-N/weight-W". */
+  readonly subZone: string;
+  readonly priority: number;
+  readonly weight: number;
+  readonly backends: readonly Backend[];
+}
+
+/** The localities of a ranked backend list, in the order of their first backend; load reports name them (load-reporting-service.ts). */
+export function edsLocalities(ranked: readonly RankedBackend[]): EdsLocality[] {
   // EDS priorities may have no gaps and start at 0 (clients reject the
   // assignment otherwise); leaving out host names may have made one.
   const present = [...new Set(ranked.map((entry) => entry.rank))].sort((a, b) => a - b);
@@ -161,20 +190,8 @@ function clusterLoadAssignment(name: string, ranked: readonly RankedBackend[]): 
     if (known) known.backends.push(backend);
     else classes.set(key, { zone: backend.zone, priority, weight: backend.weight, backends: [backend] });
   }
-  return {
-    cluster_name: name,
-    endpoints: [...classes.values()].map(({ zone, priority, weight, backends }) => ({
-      // Locality names are unique across priorities, as clients require.
-      locality: { zone, sub_zone: backends.length === 1 ? backends[0]!.address : `priority-${priority}/weight-${weight}` },
-      load_balancing_weight: { value: weight * backends.length },
-      priority,
-      lb_endpoints: backends.map((backend) => ({
-        endpoint: { address: { socket_address: { address: backend.host, port_value: backend.port } } },
-        health_status: 'HEALTHY',
-        load_balancing_weight: { value: weight },
-      })),
-    })),
-  };
+  // Locality names are unique across priorities, as clients require.
+  return [...classes.values()].map((entry) => ({ ...entry, subZone: entry.backends.length === 1 ? entry.backends[0]!.address : `priority-${entry.priority}/weight-${entry.weight}` }));
 }
 
 export class XdsResources {
@@ -189,31 +206,10 @@ export class XdsResources {
   constructor(
     private readonly registry: Registry,
     private readonly log: Logger,
+    /** Clusters name this server as their LRS server. */
+    private readonly loadReporting = false,
   ) {
     this.routes = new RouteTranslator(registry, registry.routes);
-  }
-
-  /**
-   * Calls `listener` when any RouteConfiguration may have changed: a route
-   * or grant changed, or a Service appeared, went, or changed its ports
-   * (what decides whether a backendRef resolves). A change of backends alone
-   * changes no route. Returns the unsubscribe function.
-   */
-  onRoutingChange(listener: () => void): () => void {
-    const portsOf = new Map<string, string>();
-    for (const key of this.registry.keys()) portsOf.set(key, this.registry.get(key)!.ports.map((p) => `${p.name}:${p.port}`).join(','));
-    const stopRoutes = this.registry.routes.onChange(listener);
-    const stopServices = this.registry.onChange((key, service) => {
-      const ports = service?.ports.map((p) => `${p.name}:${p.port}`).join(',');
-      if (portsOf.get(key) === ports) return;
-      if (ports === undefined) portsOf.delete(key);
-      else portsOf.set(key, ports);
-      if (this.registry.routes.routes().length > 0) listener();
-    });
-    return () => {
-      stopRoutes();
-      stopServices();
-    };
   }
 
   /** Resources encoded so far; for tests and benchmarks. */
@@ -245,12 +241,27 @@ export class XdsResources {
     // name (by port number, no DNS suffix): the one routes send calls to.
     if (typeUrl !== LISTENER_TYPE && name !== canonical) return undefined;
     if (typeUrl === LISTENER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, listener(name)));
-    if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name)));
+    if (typeUrl === CLUSTER_TYPE) return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, cluster(name, this.loadReporting)));
     const ranking = rankBackends(lookup.port, caller);
-    return this.cached(lookup, `${typeUrl}\n${name}\n${ranking.callerClass}`, () => {
-      const publishable = new Set(this.publishable(lookup));
-      return encodeResource(name, typeUrl, clusterLoadAssignment(name, rankedBackends(lookup.port, ranking).filter((entry) => publishable.has(entry.backend))));
-    });
+    return this.cached(lookup, `${typeUrl}\n${name}\n${ranking.callerClass}`, () => encodeResource(name, typeUrl, clusterLoadAssignment(name, this.published(lookup, ranking))));
+  }
+
+  /**
+   * The EDS localities a caller is sent for a cluster now, or undefined for
+   * a name that is no cluster: what its load reports name.
+   */
+  localities(clusterResourceName: string, caller: CallerLocation): EdsLocality[] | undefined {
+    const target = this.target(clusterResourceName);
+    if ('error' in target) return undefined;
+    const lookup = this.registry.lookup(target.service.key, target.port);
+    if (lookup.status !== 'found' || clusterName(target.service, lookup.port.port) !== clusterResourceName) return undefined;
+    return edsLocalities(this.published(lookup, rankBackends(lookup.port, caller)));
+  }
+
+  /** The ranked backends a ClusterLoadAssignment lists: those with an address a client can dial. */
+  private published(lookup: Extract<PortLookup, { status: 'found' }>, ranking: ReturnType<typeof rankBackends>): RankedBackend[] {
+    const publishable = new Set(this.publishable(lookup));
+    return rankedBackends(lookup.port, ranking).filter((entry) => publishable.has(entry.backend));
   }
 
   /**

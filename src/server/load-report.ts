@@ -1,0 +1,30 @@
+// What a client reports of its calls, as both faces hand it on: the LRS
+// service (xDS clients) and lookaside.v1 load reports (the Node client).
+// The observer (src/observer/) aggregates them; the faces only translate.
+
+/** One client's calls to one backend, or to a group of backends it counted as one. */
+export interface LoadReportEntry {
+  /** "name.namespace:port" (the xDS cluster name). */
+  readonly cluster: string;
+  /** The backends ("host:port") the calls went to; more than one: the client counted them as one group. */
+  readonly backends: readonly string[];
+  /** The group's name when backends.length > 1 (an xDS locality). */
+  readonly group?: string;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly inProgress: number;
+}
+
+/** Who reported: a stream's client by protocol and id. */
+export interface LoadReporter {
+  readonly protocol: 'lookaside' | 'xds';
+  /** The xDS node id or the lookaside.v1 client id. */
+  readonly clientId: string;
+  /** The stream the report came on, when it is one the observer tracks (a WatchServers stream). */
+  readonly stream?: object;
+}
+
+export interface LoadReportHooks {
+  /** A client's report, translated to backends. */
+  readonly onLoadReport?: (reporter: LoadReporter, entries: readonly LoadReportEntry[]) => void;
+}
