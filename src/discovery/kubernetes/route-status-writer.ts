@@ -157,7 +157,9 @@ export class RouteStatusWriter {
     const stored = object.parents.filter(ours) as ParentEntry[];
     const now = rfc3339(this.options.wallClock?.() ?? Date.now());
     const entries: ParentEntry[] = statuses.map((status) => {
-      const parentRef = wireParentRef(status.parentRef);
+      // As the spec names it (sources give group and kind always, the other fields only when set):
+      // group and kind must be written, or the status schema would default them to a Gateway's.
+      const parentRef: Record<string, unknown> = { ...status.parentRef };
       const previous = stored.find((entry) => isDeepStrictEqual(entry.parentRef, parentRef));
       return {
         parentRef,
@@ -248,18 +250,6 @@ export class RouteStatusWriter {
     }, waitMs);
     this.retries.set(key, timer);
   }
-}
-
-/** The parentRef as the spec names it (group and kind always written: the status schema would default them to a Gateway's). */
-function wireParentRef(ref: RouteParentRef): Record<string, unknown> {
-  return {
-    group: ref.group,
-    kind: ref.kind,
-    name: ref.name,
-    ...(ref.namespace !== undefined && { namespace: ref.namespace }),
-    ...(ref.sectionName !== undefined && { sectionName: ref.sectionName }),
-    ...(ref.port !== undefined && { port: ref.port }),
-  };
 }
 
 function withoutTransitionTimes(entry: ParentEntry): unknown {

@@ -10,7 +10,8 @@
 // This module imports @kubernetes/client-node and is loaded with a dynamic
 // import() by whoever turns caller authorization on, as the Kubernetes source is.
 
-import { AuthenticationV1Api, AuthorizationV1Api, Observable, type KubeConfig, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, type ConfigurationOptions, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
+import { withDeadline } from '../../discovery/kubernetes/api-deadline.js';
 import { explainFailure, httpStatusOf } from '../../discovery/kubernetes/api-failure.js';
 import { ReviewUnavailableError, type AccessReviewer, type AccessReviewResult, type CallerIdentity, type ResourceRule, type TokenReviewResult } from './access-reviewer.js';
 
@@ -81,21 +82,11 @@ export class KubernetesAccessReviewer implements AccessReviewer {
   }
 
   /** Runs one review with a deadline; every failure becomes a ReviewUnavailableError saying what to do. */
-  private async call<T>(review: Review, run: (options: { middleware: ObservableMiddleware[]; middlewareMergeStrategy: 'append' }) => Promise<T>): Promise<T> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    // The request's own abort signal: fetch gives up at the deadline, so no
-    // socket is left waiting on an API server that does not answer. The
-    // object-parameter APIs take client-node's Observable middleware (its
-    // own small stand-in for rxjs), appended after the client's own.
-    const deadline: ObservableMiddleware = {
-      pre: (context: RequestContext) => {
-        context.setSignal(signal);
-        return new Observable(Promise.resolve(context));
-      },
-      post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
-    };
+  private async call<T>(review: Review, run: (options: ConfigurationOptions<ObservableMiddleware>) => Promise<T>): Promise<T> {
+    // fetch gives up at the deadline: no socket is left waiting on an API server that does not answer.
+    const { options, signal } = withDeadline(this.timeoutMs);
     try {
-      return await run({ middleware: [deadline], middlewareMergeStrategy: 'append' });
+      return await run(options);
     } catch (error) {
       const resource = `${review.resource}.${review.group}`;
       if (signal.aborted) throw new ReviewUnavailableError(`the API server did not answer a ${resource} request within ${this.timeoutMs} ms`, 'timeout');
