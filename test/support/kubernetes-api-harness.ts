@@ -232,6 +232,12 @@ export class KubernetesApiHarness {
   private readonly installed = new Set<GatewayResourceKind>();
   /** Writes to status subresources, in order. */
   readonly statusWrites: StatusWriteRecord[] = [];
+  /**
+   * Called when a status write has arrived and before it is applied: a test
+   * can make another write land first (another controller, another
+   * replica), as a race on the real API server would.
+   */
+  beforeStatusWrite: ((namespace: string, name: string) => void) | undefined;
   /** Paths of the API discovery documents asked for (/apis/gateway.networking.k8s.io/...). */
   readonly discoveryRequests: string[] = [];
   private readonly watches = new Set<WatchConnection>();
@@ -694,6 +700,7 @@ export class KubernetesApiHarness {
         answer(400, 'BadRequest', 'the request body is not JSON');
         return;
       }
+      this.beforeStatusWrite?.(namespace, name);
       const key = `${namespace}/${name}`;
       const current = this.objects[resource].get(key);
       if (!current) {

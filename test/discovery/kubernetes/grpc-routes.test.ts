@@ -210,6 +210,43 @@ describe('GRPCRoutes from the Kubernetes API', () => {
     expect(parentsOf(harness.get('grpcroutes', 'app', 'greeter-canary')).filter((p) => p.controllerName === LOOKASIDE_CONTROLLER_NAME)).toHaveLength(1);
   });
 
+  test('a write that races another controller\'s gets 409, is tried again from the newer version, and keeps that controller\'s entry', async () => {
+    const harness = await startHarness();
+    addService(harness, 'greeter', 'app', '10.0.0.7');
+    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
+    const theirs = { parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }, controllerName: 'example.com/gateway', conditions: [] };
+    // Another controller writes its entry just before our first write lands.
+    harness.beforeStatusWrite = (namespace, name) => {
+      harness.beforeStatusWrite = undefined;
+      harness.setStatus('grpcroutes', namespace, name, { parents: [theirs] });
+    };
+    await startSource(harness);
+    await waitForStatus(harness, 'app', 'greeter-canary', { accepted: 'True', resolvedRefs: 'True' });
+    expect(harness.statusWritesOf('app', 'greeter-canary', 409)).toHaveLength(1);
+    expect(harness.statusWritesOf('app', 'greeter-canary')).toHaveLength(1);
+    const parents = parentsOf(harness.get('grpcroutes', 'app', 'greeter-canary'));
+    expect(parents.map((p) => p.controllerName)).toEqual(['example.com/gateway', LOOKASIDE_CONTROLLER_NAME]);
+    expect(parents[0]).toEqual(theirs);
+  });
+
+  test('without RBAC to patch grpcroutes/status the control plane routes anyway, says once what to grant, and writes once allowed', async () => {
+    const harness = await startHarness();
+    addService(harness, 'greeter', 'app', '10.0.0.7');
+    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
+    harness.forbid('grpcroutes', ['patch']);
+    const logs = capturedLogger();
+    const { translator } = await startSource(harness, { logger: logs.logger });
+    expect(translator.table('greeter.app', 50051)?.rules[0]?.targets).toHaveLength(2);
+    const line = await logs.waitFor((l) => l.msg.startsWith('forbidden: this service account may not patch grpcroutes/status'), 'the missing RBAC rule said');
+    expect(line.msg).toContain('Grant patch on grpcroutes/status');
+    await waitFor('the write was refused again', () => harness.requestsOf('grpcroutes', 'patch').length >= 3);
+    expect(logs.lines.filter((l) => l.msg.startsWith('forbidden: this service account may not patch'))).toHaveLength(1);
+    harness.allow('grpcroutes', ['patch']);
+    await waitForStatus(harness, 'app', 'greeter-canary', { accepted: 'True', resolvedRefs: 'True' });
+  });
+
   test('an invalid GRPCRoute is reported naming the field, and neither crashes the watch nor wipes what is known', async () => {
     const harness = await startHarness();
     addService(harness, 'greeter', 'app', '10.0.0.7');
