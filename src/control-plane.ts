@@ -14,6 +14,7 @@ import type { ServerClock } from './server/server-clock.js';
 import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 import { TrafficObserver } from './observer/traffic-observer.js';
 import { adsStatusHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
+import { LivePageServer, type LivePageOptions } from './server/live-page/live-page-server.js';
 
 export interface ControlPlaneOptions {
   readonly logger: Logger;
@@ -38,6 +39,8 @@ export interface ControlPlaneOptions {
   readonly xdsHooks?: AdsHooks;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
+  /** Serve the live page under /live on the metrics port (--live-page); needs `metrics`. */
+  readonly livePage?: LivePageOptions;
   /**
    * Builds the caller authorization (--caller-auth); without it every caller
    * is served. `metrics` is there when metrics are on, for its counters.
@@ -61,6 +64,7 @@ export class ControlPlane {
     readonly metricsPort: number | undefined,
     /** Load reports and the status of every client stream (docs/observability.md). */
     readonly observer: TrafficObserver,
+    private readonly livePage: LivePageServer | undefined,
   ) {}
 
   /**
@@ -73,6 +77,7 @@ export class ControlPlane {
     const registry = new Registry({
       onListenerError: (error) => log.error({ err: error }, 'a registry listener threw; the source carries on'),
     });
+    if (options.livePage && !options.metrics) throw new Error('the live page is served on the metrics port: it needs metrics on');
     const metrics = options.metrics ? new ControlPlaneMetrics() : undefined;
     const authorizer = await options.createAuthorizer?.(log, metrics);
     const observer = new TrafficObserver({
@@ -96,22 +101,25 @@ export class ControlPlane {
       ...(authorizer && { authorizer }),
       ...(options.clock && { clock: options.clock }),
     });
+    const livePage = options.livePage && new LivePageServer(registry, observer, log.child({ component: 'live-page' }), options.livePage);
     metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);
     let source: DiscoverySource | undefined;
     let metricsPort: number | undefined;
     let port: number;
     try {
-      if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }));
+      if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }), livePage && ((request, response) => livePage.handle(request, response)));
+      if (livePage && options.metrics) log.info({ address: `${options.metrics.host}:${metricsPort}`, path: '/live', remote: options.livePage?.remote === true }, 'serving the live page');
       port = await server.start();
       source = await options.createSource(registry, log, metrics);
       await source.start();
     } catch (error) {
       await source?.stop().catch(() => {});
       await server.shutdown(0);
+      livePage?.close();
       await metrics?.close();
       throw error;
     }
-    return new ControlPlane(registry, source, server, port, log, metrics, metricsPort, observer);
+    return new ControlPlane(registry, source, server, port, log, metrics, metricsPort, observer, livePage);
   }
 
   /** Stops serving (see ControlPlaneServer.shutdown), then the source. Idempotent. */
@@ -119,6 +127,7 @@ export class ControlPlane {
     this.stopping ??= (async () => {
       await this.server.shutdown(graceMs);
       await this.source.stop();
+      this.livePage?.close();
       await this.metrics?.close();
       this.log.info('control plane stopped');
     })();

@@ -44,6 +44,8 @@ interface ServeFlags {
   metrics: boolean;
   metricsHost: string;
   metricsPort: number;
+  livePage?: boolean;
+  livePageRemote?: boolean;
   tlsCertFile?: string;
   tlsKeyFile?: string;
   tlsClientCaFile?: string;
@@ -68,6 +70,21 @@ function tlsFiles(opts: ServeFlags, command: Command): TlsFiles | undefined {
   }
   if (!tlsCertFile || !tlsKeyFile) command.error('error: --tls-cert-file and --tls-key-file go together: give both or neither', { exitCode: ExitCode.USAGE, code: 'commander.tls' });
   return { certFile: tlsCertFile!, keyFile: tlsKeyFile!, clientCaFile: tlsClientCaFile };
+}
+
+/**
+ * The live page's flags must agree with the rest: it is served on the
+ * metrics port, and under --caller-auth, where every read of the backends is
+ * authorized, a page showing every namespace's pod IPs stays on loopback,
+ * reached through kubectl port-forward (which Kubernetes RBAC authorizes).
+ */
+function livePageFlagProblem(opts: ServeFlags): string | undefined {
+  if (opts.livePageRemote && !opts.livePage) return '--live-page-remote needs --live-page';
+  if (opts.livePage && !opts.metrics) return '--live-page is served on the metrics port: drop --no-metrics';
+  if (opts.livePageRemote && opts.callerAuth === 'kubernetes') {
+    return '--live-page-remote is refused with --caller-auth kubernetes: the page shows the backends of every namespace to whoever reaches it; keep it on loopback and reach it with kubectl port-forward';
+  }
+  return undefined;
 }
 
 /**
@@ -140,6 +157,12 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
     .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
     .addOption(new Option('--no-metrics', 'do not serve metrics'))
+    .addOption(
+      new Option('--live-page', 'serve a live page of services, backends, measured shares and clients at /live on the metrics port, to loopback connections only (kubectl port-forward); it shows pod IPs').env(
+        'LOOKASIDE_LIVE_PAGE',
+      ),
+    )
+    .addOption(new Option('--live-page-remote', 'serve the live page to every address the metrics port listens on, not only loopback (refused with --caller-auth kubernetes)').env('LOOKASIDE_LIVE_PAGE_REMOTE'))
     .addOption(new Option('--tls-cert-file <path>', 'serve TLS with this PEM certificate chain (needs --tls-key-file)').env('LOOKASIDE_TLS_CERT_FILE'))
     .addOption(new Option('--tls-key-file <path>', 'PEM private key of --tls-cert-file').env('LOOKASIDE_TLS_KEY_FILE'))
     .addOption(new Option('--tls-client-ca-file <path>', 'require client certificates signed by this PEM CA bundle (mutual TLS)').env('LOOKASIDE_TLS_CLIENT_CA_FILE'))
@@ -163,6 +186,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
       if (opts.maxConnectionAgeGrace !== undefined && !(opts.maxConnectionAge > 0)) {
         command.error('error: --max-connection-age-grace needs --max-connection-age (a grace after an age that never comes does nothing)', { exitCode: ExitCode.USAGE, code: 'commander.connectionAge' });
       }
+      const livePageProblem = livePageFlagProblem(opts);
+      if (livePageProblem) command.error(`error: ${livePageProblem}`, { exitCode: ExitCode.USAGE, code: 'commander.livePage' });
       setExit(
         await runServe({
           host: opts.host,
@@ -176,6 +201,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           ...(opts.maxConnectionAgeGrace !== undefined && { maxConnectionAgeGraceMs: opts.maxConnectionAgeGrace }),
           limits: { maxWatchStreamsPerConnection: opts.maxWatchStreamsPerConnection, maxWatchStreams: opts.maxWatchStreams, maxRequestBytes: opts.maxRequestBytes },
           metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
+          ...(opts.livePage && { livePage: { remote: opts.livePageRemote === true } }),
           tls,
           tlsReloadIntervalMs: opts.tlsReloadInterval,
           kubeconfig: opts.kubeconfig,

@@ -37,6 +37,8 @@ export interface ServeOptions {
   readonly limits: ServerLimits;
   /** Where to serve /metrics; undefined turns metrics off. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  /** Serve the live page at /live on the metrics port (--live-page); remote: not only to loopback connections. */
+  readonly livePage?: { readonly remote: boolean };
   /** Serve TLS (mutual TLS with a client CA) from these files. */
   readonly tls: TlsFiles | undefined;
   readonly tlsReloadIntervalMs: number;
@@ -147,6 +149,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       limits: options.limits,
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
+      ...(options.livePage && { livePage: options.livePage }),
       createSource: sourceFactory,
       ...(authorizerFactory && { createAuthorizer: authorizerFactory }),
     });

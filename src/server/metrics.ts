@@ -5,7 +5,7 @@
 // (grpc_server_started_total, grpc_server_handled_total{grpc_code},
 // grpc_server_handling_seconds), so existing dashboards and alerts apply.
 
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
@@ -190,9 +190,14 @@ export class ControlPlaneMetrics {
     return entry;
   }
 
-  /** Serves GET /metrics on host:port; resolves with the bound port. */
-  async listen(host: string, port: number, log: Logger): Promise<number> {
+  /**
+   * Serves GET /metrics on host:port; resolves with the bound port. `pages`
+   * answers the other paths it knows (the live page) and returns false for
+   * the rest.
+   */
+  async listen(host: string, port: number, log: Logger, pages?: (request: IncomingMessage, response: ServerResponse) => boolean): Promise<number> {
     this.http = createServer((request, response) => {
+      if (pages?.(request, response)) return;
       if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at GET /metrics\n');
         return;

@@ -168,7 +168,7 @@ describe('the tarballs', () => {
     expect(client.filter((f) => !/^(dist\/(esm|cjs)\/|LICENSE$|CHANGELOG\.md$|README\.md$|package\.json$)/.test(f))).toEqual([]);
     expect(client.filter((f) => f.endsWith('.map'))).toEqual([]);
     const controlPlaneFiles = await packedFiles(REPO_ROOT);
-    expect(controlPlaneFiles).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'dist/cli/main.js', 'deploy/examples/registry.yaml', 'proto/lookaside/v1/lookaside.proto', 'schemas/doctor-report.schema.json']));
+    expect(controlPlaneFiles).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'dist/cli/main.js', 'deploy/examples/registry.yaml', 'proto/lookaside/v1/lookaside.proto', 'schemas/doctor-report.schema.json', 'dist/server/live-page/assets/index.html', 'dist/server/live-page/assets/live-page.js', 'dist/server/live-page/assets/live-page.css']));
     expect(controlPlaneFiles.filter((f) => /^(src|test|bench|packages)\/|\.map$|greeter/.test(f))).toEqual([]);
   });
 });
