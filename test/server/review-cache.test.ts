@@ -16,11 +16,12 @@ it('keeps a result until its expiry, then reviews again', async () => {
   let reviews = 0;
   const review = () => Promise.resolve(`answer-${++reviews}`);
   const until = () => time.now() + 100;
-  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-1', outcome: 'review' });
+  // keptUntil says how long the value holds: what an open stream's recheck waits for.
+  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-1', outcome: 'review', keptUntil: 1_100 });
   time.advance(99);
-  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-1', outcome: 'hit' });
+  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-1', outcome: 'hit', keptUntil: 1_100 });
   time.advance(1);
-  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-2', outcome: 'review' });
+  expect(await cache.get('k', review, until)).toEqual({ value: 'answer-2', outcome: 'review', keptUntil: 1_200 });
 });
 
 it('holds at most maxEntries, dropping the least recently used', async () => {
@@ -51,11 +52,23 @@ it('joins identical reviews in flight into one, and keeps nothing from a failed 
   for (const answer of await Promise.all(asks)) expect(answer).toEqual(new Error('API server unreachable'));
   expect(cache.inFlight).toBe(0);
   expect(cache.size).toBe(0);
-  expect(await cache.get('k', () => Promise.resolve('ok'), () => Date.now() + 60_000)).toEqual({ value: 'ok', outcome: 'review' });
+  expect(await cache.get('k', () => Promise.resolve('ok'), () => Date.now() + 60_000)).toMatchObject({ value: 'ok', outcome: 'review' });
 });
 
-it('keeps nothing when the expiry is not in the future (a TTL of 0)', async () => {
-  const cache = new ReviewCache<string>({ maxEntries: 10 });
-  await cache.get('k', () => Promise.resolve('v'), () => Date.now());
+it('keeps nothing when the expiry is not in the future (a TTL of 0), and says it holds until now', async () => {
+  const time = clock();
+  const cache = new ReviewCache<string>({ maxEntries: 10, now: time.now });
+  expect(await cache.get('k', () => Promise.resolve('v'), () => time.now())).toEqual({ value: 'v', outcome: 'review', keptUntil: 1_000 });
   expect(cache.size).toBe(0);
+});
+
+it('tells a caller that joined a review in flight how long its result is kept', async () => {
+  const time = clock();
+  const cache = new ReviewCache<string>({ maxEntries: 10, now: time.now });
+  let answer!: (value: string) => void;
+  const first = cache.get('k', () => new Promise<string>((resolve) => (answer = resolve)), () => time.now() + 500);
+  const joined = cache.get('k', () => Promise.resolve('unused'), () => time.now() + 500);
+  answer('v');
+  expect(await first).toEqual({ value: 'v', outcome: 'review', keptUntil: 1_500 });
+  expect(await joined).toEqual({ value: 'v', outcome: 'coalesced', keptUntil: 1_500 });
 });
