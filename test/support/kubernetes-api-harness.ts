@@ -51,7 +51,7 @@
 //    before, their paths and the group's discovery documents
 //    (/apis/gateway.networking.k8s.io/v1, /v1beta1) answer 404 NotFound,
 //    as an API server without the CRDs does, and they can be installed at
-//    any time later;
+//    any time later, and deleted again (uninstallGatewayApi);
 //  - a GRPCRoute gets metadata.generation 1 when created, bumped only when
 //    its spec changes, and a creationTimestamp; apply() never changes its
 //    status (the status subresource is enabled: writes to the object
@@ -354,6 +354,19 @@ export class KubernetesApiHarness {
    */
   installGatewayApi(resources: readonly GatewayResourceKind[] = ['grpcroutes', 'referencegrants']): void {
     for (const resource of resources) this.installed.add(resource);
+  }
+
+  /**
+   * Deletes Gateway API CRDs as the API server does: their objects are
+   * deleted first (watchers see DELETED), then open watches end and the
+   * resources and discovery documents answer 404.
+   */
+  uninstallGatewayApi(resources: readonly GatewayResourceKind[] = ['grpcroutes', 'referencegrants']): void {
+    for (const resource of resources) {
+      for (const object of [...this.objects[resource].values()]) this.delete(resource, object.metadata.namespace, object.metadata.name);
+      this.installed.delete(resource);
+      this.closeWatches(resource);
+    }
   }
 
   /** Sets an object's status as another controller's write would: resourceVersion bumped, watchers see MODIFIED. */

@@ -90,7 +90,8 @@ export function explainFailure(error: unknown, request: ApiRequestDescription): 
     return { status, reason: 'unauthorized', message: `unauthorized: the API server rejected the credentials while trying to ${what}; check the kubeconfig user or the service account token.${said}` };
   }
   if (status === 404) {
-    return { status, reason: 'not_found', message: `not found while trying to ${what}: the API server does not serve this resource (discovery.k8s.io/v1 needs Kubernetes 1.21 or newer) or the namespace does not exist.${said}` };
+    const why = request.group === 'gateway.networking.k8s.io' ? 'its CRD is not installed (any more)' : 'discovery.k8s.io/v1 needs Kubernetes 1.21 or newer';
+    return { status, reason: 'not_found', message: `not found while trying to ${what}: the API server does not serve this resource (${why}) or the namespace does not exist.${said}` };
   }
   if (status !== undefined) {
     return { status, reason: `http_${status}`, message: `HTTP ${status} while trying to ${what}.${said}` };

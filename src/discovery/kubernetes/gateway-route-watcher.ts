@@ -19,6 +19,11 @@
 // An object that fails the checks is reported (naming it, the field and
 // the rule) and does not reach the registry: a route keeps its last valid
 // version, so nothing known is lost to one bad edit.
+//
+// A CRD deleted while watched (its objects are deleted first, so their
+// routes are gone by then) makes the list answer 404: discovery is asked
+// to confirm, the watch is stopped, that is said once at info, and the
+// re-check takes over until the CRD is back.
 
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -108,6 +113,10 @@ export class GatewayRouteWatcher {
   private readonly objectStates = new Map<string, RouteObjectState>();
   /** The last problem reported per object, so a bad object is reported once per generation. */
   private readonly reported = new Map<string, string>();
+  /** ReferenceGrants known, by "namespace/name" (to forget them if their CRD goes). */
+  private readonly grantKeys = new Set<string>();
+  /** Resources whose watch hit 404 and whose CRD is being looked up. */
+  private readonly confirming = new Set<GatewayResource>();
   private recheck: { cancel(): void } | undefined;
   private probed = false;
   private stopped = false;
@@ -182,8 +191,49 @@ export class GatewayRouteWatcher {
     const first = !this.probed;
     this.probed = true;
     if (first) this.options.onSynced();
-    if (this.supervisors.size < Object.keys(RESOURCES).length && !this.stopped) {
-      this.recheck = this.options.timers.setTimer(() => void this.probe(), this.recheckMs);
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.recheck || this.stopped || this.supervisors.size === Object.keys(RESOURCES).length) return;
+    this.recheck = this.options.timers.setTimer(() => {
+      this.recheck = undefined;
+      void this.probe();
+    }, this.recheckMs);
+  }
+
+  /** A watch answered 404: if discovery agrees the CRD is gone, stop watching it and check again later. */
+  private async confirmGone(resource: GatewayResource): Promise<void> {
+    if (this.confirming.has(resource) || !this.supervisors.has(resource)) return;
+    this.confirming.add(resource);
+    try {
+      if ((await this.isInstalled(resource)) !== false || this.stopped) return;
+      const supervisors = this.supervisors.get(resource) ?? [];
+      this.supervisors.delete(resource);
+      for (const supervisor of supervisors) this.blocked.delete(supervisor);
+      await Promise.all(supervisors.map((s) => s.stop()));
+      // Its objects were deleted with it; anything not yet seen deleted goes now.
+      if (resource === 'grpcroutes') {
+        for (const state of [...this.objectStates.values()]) this.options.routes.deleteRoute(state.namespace, state.name);
+        this.objectStates.clear();
+        this.options.onRouteObjectChange();
+      } else {
+        for (const key of [...this.grantKeys]) {
+          const [namespace, name] = key.split('/') as [string, string];
+          this.options.routes.deleteGrant(namespace, name);
+        }
+        this.grantKeys.clear();
+      }
+      this.reportedAbsent.add(resource);
+      const { kind, version } = RESOURCES[resource];
+      this.log.info(
+        { resource: `${resource}.${GATEWAY_GROUP}` },
+        `the ${kind} CRD (${resource}.${GATEWAY_GROUP}/${version}) was removed: ${kind}s no longer apply; checking again every ${this.recheckMs / 1000} s`,
+      );
+      this.options.onSynced();
+      this.scheduleProbe();
+    } finally {
+      this.confirming.delete(resource);
     }
   }
 
@@ -236,6 +286,7 @@ export class GatewayRouteWatcher {
             this.blocked.add(supervisor);
             this.options.onSynced();
           }
+          if (reason === 'not_found') void this.confirmGone(resource);
         },
         handlers:
           resource === 'grpcroutes'
@@ -288,6 +339,7 @@ export class GatewayRouteWatcher {
     if (!view) return;
     const key = routeKey(object.metadata);
     if (view.grant) {
+      this.grantKeys.add(key);
       this.reported.delete(`referencegrant:${key}`);
       this.options.routes.upsertGrant(view.grant);
       return;
@@ -298,6 +350,7 @@ export class GatewayRouteWatcher {
 
   private onGrantDelete(object: CachedObject<GrantView>): void {
     this.reported.delete(`referencegrant:${routeKey(object.metadata)}`);
+    this.grantKeys.delete(routeKey(object.metadata));
     this.options.routes.deleteGrant(object.metadata.namespace, object.metadata.name);
   }
 

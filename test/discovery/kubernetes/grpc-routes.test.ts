@@ -331,5 +331,20 @@ describe('Gateway API CRDs not installed', () => {
     clock.advance(120_000);
     expect(harness.discoveryRequests.length).toBe(asked);
     expect(clock.timers).toBe(0);
+
+    // The CRDs deleted: their routes go, that is said once, and the re-check takes over.
+    harness.uninstallGatewayApi();
+    await waitFor('the route is gone', () => registry.routes.routes().length === 0);
+    await waitFor('both removals said', () => logs.lines.filter((l) => l.msg.includes('CRD') && l.msg.includes('was removed')).length === 2);
+    expect(translator.table('greeter.app', 50051)).toBeUndefined();
+    await waitFor('the re-check is set', () => clock.timers >= 1);
+    const removedAt = harness.discoveryRequests.length;
+    clock.advance(30_000);
+    await waitFor('discovery asked again', () => harness.discoveryRequests.length >= removedAt + 2);
+    // Each watch that met the 404 said so once, before discovery confirmed the removal; none kept failing.
+    const failures = logs.lines.filter((l) => l.level >= 40);
+    expect(failures.map((l) => l.msg).every((m) => m.includes('its CRD is not installed (any more)'))).toBe(true);
+    expect(failures.length).toBeLessThanOrEqual(2);
+    expect(logs.lines.filter(absent)).toHaveLength(1);
   });
 });
