@@ -21,6 +21,7 @@ import { startFileControlPlane, type FileControlPlane, type FileService } from '
 import { startIdentityBackends, waitFor, type IdentityBackend, type IdentityClient } from '../support/identity-backends.js';
 import { IdentityClient as Client } from '../support/identity-backends.js';
 import { xdsIdentityClient } from '../support/xds-client.js';
+import { RawAdsClient, TYPES } from '../support/raw-ads-client.js';
 import { isLoopbackAddress } from '../../src/server/live-page/live-page-server.js';
 import type { LiveView } from '../../src/server/live-page/live-view.js';
 
@@ -175,6 +176,52 @@ describe('the live page in chromium', () => {
     await page.fill('#filter', '127.1.11.250');
     expect(await wide.locator('tr[data-backend]').count()).toBe(1);
     await page.close();
+  });
+
+  it('shows measured shares within 2 points of the calls each backend counted, a failing backend\'s error rate, and a client that NACKs as out of sync with its error', { timeout: 90_000 }, async () => {
+    const measured = await startIdentityBackends(3, 'measured');
+    const client = xdsIdentityClient('measured.test:9100', { controlPlane: cp.address, nodeId: 'live-page-measured' });
+    const nacker = new RawAdsClient(cp.address);
+    try {
+      await cp.write([
+        greeter(backends, [400, 200, 300]),
+        { name: 'measured', namespace: 'test', ports: [{ port: 9100, backends: measured.map((b, i) => ({ address: b.address, weight: i + 1 })) }] },
+      ]);
+      measured[0]!.mode = 'fail';
+      const { failures } = await client.spread(1_200, 16);
+      const counted = measured.map((b) => b.calls);
+      const total = counted.reduce((sum, calls) => sum + calls, 0);
+      expect(total).toBe(1_200);
+      expect(failures).toHaveLength(counted[0]!);
+
+      nacker.send({ node: { id: 'live-page-nacker' }, type_url: TYPES.listener, resource_names: [CLUSTER] });
+      const offered = await nacker.next();
+      nacker.send({ node: { id: 'live-page-nacker' }, type_url: TYPES.listener, resource_names: [CLUSTER], version_info: '', response_nonce: offered.nonce, error_detail: { code: 3, message: 'cannot use this listener' } });
+
+      browser ??= await launch();
+      const page = await browser.newPage();
+      await page.goto(pageUrl);
+      const section = page.locator('[data-cluster="measured.test:9100"]');
+      // Load reports come at the interval the LRS server sets: wait for all 1,200 calls to be reported.
+      await waitFor('the page to show every call reported', async () => (await section.locator('h3 .subtle').textContent())?.includes('1,200 calls') === true, 60_000);
+      for (const [index, backend] of measured.entries()) {
+        const row = section.locator(`tr[data-backend="${backend.address}"]`);
+        const shown = parseFloat(/measured ([\d.]+) %/.exec((await row.locator('.measured-share').textContent()) ?? '')![1]!);
+        expect(Math.abs(shown - (counted[index]! / total) * 100), `${backend.name}: shown ${shown} %, counted ${counted[index]} of ${total}`).toBeLessThanOrEqual(2);
+        const errors = parseFloat((await row.locator('.errors').textContent()) ?? '');
+        expect(Math.abs(errors - (index === 0 ? 100 : 0)), `${backend.name} errors`).toBeLessThanOrEqual(5);
+      }
+      expect(await section.locator(`tr[data-backend="${measured[0]!.address}"] .errors`).getAttribute('class')).toMatch(/high-errors/);
+
+      const nacking = page.locator('tr[data-client="live-page-nacker"]');
+      await nacking.locator('.in-sync', { hasText: 'out of sync' }).waitFor();
+      expect(await nacking.locator('.error').textContent()).toMatch(/^listener \S+: cannot use this listener$/);
+      await page.close();
+    } finally {
+      nacker.close();
+      client.close();
+      await Promise.all(measured.map((b) => b.stop()));
+    }
   });
 });
 
