@@ -13,7 +13,8 @@ import { composeHooks } from './server/composed-hooks.js';
 import type { ServerClock } from './server/server-clock.js';
 import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
 import { TrafficObserver } from './observer/traffic-observer.js';
-import { adsStatusHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
+import { adsStatusHooks, loadReportHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
+import type { LoadReportHooks } from './server/load-report.js';
 import { LivePageServer, type LivePageOptions } from './server/live-page/live-page-server.js';
 
 export interface ControlPlaneOptions {
@@ -37,6 +38,12 @@ export interface ControlPlaneOptions {
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face, called after the metrics' own (for tests and benchmarks). */
   readonly xdsHooks?: AdsHooks;
+  /**
+   * Load reports (docs/observability.md): clients are asked to report every
+   * `intervalMs` (default 10 s); `hooks` see each report after the
+   * observer. false: xDS Clusters name no LRS server.
+   */
+  readonly loadReports?: { readonly intervalMs?: number; readonly hooks?: LoadReportHooks } | false;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
   readonly metrics?: { readonly host: string; readonly port: number };
   /** Serve the live page under /live on the metrics port (--live-page); needs `metrics`. */
@@ -100,6 +107,11 @@ export class ControlPlane {
       ...(metrics && { interceptors: [metrics.interceptor()] }),
       ...(authorizer && { authorizer }),
       ...(options.clock && { clock: options.clock }),
+      loadReports:
+        options.loadReports === false
+          ? false
+          : { ...(options.loadReports?.intervalMs !== undefined && { intervalMs: options.loadReports.intervalMs }), hooks: composeHooks(loadReportHooks(observer), options.loadReports?.hooks) },
+      clientStatus: () => observer.clientStatuses(),
     });
     const livePage = options.livePage && new LivePageServer(registry, observer, log.child({ component: 'live-page' }), options.livePage);
     metrics?.observe(registry, () => server.loadBalancer.fanout.size, () => server.xds.size);

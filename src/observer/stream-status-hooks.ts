@@ -42,7 +42,7 @@ export function adsStatusHooks(observer: TrafficObserver): AdsHooks {
     onPush: (type, stream, version) => {
       // The node comes with the first request and the Listener names may change with any.
       identify(stream);
-      observer.sent(stream, TYPE_LABELS[type], version);
+      observer.sent(stream, TYPE_LABELS[type], version, stream.subscription(type));
     },
     onAck: (type, stream, version) => observer.acked(stream, TYPE_LABELS[type], version),
     onNack: (type, stream, version, error) => {

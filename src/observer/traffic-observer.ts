@@ -36,6 +36,8 @@ export interface ResourceVersions {
   readonly sent: string;
   /** "" until the client acknowledges (lookaside.v1: reports the version it applied). */
   readonly acked: string;
+  /** xDS: the resource names of the type the client asks for; lookaside: none. */
+  readonly names: readonly string[];
 }
 
 export interface Nack {
@@ -113,7 +115,7 @@ interface ClientRecord {
   identity: ClientIdentity;
   readonly connectedAt: number;
   closedAt: number | undefined;
-  readonly versions: Map<string, { sent: string; acked: string }>;
+  readonly versions: Map<string, { sent: string; acked: string; names: readonly string[] }>;
   lastNack: (Nack & { atMs: number }) | undefined;
   acknowledges: boolean;
   lastReportAt: number | undefined;
@@ -183,12 +185,14 @@ export class TrafficObserver {
     this.changed();
   }
 
-  sent(key: object, type: string, version: string): void {
+  sent(key: object, type: string, version: string, names: readonly string[] = []): void {
     const record = this.clients.get(key);
     if (!record) return;
     const versions = record.versions.get(type);
-    if (versions) versions.sent = version;
-    else record.versions.set(type, { sent: version, acked: '' });
+    if (versions) {
+      versions.sent = version;
+      versions.names = names;
+    } else record.versions.set(type, { sent: version, acked: '', names });
     this.changed();
   }
 
@@ -198,7 +202,7 @@ export class TrafficObserver {
     record.acknowledges = true;
     const versions = record.versions.get(type);
     if (versions) versions.acked = version;
-    else record.versions.set(type, { sent: version, acked: version });
+    else record.versions.set(type, { sent: version, acked: version, names: [] });
     if (record.lastNack?.type === type) record.lastNack = undefined;
     this.changed();
   }
@@ -271,6 +275,13 @@ export class TrafficObserver {
     return { at: this.wallTime(now), windowMs: this.windowMs, services, clients, dropped: { clients: this.droppedClients, backends: this.droppedBackends } };
   }
 
+  /** The status of every tracked stream (what CSDS serves), without the load. */
+  clientStatuses(): ClientStatus[] {
+    this.pruneClients(false);
+    const now = this.clock.now();
+    return [...this.clients.values()].map((record) => this.clientStatus(record, now));
+  }
+
   /**
    * Calls `listener` after changes, at most once per event-loop turn (a
    * burst of reports is one notification). Returns the unsubscribe function.
@@ -291,7 +302,7 @@ export class TrafficObserver {
   }
 
   private clientStatus(record: ClientRecord, now: number): ClientStatus {
-    const versions = [...record.versions].map(([type, { sent, acked }]) => ({ type, sent, acked }));
+    const versions = [...record.versions].map(([type, { sent, acked, names }]) => ({ type, sent, acked, names }));
     const inSync = record.acknowledges ? record.lastNack === undefined && versions.every((entry) => entry.acked === entry.sent) : undefined;
     const { atMs: _atMs, ...lastNack } = record.lastNack ?? { atMs: 0 };
     return {

@@ -14,6 +14,10 @@ import { repairReflectionDescriptors } from './reflection-descriptors.js';
 import type { FanoutHooks } from './watch-fanout.js';
 import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
+import { LoadReportingService, loadReportingReflectionDefinition } from './xds/load-reporting-service.js';
+import type { LoadReportHooks } from './load-report.js';
+import { ClientStatusService, clientStatusReflectionDefinition } from './xds/client-status-service.js';
+import type { ClientStatus } from '../observer/traffic-observer.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from './watch-stream-limits.js';
 import { SYSTEM_CLOCK, type ServerClock } from './server-clock.js';
 import { ConnectionAges, defaultConnectionAgeGraceMs, grpcJsConnectionAgeGraceMs } from './connection-age.js';
@@ -43,6 +47,14 @@ export interface ControlPlaneServerOptions {
   readonly hooks?: FanoutHooks;
   /** Hooks of the xDS face (metrics). */
   readonly xdsHooks?: AdsHooks;
+  /**
+   * Load reports: Clusters name this server as their LRS server and clients
+   * are asked to report every `intervalMs`; reports go to `hooks`. false:
+   * Clusters name no LRS server (clients count nothing for it).
+   */
+  readonly loadReports?: { readonly intervalMs?: number; readonly hooks?: LoadReportHooks } | false;
+  /** The status of every client stream: served by CSDS when given. */
+  readonly clientStatus?: () => readonly ClientStatus[];
   /** Bounds on what one caller can take; defaults in ServerLimits' comments. */
   readonly limits?: Partial<ServerLimits>;
   /** Interceptors for every call (metrics). */
@@ -72,6 +84,8 @@ export class ControlPlaneServer {
   readonly server: Server;
   readonly loadBalancer: LoadBalancerService;
   readonly xds: AggregatedDiscoveryService;
+  /** The LRS face; undefined when load reports are off. */
+  readonly loadReporting: LoadReportingService | undefined;
   readonly health: HealthImplementation;
   /** The caller authorization every face that reveals backends asks (--caller-auth); undefined: callers are not checked. */
   readonly authorizer: CallerAuthorizer | undefined;
@@ -123,6 +137,7 @@ export class ControlPlaneServer {
     });
     this.server.addService(this.loadBalancer.definition, this.loadBalancer.implementation);
     this.xds = new AggregatedDiscoveryService({
+      loadReporting: options.loadReports !== false,
       registry: options.registry,
       logger: options.logger,
       ...(options.xdsHooks && { hooks: options.xdsHooks }),
@@ -132,10 +147,22 @@ export class ControlPlaneServer {
       ...(connectionAges && { connectionAges }),
     });
     this.server.addService(this.xds.definition, this.xds.implementation);
+    this.loadReporting = options.loadReports === false ? undefined : new LoadReportingService({
+      registry: options.registry,
+      resources: this.xds.resources,
+      logger: options.logger,
+      ...(options.loadReports?.hooks && { hooks: options.loadReports.hooks }),
+      ...(options.loadReports?.intervalMs !== undefined && { intervalMs: options.loadReports.intervalMs }),
+      limits: this.loadBalancer.watchLimits,
+      ...(options.authorizer && { authorizer: options.authorizer }),
+    });
+    if (this.loadReporting) this.server.addService(this.loadReporting.definition, this.loadReporting.implementation);
+    const clientStatus = options.clientStatus && new ClientStatusService(options.clientStatus);
+    if (clientStatus) this.server.addService(clientStatus.definition, clientStatus.implementation);
     // Invariant 1 (docs/design.md): NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService(repairReflectionDescriptors({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition() })).addToServer(this.server);
+    new ReflectionService(repairReflectionDescriptors({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition(), ...(this.loadReporting && loadReportingReflectionDefinition()), ...(clientStatus && clientStatusReflectionDefinition()) })).addToServer(this.server);
   }
 
   get port(): number {
@@ -181,6 +208,7 @@ export class ControlPlaneServer {
     const xdsStreams = this.xds.size;
     this.loadBalancer.drain();
     this.xds.drain();
+    this.loadReporting?.drain();
     this.log.info({ watchers, xdsStreams, graceMs }, 'shutting down: watch and xDS streams ended, draining calls');
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

@@ -50,15 +50,15 @@ describe('client status from the streams of a real control plane', () => {
     await waitFor('the NACK in the observer', () => byProtocol('xds')?.lastNack !== undefined);
     const lookaside = byProtocol('lookaside')!;
     expect(lookaside).toMatchObject({ clientId: 'pod-a', zone: 'zone-a', node: 'node-1', targets: ['greeter.app:grpc'], connected: true, inSync: undefined });
-    expect(lookaside.versions).toEqual([{ type: 'servers', sent: expect.stringMatching(/^\d+$/), acked: '' }]);
+    expect(lookaside.versions).toEqual([{ type: 'servers', sent: expect.stringMatching(/^\d+$/), acked: '', names: [] }]);
     expect(lookaside.peer).toMatch(/^127\.0\.0\.1:/);
 
     const xds = byProtocol('xds')!;
     expect(xds).toMatchObject({ clientId: 'xds-pod', zone: 'zone-b', targets: ['greeter.app:grpc'], connected: true, inSync: false });
     expect(xds.versions).toEqual(
       expect.arrayContaining([
-        { type: 'listener', sent: listener.version_info, acked: listener.version_info },
-        { type: 'cluster_load_assignment', sent: endpoints.version_info, acked: '' },
+        { type: 'listener', sent: listener.version_info, acked: listener.version_info, names: ['greeter.app:grpc'] },
+        { type: 'cluster_load_assignment', sent: endpoints.version_info, acked: '', names: ['greeter.app:50051'] },
       ]),
     );
     expect(xds.lastNack).toMatchObject({ type: 'cluster_load_assignment', version: endpoints.version_info, error: 'endpoint rejected for the test' });

@@ -36,6 +36,9 @@ it.each(['grpc-v1', 'grpc-v1alpha'])('lists services and methods through %s refl
       'lookaside.v1.LoadBalancer/GetServers',
       'lookaside.v1.LoadBalancer/WatchServers',
       'envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
+      'envoy.service.load_stats.v3.LoadReportingService/StreamLoadStats',
+      'envoy.service.status.v3.ClientStatusDiscoveryService/FetchClientStatus',
+      'envoy.service.status.v3.ClientStatusDiscoveryService/StreamClientStatus',
     ]),
   );
 });

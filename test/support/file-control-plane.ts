@@ -42,7 +42,7 @@ export function registryYaml(services: FileService[]): string {
 }
 
 /** `controlPlane`: more options for ControlPlane.start (metrics, the live page). */
-export async function startFileControlPlane(services: FileService[], options: { debounceMs?: number; controlPlane?: Pick<ControlPlaneOptions, 'metrics' | 'livePage'> } = {}): Promise<FileControlPlane> {
+export async function startFileControlPlane(services: FileService[], options: { debounceMs?: number; controlPlane?: Pick<ControlPlaneOptions, 'metrics' | 'livePage' | 'loadReports'> } = {}): Promise<FileControlPlane> {
   const dir = await mkdtemp(join(tmpdir(), 'lookaside-test-'));
   const file = join(dir, 'registry.yaml');
   await writeFile(file, registryYaml(services));
@@ -53,7 +53,6 @@ export async function startFileControlPlane(services: FileService[], options: { 
     port: 0,
     ...options.controlPlane,
     createSource: (registry, logger) => (source = new FileSource({ path: file, registry, logger, debounceMs: options.debounceMs ?? 20 })),
-    ...(options.loadReports !== undefined && { loadReports: options.loadReports }),
   });
   const address = `127.0.0.1:${controlPlane.port}`;
   const stub = new LoadBalancerStub(address);

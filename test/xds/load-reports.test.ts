@@ -32,7 +32,7 @@ function load(cluster: string): ServiceLoad | undefined {
 
 beforeAll(async () => {
   backends = await startIdentityBackends(6, 'lrs');
-  cp = await startFileControlPlane([], { loadReports: { intervalMs: 200 } });
+  cp = await startFileControlPlane([], { controlPlane: { loadReports: { intervalMs: 200 } } });
 });
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();

@@ -37,6 +37,8 @@ export interface AggregatedDiscoveryServiceOptions {
   readonly limits?: WatchStreamLimits;
   /** The clock of the streams' own timers; default the process's. */
   readonly clock?: ServerClock;
+  /** Clusters name this server as their LRS server (load-reporting-service.ts). */
+  readonly loadReporting?: boolean;
   /** Ends streams at their connection's age (--max-connection-age); none: they live on. */
   readonly connectionAges?: ConnectionAges;
 }
@@ -70,7 +72,7 @@ export class AggregatedDiscoveryService {
 
   constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
     this.log = options.logger.child({ component: 'xds' });
-    this.resources = new XdsResources(options.registry, this.log);
+    this.resources = new XdsResources(options.registry, this.log, options.loadReporting ?? false);
     this.definition = {
       [ADS_METHOD]: {
         path: `/${ADS_SERVICE}/${ADS_METHOD}`,
