@@ -240,6 +240,44 @@ describe('the live page over HTTP', () => {
     controller.abort();
   });
 
+  it('coalesces a burst of changes into one event carrying the last state', async () => {
+    const quiet = await startFileControlPlane([{ name: 'burst', namespace: 'test', ports: [{ port: 7000, backends: [{ address: '127.0.0.1:7000', weight: 1 }] }] }], {
+      controlPlane: { metrics: { host: '127.0.0.1', port: 0 }, livePage: {} },
+    });
+    const controller = new AbortController();
+    try {
+      const response = await fetch(`http://127.0.0.1:${quiet.controlPlane.metricsPort!}/live/events`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      const events: LiveView[] = [];
+      let buffered = '';
+      const nextEvent = async (): Promise<LiveView> => {
+        for (;;) {
+          const match = /event: snapshot\ndata: (.*)\n\n/.exec(buffered);
+          if (match) {
+            buffered = buffered.slice(match.index + match[0].length);
+            events.push(JSON.parse(match[1]!) as LiveView);
+            return events.at(-1)!;
+          }
+          buffered += new TextDecoder().decode((await reader.read()).value);
+        }
+      };
+      const weightOf = (v: LiveView) => v.services.find((s) => s.cluster === 'burst.test:7000')?.backends[0]?.weight;
+      expect(weightOf(await nextEvent())).toBe(1);
+      // 50 changes in one turn of the event loop: one push, with the last.
+      for (let weight = 2; weight <= 51; weight++) {
+        quiet.controlPlane.registry.upsert({ name: 'burst', namespace: 'test', ports: [{ name: '', port: 7000, backends: [{ host: '127.0.0.1', port: 7000, weight }] }] });
+      }
+      expect(weightOf(await nextEvent())).toBe(51);
+      // One more change after it: its event comes next, with none other between.
+      quiet.controlPlane.registry.upsert({ name: 'burst', namespace: 'test', ports: [{ name: '', port: 7000, backends: [{ host: '127.0.0.1', port: 7000, weight: 52 }] }] });
+      expect(weightOf(await nextEvent())).toBe(52);
+      expect(events.map(weightOf)).toEqual([1, 51, 52]);
+    } finally {
+      controller.abort();
+      await quiet.close();
+    }
+  });
+
   it('answers an unknown path and a wrong method with errors that say what is served', async () => {
     const unknown = await fetch(`${pageUrl}/nothing`);
     expect(unknown.status).toBe(404);
