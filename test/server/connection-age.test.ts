@@ -150,18 +150,21 @@ describe('real clients keep their lists across the reconnect', () => {
     };
   }
 
-  it('the lookaside client: the WatchServers stream ends at the connection\'s age, reopens on a new connection, and no call fails', async () => {
-    registration = registerLookaside({ controlPlane: address, reconnectBackoff: { initialMs: 20, maxMs: 200 } });
-    const client = new IdentityClient('lookaside:///greeter.test:grpc', { 'grpc.use_local_subchannel_pool': 1 });
+  /**
+   * Under calls without pause: past the connection's GOAWAY and the moment
+   * drawn for its watches, the stream (whose peers `peers` records) reopens
+   * on a new connection, both backends answer again, and no call failed.
+   */
+  async function reconnectsWithoutAFailedCall(client: IdentityClient, peers: readonly string[], stream: string): Promise<void> {
     const load = keepCalling(client);
     try {
       await waitFor('both backends to answer', () => load.seen.size === 2);
-      const peersBefore = distinct(watchPeers);
+      const peersBefore = distinct(peers);
       // grpc-js's GOAWAY timer for the control-plane connection, set when it
       // opened, is due before this one: Node runs timers in order.
       await new Promise((resolve) => setTimeout(resolve, EARLIEST_END_MS + 50));
       clock.advance(EARLIEST_END_MS + GRACE_MS);
-      await waitFor('the watch to reopen on a new connection', () => distinct(watchPeers) === peersBefore + 1);
+      await waitFor(`the ${stream} stream to reopen on a new connection`, () => distinct(peers) === peersBefore + 1, 15_000);
       load.seen.clear();
       await waitFor('both backends to answer after the reconnect', () => load.seen.size === 2);
       expect(await load.stop()).toEqual([]);
@@ -169,23 +172,14 @@ describe('real clients keep their lists across the reconnect', () => {
       await load.stop();
       client.close();
     }
+  }
+
+  it('the lookaside client: the WatchServers stream ends at the connection\'s age, reopens on a new connection, and no call fails', async () => {
+    registration = registerLookaside({ controlPlane: address, reconnectBackoff: { initialMs: 20, maxMs: 200 } });
+    await reconnectsWithoutAFailedCall(new IdentityClient('lookaside:///greeter.test:grpc', { 'grpc.use_local_subchannel_pool': 1 }), watchPeers, 'WatchServers');
   });
 
   it('grpc-js-xds: the ADS stream ends at the connection\'s age, reopens on a new connection, and no call fails', async () => {
-    const client = xdsIdentityClient('greeter.test:8080', { controlPlane: address, nodeId: 'aged-xds' });
-    const load = keepCalling(client);
-    try {
-      await waitFor('both backends to answer', () => load.seen.size === 2);
-      const peersBefore = distinct(adsPeers);
-      await new Promise((resolve) => setTimeout(resolve, EARLIEST_END_MS + 50));
-      clock.advance(EARLIEST_END_MS + GRACE_MS);
-      await waitFor('the ADS stream to reopen on a new connection', () => distinct(adsPeers) === peersBefore + 1, 15_000);
-      load.seen.clear();
-      await waitFor('both backends to answer after the reconnect', () => load.seen.size === 2);
-      expect(await load.stop()).toEqual([]);
-    } finally {
-      await load.stop();
-      client.close();
-    }
+    await reconnectsWithoutAFailedCall(xdsIdentityClient('greeter.test:8080', { controlPlane: address, nodeId: 'aged-xds' }), adsPeers, 'ADS');
   });
 });
