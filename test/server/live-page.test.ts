@@ -129,7 +129,12 @@ describe('the live page in chromium', () => {
     const byAddress = (a: [string, number | undefined], b: [string, number | undefined]) => a[0].localeCompare(b[0]);
     expect(servedService.backends.map((b): [string, number | undefined] => [b.address, b.weight]).sort(byAddress)).toEqual(backends.map((b, i): [string, number | undefined] => [b.address, (i + 1) * 100]).sort(byAddress));
 
-    // The measured shares drawn are the ones the view holds (load reports, when clients have sent some).
+    // Load reports come at the interval the LRS server sets: the xDS client's 600 calls at least.
+    await waitFor('the xDS client to report its calls', async () => {
+      const reported = (await view()).services.find((s) => s.cluster === CLUSTER)!;
+      return reported.succeeded + reported.failed >= 600;
+    }, 30_000);
+    // The measured shares drawn are the ones the view holds.
     await waitFor('the page to draw the measured shares the view holds', async () => {
       const current = (await view()).services.find((s) => s.cluster === CLUSTER)!;
       for (const backend of current.backends) {
