@@ -9,6 +9,7 @@
 // with defaults: a large fleet's clients each decode every update, and a
 // GetServers caller pays it per call (bench/get-servers-throughput).
 
+import { fromWireRouteTable, type RouteTable, type WireRouteTable } from './route-table.js';
 import { defaultGrpc } from './default-grpc.js';
 import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
@@ -32,6 +33,8 @@ export interface ServersUpdate {
   readonly version: number;
   readonly exists: boolean;
   readonly servers: readonly ServerEntry[];
+  /** Set when GRPCRoutes route this Service port (route-table.ts); servers stay its own backends. */
+  readonly routeTable?: RouteTable;
 }
 
 export interface ServersQuery {
@@ -49,6 +52,7 @@ interface WireServers {
   version?: number | { toNumber(): number } | null;
   exists?: boolean;
   servers?: { address?: string; weight?: number; zone?: string; metadata?: Record<string, string>; priority?: number }[];
+  routeTable?: WireRouteTable | null;
 }
 
 type RawClient = Client & {
@@ -105,6 +109,7 @@ function toServersUpdate(message: WireServers): ServersUpdate {
       metadata: s.metadata ?? {},
       priority: s.priority ?? 0,
     })),
+    ...(message.routeTable && { routeTable: fromWireRouteTable(message.routeTable) }),
   };
 }
 

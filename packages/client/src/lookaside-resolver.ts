@@ -14,6 +14,8 @@ import { resolverContextAttributes } from './resolver-context.js';
 import type { ServerListState, ServerListWatch } from './server-list-watch.js';
 import type { ServerListSubscription, ServerListWatchPool } from './server-list-watch-pool.js';
 import { resolveServiceConfig, type ServiceConfigJson } from './service-config.js';
+import { ROUTE_PICK_KEY, ROUTE_TARGETS_OPTION, ROUTING_POLICY } from './load-balancer-routing.js';
+import { CompiledRouteTable, routeTargets } from './route-table.js';
 import { LookasideTargetError, parseLookasideTarget, type LookasideTarget } from './target-parser.js';
 
 type GrpcUri = experimental.GrpcUri;
@@ -66,6 +68,8 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
     private fallback: { target: string; resolver: experimental.Resolver } | undefined;
     private pendingReport: NodeJS.Immediate | undefined;
     private destroyed = false;
+    /** With GRPCRoutes: the route table, and a watch of each Service port it names (route-table.ts). */
+    private routing: { table: CompiledRouteTable; own: ServerListState & { kind: 'list' }; targets: Map<string, { subscription: ServerListSubscription; state?: ServerListState }> } | undefined;
 
     constructor(
       uri: GrpcUri,
@@ -79,7 +83,12 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
         this.targetError = error;
       }
       try {
-        this.serviceConfig = api.statusOrFromValue(resolveServiceConfig(channelOptions, context.serviceConfig, context.grpc));
+        const resolved = resolveServiceConfig(channelOptions, context.serviceConfig, context.grpc);
+        // lookaside_routing on top, always: a route added or removed changes
+        // the policy's children, never the channel's policy, so connections
+        // stay (load-balancer-routing.ts).
+        const childPolicy = resolved.loadBalancingConfig ?? [];
+        this.serviceConfig = api.statusOrFromValue(childPolicy.length === 0 ? resolved : { ...resolved, loadBalancingConfig: [{ [ROUTING_POLICY]: { childPolicy } }] });
       } catch (error) {
         // Thrown here, the error reaches the application from the client's
         // constructor: a bad policy config must not quietly become pick_first.
@@ -127,6 +136,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
       this.pendingReport = undefined;
       this.subscription?.unsubscribe();
       this.subscription = undefined;
+      this.stopRouting();
       this.stopFallback();
     }
 
@@ -156,6 +166,8 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
           : state.endpoints.length === 0
             ? `lookaside: ${target.service} port ${target.port} has no ready endpoints (control plane ${context.controlPlane}, version ${state.version})`
             : `lookaside: ${target.key} from ${context.controlPlane}, version ${state.version}`;
+        if (state.routeTable && state.exists) return this.route(state, note);
+        this.stopRouting();
         // A copy of the array per channel; the endpoint objects themselves are shared.
         this.report(api.statusOrFromValue([...state.endpoints] as Endpoint[]), note);
         return;
@@ -196,6 +208,68 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
       resolver.updateResolution();
     }
 
+    /**
+     * A routed Service port: follows each Service port the route table
+     * names (a shared watch of its own, as if a channel targeted it) and
+     * reports them all, with a config selector that picks each call's
+     * target by the table; lookaside_routing sends the call there.
+     */
+    private route(own: ServerListState & { kind: 'list' }, note: string): void {
+      const table = own.routeTable!;
+      const targets = this.routing?.targets ?? new Map<string, { subscription: ServerListSubscription; state?: ServerListState }>();
+      const wanted = routeTargets(table);
+      for (const [key, entry] of targets) {
+        if (wanted.has(key)) continue;
+        entry.subscription.unsubscribe();
+        targets.delete(key);
+      }
+      for (const [key, { service, port }] of wanted) {
+        if (targets.has(key)) continue;
+        const dot = service.indexOf('.');
+        const entry: { subscription: ServerListSubscription; state?: ServerListState } = { subscription: undefined as unknown as ServerListSubscription };
+        targets.set(key, entry);
+        entry.subscription = context.pool.subscribe({ name: service.slice(0, dot), namespace: service.slice(dot + 1), service, port, key }, (state) => {
+          if (this.destroyed || targets.get(key) !== entry) return;
+          entry.state = state;
+          if (this.routing) this.reportRouted(`${note}; routed by ${this.routing.table.table.routes.join(', ')}`);
+        });
+      }
+      this.routing = { table: new CompiledRouteTable(table), own, targets };
+      this.reportRouted(`${note}; routed by ${table.routes.join(', ')}`);
+    }
+
+    private reportRouted(note: string): void {
+      const routing = this.routing!;
+      const targetEndpoints = new Map<string, StatusOr<Endpoint[]>>();
+      for (const [key, { state }] of routing.targets) {
+        // A target with no answer yet is left out: its calls wait for it.
+        if (state?.kind === 'list') targetEndpoints.set(key, state.exists ? api.statusOrFromValue([...state.endpoints] as Endpoint[]) : api.statusOrFromError({ code: Status.UNAVAILABLE, details: `lookaside: the route target ${key} is unknown to the control plane` }));
+        else if (state?.kind === 'unreachable') targetEndpoints.set(key, api.statusOrFromError({ code: Status.UNAVAILABLE, details: `lookaside: cannot resolve the route target ${key}: ${state.reason}` }));
+      }
+      const table = routing.table;
+      const methodConfigs = this.serviceConfig.ok ? this.serviceConfig.value.methodConfig : [];
+      const selector: experimental.ConfigSelector = {
+        invoke: (path, metadata): ReturnType<experimental.ConfigSelector['invoke']> => {
+          const choice = table.choose(path, metadata);
+          const methodConfig = methodConfigFor(methodConfigs, path);
+          if ('failure' in choice) return { methodConfig, pickInformation: {}, status: context.grpc.status.UNAVAILABLE, dynamicFilterFactories: [] };
+          return { methodConfig, pickInformation: { [ROUTE_PICK_KEY]: choice.target }, status: context.grpc.status.OK, dynamicFilterFactories: [] };
+        },
+        unref: () => {},
+      };
+      const attributes = { ...this.attributes, [api.CHANNEL_ARGS_CONFIG_SELECTOR_KEY]: selector, [ROUTE_TARGETS_OPTION]: targetEndpoints };
+      try {
+        this.listener(api.statusOrFromValue([...routing.own.endpoints] as Endpoint[]), attributes, this.serviceConfig, note);
+      } catch (error) {
+        context.logger.error('reporting a resolution threw', { target: this.target?.key, err: error });
+      }
+    }
+
+    private stopRouting(): void {
+      for (const { subscription } of this.routing?.targets.values() ?? []) subscription.unsubscribe();
+      this.routing = undefined;
+    }
+
     private stopFallback(): void {
       const fallback = this.fallback;
       this.fallback = undefined;
@@ -211,4 +285,19 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
       }
     }
   };
+}
+
+type MethodConfig = ServiceConfig['methodConfig'][number];
+
+/** The method config of a call, as grpc-js picks one without a config selector: method, then service, then the default. */
+function methodConfigFor(configs: readonly MethodConfig[], path: string): MethodConfig {
+  const slash = path.lastIndexOf('/');
+  const service = path.slice(1, slash);
+  const method = path.slice(slash + 1);
+  const find = (test: (name: { service?: string; method?: string }) => boolean) => configs.find((config) => config.name.some(test));
+  return (
+    find((name) => name.service === service && name.method === method) ??
+    find((name) => name.service === service && !name.method) ??
+    find((name) => !name.service && !name.method) ?? { name: [] }
+  );
 }

@@ -7,6 +7,7 @@
 // here is process-wide but the table that stops two live registrations from
 // claiming one scheme of one grpc-js.
 
+import { ROUTING_POLICY, RoutingLoadBalancer, routingConfigClass } from './load-balancer-routing.js';
 import { hostname } from 'node:os';
 import type { ChannelCredentials, ChannelOptions, experimental } from '@grpc/grpc-js';
 import { defaultGrpc } from './default-grpc.js';
@@ -285,6 +286,15 @@ export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void 
       }
     },
     LeastRequestLoadBalancingConfig,
+  );
+  grpc.experimental.registerLoadBalancerType(
+    ROUTING_POLICY,
+    class extends RoutingLoadBalancer {
+      constructor(helper: Helper) {
+        super(helper, grpc);
+      }
+    },
+    routingConfigClass(grpc),
   );
   policiesRegistered.add(grpc.experimental);
 }

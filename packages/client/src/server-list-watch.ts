@@ -9,6 +9,7 @@ import { Status, statusName } from './grpc-module.js';
 import type { LookasideLogger } from './lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
+import type { RouteTable } from './route-table.js';
 import type { LookasideTarget } from './target-parser.js';
 import { explainControlPlaneFailure } from './control-plane-failure.js';
 import { serverListSignature, toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
@@ -22,6 +23,8 @@ export type ServerListState =
       readonly version: number;
       /** Shared by every subscriber: never mutate. */
       readonly endpoints: readonly WeightedEndpoint[];
+      /** Set when GRPCRoutes route this Service port: where its calls go (route-table.ts). */
+      readonly routeTable?: RouteTable;
     }
   | {
       /** No list has arrived within the start wait. */
@@ -222,12 +225,12 @@ export class ServerListWatch {
     // Versions restart with a restarted control plane, so compare content:
     // all of it that the policies read, so that a change of ranks or zones
     // alone reaches them.
-    const signature = serverListSignature(update.exists, endpoints);
+    const signature = serverListSignature(update.exists, endpoints) + (update.routeTable ? `\nroutes ${JSON.stringify(update.routeTable)}` : '');
     if (this.current?.kind === 'list' && signature === this.signature) return;
     this.signature = signature;
     clearTimeout(this.startTimer);
     this.options.logger.debug('server list', { target: this.options.target.key, version: update.version, exists: update.exists, servers: endpoints.length });
-    this.publish({ kind: 'list', exists: update.exists, version: update.version, endpoints: Object.freeze(endpoints) });
+    this.publish({ kind: 'list', exists: update.exists, version: update.version, endpoints: Object.freeze(endpoints), ...(update.routeTable && { routeTable: update.routeTable }) });
   }
 
   private publish(state: ServerListState): void {
