@@ -213,6 +213,9 @@ describe('the live page in chromium', () => {
         const row = section.locator(`tr[data-backend="${backend.address}"]`);
         const shown = parseFloat(/measured ([\d.]+) %/.exec((await row.locator('.measured-share').textContent()) ?? '')![1]!);
         expect(Math.abs(shown - (counted[index]! / total) * 100), `${backend.name}: shown ${shown} %, counted ${counted[index]} of ${total}`).toBeLessThanOrEqual(2);
+        // Weights 1:2:3: the gap from the intended share is shown beside it.
+        const [, sign, points] = /^([+−])([\d.]+) points from intended$/.exec((await row.locator('.deviation').textContent()) ?? '')!;
+        expect(Math.abs((sign === '−' ? -1 : 1) * parseFloat(points!) - (shown - ((index + 1) / 6) * 100))).toBeLessThanOrEqual(0.1);
         const errors = parseFloat((await row.locator('.errors').textContent()) ?? '');
         expect(Math.abs(errors - (index === 0 ? 100 : 0)), `${backend.name} errors`).toBeLessThanOrEqual(5);
       }

@@ -31,6 +31,11 @@ function count(value) {
   return Math.round(value).toLocaleString('en');
 }
 
+/** Measured minus intended, in percentage points. */
+function deviation(points) {
+  return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} points from intended`;
+}
+
 function bar(kind, value) {
   const fill = el('span');
   fill.style.width = `${Math.max(0, Math.min(100, value ?? 0))}%`;
@@ -45,6 +50,7 @@ function shares(backend) {
       el('span', { class: 'intended-share', text: `intended ${percent(backend.intendedShare)}` }),
       el('span', { class: 'measured-share', text: `measured ${percent(backend.measuredShare)}` }),
     ]),
+    backend.measuredShare === undefined ? undefined : el('div', { class: `deviation${Math.abs(backend.measuredShare - backend.intendedShare) >= 5 ? ' high-errors' : ''}`, text: deviation(backend.measuredShare - backend.intendedShare) }),
   ]);
 }
 
