@@ -134,7 +134,13 @@ export class TrafficObserver {
   private readonly maxClients: number;
   private readonly maxBackends: number;
   private readonly closedRetentionMs: number;
-  private readonly clients = new Map<object, ClientRecord>();
+  /**
+   * Open streams are keyed by their stream object (what later events name); a
+   * closed one is moved under its number, so that the record kept for
+   * closedRetentionMs does not hold the call, its socket buffers and its
+   * answers alive.
+   */
+  private readonly clients = new Map<object | number, ClientRecord>();
   /** Load per cluster, then backend. */
   private readonly load = new Map<string, Map<string, BackendRecord>>();
   private backendCount = 0;
@@ -220,6 +226,8 @@ export class TrafficObserver {
     const record = this.clients.get(key);
     if (!record || record.closedAt !== undefined) return;
     record.closedAt = this.clock.now();
+    this.clients.delete(key);
+    this.clients.set(record.stream, record);
     this.changed();
   }
 
