@@ -19,47 +19,18 @@
 // that change to compare (the README's xDS section has both).
 
 import { fork } from 'node:child_process';
-import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ServiceSpec } from '../src/registry/snapshot.js';
 import { xdsBootstrap } from '../src/cli/xds-bootstrap.js';
-import { quick, recordResult } from './support/bench-result.js';
+import { argument as numberArgument, listArgument, quick, recordResult } from './support/bench-result.js';
+import { closedHost, closedPort } from './support/closed-backends.js';
 import { startBenchControlPlane } from './support/bench-control-plane.js';
 import { IdentityClient, round, startBenchBackend } from './support/call-load.js';
 
 const NAMESPACE = 'xdsscale';
 const SERVICE_PORT = 50051;
 
-function listArgument(name: string, fallback: readonly number[]): number[] {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return [...fallback];
-  const values = String(process.argv[index + 1]).split(',').map(Number);
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${name} must be sizes separated by commas, such as 1000,3000`);
-  return values;
-}
-function numberArgument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-
-/** The i-th closed backend's host: 127.x.y.z from 127.1.0.1 up. */
-function closedHost(i: number): string {
-  const n = i + 1;
-  return `127.${1 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-/** A port nothing listens on (bound on 0.0.0.0, then closed), so every 127.x.y.z refuses it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function scaleService(size: number, live: { host: string; port: number }, closed: number): ServiceSpec {
   const backends = Array.from({ length: size - 1 }, (_, i) => ({ host: closedHost(i), port: closed, weight: 100, zone: 'zone-a' }));
