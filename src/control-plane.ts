@@ -15,6 +15,10 @@ import type { CallerAuthorizer } from './server/caller-authorization/caller-auth
 import { TrafficObserver } from './observer/traffic-observer.js';
 import { adsStatusHooks, loadReportHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
 import type { LoadReportHooks } from './server/load-report.js';
+import { buildLiveView } from './server/live-page/live-view.js';
+import { registerTrafficMetrics } from './observer/traffic-metrics.js';
+import { trafficStatus } from './observer/traffic-status.js';
+import { trafficStatusHandler } from './server/traffic-status-endpoint.js';
 import { LivePageServer, type LivePageOptions } from './server/live-page/live-page-server.js';
 
 export interface ControlPlaneOptions {
@@ -45,7 +49,12 @@ export interface ControlPlaneOptions {
    */
   readonly loadReports?: { readonly intervalMs?: number; readonly hooks?: LoadReportHooks } | false;
   /** Serve Prometheus metrics on this address (port 0 picks a free one). */
-  readonly metrics?: { readonly host: string; readonly port: number };
+  readonly metrics?: {
+    readonly host: string;
+    readonly port: number;
+    /** Per-backend traffic series (--metrics-per-backend; docs/observability.md says why they are off by default). */
+    readonly perBackend?: boolean;
+  };
   /** Serve the live page under /live on the metrics port (--live-page); needs `metrics`. */
   readonly livePage?: LivePageOptions;
   /**
@@ -119,7 +128,12 @@ export class ControlPlane {
     let metricsPort: number | undefined;
     let port: number;
     try {
-      if (metrics && options.metrics) metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }), livePage && ((request, response) => livePage.handle(request, response)));
+      if (metrics && options.metrics) {
+        const view = () => buildLiveView(registry, observer.snapshot());
+        registerTrafficMetrics(metrics.registry, view, { perBackend: options.metrics.perBackend === true });
+        const status = trafficStatusHandler(() => trafficStatus(view()));
+        metricsPort = await metrics.listen(options.metrics.host, options.metrics.port, log.child({ component: 'metrics' }), (request, response) => (livePage ? livePage.handle(request, response) : false) || status(request, response));
+      }
       if (livePage && options.metrics) log.info({ address: `${options.metrics.host}:${metricsPort}`, path: '/live', remote: options.livePage?.remote === true }, 'serving the live page');
       port = await server.start();
       source = await options.createSource(registry, log, metrics);

@@ -1,7 +1,7 @@
 // The `lookaside` command: run the control plane, and ask one what it serves.
 // main.ts checks the Node version first and then runs this.
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -16,6 +16,8 @@ import { channelCredentials, type ClientTlsFlags } from './channel-credentials.j
 import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
 import type { DoctorFlags } from './doctor/doctor-command.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
+import { runStatus } from './status-command.js';
+import { DEFAULT_LOAD_REPORT_INTERVAL_MS, MAX_LOAD_REPORT_INTERVAL_MS, MIN_LOAD_REPORT_INTERVAL_MS } from '../server/xds/load-reporting-service.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
 import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
 
@@ -43,6 +45,8 @@ interface ServeFlags {
   maxRequestBytes: number;
   metrics: boolean;
   metricsHost: string;
+  metricsPerBackend?: boolean;
+  loadReportInterval: number;
   metricsPort: number;
   livePage?: boolean;
   livePageRemote?: boolean;
@@ -157,6 +161,17 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addOption(new Option('--metrics-host <address>', 'address to serve Prometheus metrics on').env('LOOKASIDE_METRICS_HOST').default('0.0.0.0'))
     .addOption(new Option('--metrics-port <number>', 'HTTP port for GET /metrics (0 picks a free one)').env('LOOKASIDE_METRICS_PORT').default(DEFAULT_METRICS_PORT).argParser(parsePort))
     .addOption(new Option('--no-metrics', 'do not serve metrics'))
+    .addOption(new Option('--metrics-per-backend', 'also export traffic series per backend (intended and measured share, error ratio): one series per pod, off by default for cardinality (docs/observability.md)').env('LOOKASIDE_METRICS_PER_BACKEND'))
+    .addOption(
+      new Option('--load-report-interval <duration>', 'how often xDS clients report their calls (LRS), 100ms to 10m')
+        .env('LOOKASIDE_LOAD_REPORT_INTERVAL')
+        .default(DEFAULT_LOAD_REPORT_INTERVAL_MS, '10s')
+        .argParser((value: string) => {
+          const parsed = parseDurationUpTo(MAX_LOAD_REPORT_INTERVAL_MS)(value);
+          if (parsed < MIN_LOAD_REPORT_INTERVAL_MS) throw new InvalidArgumentError('must be at least 100ms');
+          return parsed;
+        }),
+    )
     .addOption(
       new Option('--live-page', 'serve a live page of services, backends, measured shares and clients at /live on the metrics port, to loopback connections only (kubectl port-forward); it shows pod IPs').env(
         'LOOKASIDE_LIVE_PAGE',
@@ -200,7 +215,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           maxConnectionAgeMs: opts.maxConnectionAge,
           ...(opts.maxConnectionAgeGrace !== undefined && { maxConnectionAgeGraceMs: opts.maxConnectionAgeGrace }),
           limits: { maxWatchStreamsPerConnection: opts.maxWatchStreamsPerConnection, maxWatchStreams: opts.maxWatchStreams, maxRequestBytes: opts.maxRequestBytes },
-          metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort } : undefined,
+          metrics: opts.metrics ? { host: opts.metricsHost, port: opts.metricsPort, perBackend: opts.metricsPerBackend === true } : undefined,
+          loadReportIntervalMs: opts.loadReportInterval,
           ...(opts.livePage && { livePage: { remote: opts.livePageRemote === true } }),
           tls,
           tlsReloadIntervalMs: opts.tlsReloadInterval,
@@ -294,6 +310,20 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
           exitOnError: opts.exitOnError === true,
         }),
       );
+    });
+
+  program
+    .command('status')
+    .description('Print what clients reported against what they were told: per service port, each backend\'s intended and measured share, call rate, error rate; every client and whether it is in sync.')
+    .argument('[service]', 'name.namespace (every port) or name.namespace:port; all when absent')
+    .addOption(new Option('--metrics-server <host:port>', 'the control plane\'s metrics port (GET /status.json answers loopback connections only: use kubectl port-forward)').env('LOOKASIDE_METRICS_SERVER').default(`localhost:${DEFAULT_METRICS_PORT}`))
+    .addOption(outputOption())
+    .addOption(new Option('--timeout <duration>', 'deadline of the request').default(5_000, '5s').argParser(parseDuration))
+    .action(async (service: string | undefined, opts: { metricsServer: string; output: 'table' | 'json'; timeout: number }) => {
+      const result = await runStatus(service, { metricsServer: opts.metricsServer, output: opts.output, timeoutMs: opts.timeout });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      setExit(result.code);
     });
 
   program

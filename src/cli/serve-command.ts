@@ -36,7 +36,9 @@ export interface ServeOptions {
   readonly maxConnectionAgeGraceMs?: number;
   readonly limits: ServerLimits;
   /** Where to serve /metrics; undefined turns metrics off. */
-  readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  readonly metrics: { readonly host: string; readonly port: number; readonly perBackend?: boolean } | undefined;
+  /** How often clients are asked to report their calls (--load-report-interval). */
+  readonly loadReportIntervalMs?: number;
   /** Serve the live page at /live on the metrics port (--live-page); remote: not only to loopback connections. */
   readonly livePage?: { readonly remote: boolean };
   /** Serve TLS (mutual TLS with a client CA) from these files. */
@@ -149,6 +151,7 @@ export async function runServe(options: ServeOptions): Promise<ExitCode> {
       limits: options.limits,
       ...(credentials && { credentials }),
       ...(options.metrics && { metrics: options.metrics }),
+      ...(options.loadReportIntervalMs !== undefined && { loadReports: { intervalMs: options.loadReportIntervalMs } }),
       ...(options.livePage && { livePage: options.livePage }),
       createSource: sourceFactory,
       ...(authorizerFactory && { createAuthorizer: authorizerFactory }),

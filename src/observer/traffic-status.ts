@@ -1,0 +1,77 @@
+// The document `lookaside status` prints and GET /status.json on the metrics
+// port serves: per service port, each backend's intended share beside its
+// measured share, call rate, error rate and the gap between the shares,
+// and every client stream with whether it is in sync. Built from the live
+// view (intended shares from weights and the connected callers' ranks).
+
+import type { ClientStatus } from './traffic-observer.js';
+import type { LiveView } from '../server/live-page/live-view.js';
+import { shareDeviation } from './traffic-metrics.js';
+
+export interface BackendStatus {
+  readonly address: string;
+  readonly weight?: number;
+  readonly zone: string;
+  readonly rank: string;
+  /** Percent of the service's calls it should get (0-100). */
+  readonly intendedShare: number;
+  /** Percent it got over the window; absent with no reported calls. */
+  readonly measuredShare?: number;
+  /** measuredShare - intendedShare, in percentage points. */
+  readonly deviation?: number;
+  readonly callsPerSecond: number;
+  /** Percent of its calls that failed; absent with no calls. */
+  readonly errorRate?: number;
+  /** The xDS locality its calls were estimated from (docs/observability.md). */
+  readonly estimatedFrom?: string;
+}
+
+export interface ServiceStatus {
+  /** "name.namespace:port". */
+  readonly service: string;
+  readonly portName: string;
+  readonly callsPerSecond: number;
+  readonly errorRate?: number;
+  /** The largest |deviation| of its backends. */
+  readonly maxDeviation?: number;
+  readonly backends: readonly BackendStatus[];
+}
+
+export interface TrafficStatus {
+  readonly at: string;
+  readonly windowMs: number;
+  readonly services: readonly ServiceStatus[];
+  readonly clients: readonly ClientStatus[];
+  readonly dropped: LiveView['dropped'];
+}
+
+export function trafficStatus(view: LiveView): TrafficStatus {
+  const seconds = view.windowMs / 1000;
+  return {
+    at: view.at,
+    windowMs: view.windowMs,
+    services: view.services.map((service) => {
+      const maxDeviation = shareDeviation(service);
+      return {
+        service: service.cluster,
+        portName: service.portName,
+        callsPerSecond: (service.succeeded + service.failed) / seconds,
+        ...(service.errorRate !== undefined && { errorRate: service.errorRate }),
+        ...(maxDeviation !== undefined && { maxDeviation }),
+        backends: service.backends.map((backend) => ({
+          address: backend.address,
+          ...(backend.weight !== undefined && { weight: backend.weight }),
+          zone: backend.zone,
+          rank: backend.rank,
+          intendedShare: backend.intendedShare,
+          ...(backend.measuredShare !== undefined && { measuredShare: backend.measuredShare, deviation: backend.measuredShare - backend.intendedShare }),
+          callsPerSecond: (backend.succeeded + backend.failed) / seconds,
+          ...(backend.errorRate !== undefined && { errorRate: backend.errorRate }),
+          ...(backend.estimatedFrom !== undefined && { estimatedFrom: backend.estimatedFrom }),
+        })),
+      };
+    }),
+    clients: view.clients,
+    dropped: view.dropped,
+  };
+}
