@@ -1,8 +1,14 @@
 // Renders a LoadBalancer answer for people: a header line and an aligned
 // table of backends, as `get` and `watch` print it.
 import type { ServersUpdate } from 'grpc-lookaside-client';
+import { formatRouteTable } from './route-table-text.js';
 
 export function formatServers(update: ServersUpdate): string {
+  const servers = formatOwnServers(update);
+  return update.routeTable ? `${servers}${formatRouteTable(update.routeTable)}` : servers;
+}
+
+function formatOwnServers(update: ServersUpdate): string {
   const header = `${update.target.service}:${update.target.port}  version ${update.version}`;
   if (!update.exists) return `${header}  (the control plane does not know this service or port)\n`;
   if (update.servers.length === 0) return `${header}  0 backends (the service exists but has no ready backend)\n`;
