@@ -2,12 +2,13 @@
 // control plane pushes on /live/events (server-sent events). Plain browser
 // JavaScript, no framework and no build step. With thousands of backends it
 // draws at most PAGE rows per service and SERVICE_PAGE services (each with a
-// "show more"), and the filter box narrows both.
+// "show more") and CLIENT_PAGE clients, and the filter box narrows them.
 /* global document, EventSource, fetch, window */
 'use strict';
 
 const PAGE = 50;
 const SERVICE_PAGE = 20;
+const CLIENT_PAGE = 200;
 const state = { view: undefined, filter: '', rows: new Map(), services: SERVICE_PAGE };
 
 function el(tag, props, children) {
@@ -142,10 +143,11 @@ function render() {
   const clientTable = clients.length
     ? el('table', {}, [
         el('thead', {}, [el('tr', {}, ['client', 'protocol', 'zone', 'targets', 'version sent (acked)', 'sync', 'last NACK', 'last report', 'connected'].map((t) => el('th', { text: t })))]),
-        el('tbody', {}, clients.slice(0, PAGE * 4).map(clientRow)),
+        el('tbody', {}, clients.slice(0, CLIENT_PAGE).map(clientRow)),
       ])
     : el('p', { class: 'empty', text: 'no clients' });
-  document.getElementById('clients').replaceChildren(clientTable);
+  const hidden = clients.length - CLIENT_PAGE;
+  document.getElementById('clients').replaceChildren(clientTable, ...(hidden > 0 ? [el('p', { class: 'empty', text: `${hidden} more clients not drawn: narrow them with the filter` })] : []));
 
   const sections = [];
   let matching = 0;
