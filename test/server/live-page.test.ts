@@ -4,12 +4,12 @@
 // lookaside channel and a grpc-js-xds channel send weighted calls to real
 // grpc-js backends. The page must show the service, its backends with their
 // weights and intended shares, the clients in sync, and follow a registry
-// change without a reload. It writes docs/images/live-page.png.
+// change without a reload. It draws the screenshot in docs/images/live-page.png.
 //
 // Also over plain HTTP: the JSON and events endpoints, clear errors for an
 // unknown path and a wrong method, and the page off unless enabled.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,7 +26,10 @@ import { isLoopbackAddress } from '../../src/server/live-page/live-page-server.j
 import type { LiveView } from '../../src/server/live-page/live-view.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '../../docs/images/live-page.png');
+// The screenshot in the docs is rewritten only when asked (LOOKASIDE_UPDATE_SCREENSHOT=1,
+// CONTRIBUTING.md): every run draws other ports and times, and a test run
+// leaves the working tree as it found it.
+const SCREENSHOT = process.env.LOOKASIDE_UPDATE_SCREENSHOT === '1' ? join(dirname(fileURLToPath(import.meta.url)), '../../docs/images/live-page.png') : join(tmpdir(), `lookaside-live-page-${process.pid}.png`);
 const CLUSTER = 'greeter.test:8080';
 
 function greeter(backends: readonly IdentityBackend[], weights: readonly number[]): FileService {
@@ -145,6 +148,8 @@ describe('the live page in chromium', () => {
     });
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    if (process.env.LOOKASIDE_UPDATE_SCREENSHOT !== '1') rmSync(SCREENSHOT);
 
     // A registry change reaches the open page over the event stream, with no reload.
     await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
