@@ -2,6 +2,7 @@
 // its source, and the target known. Everything after depends on the backend
 // list it answers with; without it the backend checks are skipped.
 
+import { routeFindings } from './route-check.js';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { LoadBalancerStub, readCallerTokenFile, type ServersUpdate } from 'grpc-lookaside-client';
 import { checkResult } from './check-result.js';
@@ -109,6 +110,8 @@ export async function checkControlPlane(run: DoctorRun): Promise<ControlPlaneOut
         fix: 'run doctor again in a moment; clients move to another replica',
       });
     }
+    // A routed Service: its route's targets and its rules' failing shares (route-check.ts).
+    findings.push(...(await routeFindings(stub, servers, (own, service, port) => own.getServers({ service, port, client: { clientId: 'lookaside-doctor' } }, deadlineMs, tokenOptions(run)))));
     return { result: checkResult('control-plane', `reachable, health ${answer.status}, synced; version ${servers.version}`, findings), servers, unavailable: false };
   } finally {
     health.close();
