@@ -46,7 +46,10 @@ let profile: string;
 
 beforeAll(async () => {
   backends = await startIdentityBackends(3, 'greeter');
-  cp = await startFileControlPlane([greeter(backends, [100, 200, 300])], { controlPlane: { metrics: { host: '127.0.0.1', port: 0 }, livePage: {} } });
+  cp = await startFileControlPlane([greeter(backends, [100, 200, 300])], {
+    // Reports twice a second rather than every 10 s: the test waits for them.
+    controlPlane: { metrics: { host: '127.0.0.1', port: 0 }, livePage: {}, loadReports: { intervalMs: 500 } },
+  });
   pageUrl = `http://127.0.0.1:${cp.controlPlane.metricsPort!}/live`;
   lookaside = registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
   clients.push(new Client(`lookaside:///${CLUSTER}`), xdsIdentityClient(CLUSTER, { controlPlane: cp.address, nodeId: 'live-page-xds' }));
