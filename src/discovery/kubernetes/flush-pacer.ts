@@ -13,15 +13,20 @@
 //   rollout's burst of slice writes thus costs each watcher at most one
 //   update per interval, and the newest state is always written at the end
 //   of it, since each write publishes the complete state of what changed.
+//
+// The interval runs on a SourceClock; the next turn is always the event loop's.
+
+import { SYSTEM_SOURCE_CLOCK, type SourceClock } from './source-clock.js';
 
 export class FlushPacer {
   private lastFlushAt = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel(): void } | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly minIntervalMs: number,
     private readonly flush: () => void,
+    private readonly clock: SourceClock = SYSTEM_SOURCE_CLOCK,
   ) {
     if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) throw new Error(`the minimum flush interval must be a number of milliseconds ≥ 0, got ${minIntervalMs}`);
   }
@@ -34,9 +39,9 @@ export class FlushPacer {
   /** Asks for a flush: on the next turn, or when the interval since the last one ends. */
   request(): void {
     if (this.pending) return;
-    const wait = this.lastFlushAt + this.minIntervalMs - performance.now();
+    const wait = this.lastFlushAt + this.minIntervalMs - this.clock.now();
     if (wait <= 0) this.immediate = setImmediate(() => this.run());
-    else this.timer = setTimeout(() => this.run(), wait);
+    else this.timer = this.clock.setTimer(() => this.run(), wait);
   }
 
   /** Flushes now, dropping any scheduled flush; the interval restarts from here. */
@@ -47,7 +52,7 @@ export class FlushPacer {
 
   /** Drops a scheduled flush. */
   cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
@@ -56,7 +61,7 @@ export class FlushPacer {
   private run(): void {
     this.timer = undefined;
     this.immediate = undefined;
-    this.lastFlushAt = performance.now();
+    this.lastFlushAt = this.clock.now();
     this.flush();
   }
 }

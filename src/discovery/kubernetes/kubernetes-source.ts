@@ -27,6 +27,7 @@ import { loadKubeConfig } from './kube-config-loader.js';
 import { toNodeView, toPodView, toServiceView, toSliceView, type NodeView, type PodView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
 import { BackendWeights } from './backend-weights.js';
 import { RAMP_STEP_MS, SlowStart } from './slow-start.js';
+import { SYSTEM_SOURCE_CLOCK, type SourceClock } from './source-clock.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
 import { GatewayRouteWatcher, SYSTEM_TIMERS, type SourceTimers } from './gateway-route-watcher.js';
 import { RouteStatusWriter, type RouteParentStatusInput } from './route-status-writer.js';
@@ -34,6 +35,7 @@ import { RouteStatusWriter, type RouteParentStatusInput } from './route-status-w
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
 export type { InformerTiming } from './informer-supervisor.js';
 export type { SourceTimers } from './gateway-route-watcher.js';
+export type { SourceClock } from './source-clock.js';
 
 export interface KubernetesSourceOptions {
   readonly registry: Registry;
@@ -80,6 +82,8 @@ export interface KubernetesSourceOptions {
   readonly routeStatuses?: () => readonly RouteParentStatusInput[];
   /** The timers of the Gateway API CRD re-check and of status writes; tests pass a clock they advance. */
   readonly timers?: SourceTimers;
+  /** The clock of slow-start ramps and of the pacing of registry writes; tests pass one they advance. */
+  readonly clock?: SourceClock;
   /** How often API discovery is asked again for Gateway API CRDs that are not installed. Default 30 s. */
   readonly crdRecheckMs?: number;
   /** Milliseconds since the epoch, for the lastTransitionTime of route conditions. */
@@ -116,7 +120,7 @@ export class KubernetesSource implements DiscoverySource {
   private readonly weights: BackendWeights;
   private readonly slowStart: SlowStart;
   /** Services whose ramp is due to move on, with their timers. */
-  private readonly ramps = new Map<string, NodeJS.Timeout>();
+  private readonly ramps = new Map<string, { cancel(): void }>();
   /**
    * Nodes' zones, for callers that name only their node. Not part of the
    * sync: without it (no RBAC on nodes, or a namespaced install) answers
@@ -128,6 +132,7 @@ export class KubernetesSource implements DiscoverySource {
   private statusWriter: RouteStatusWriter | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly pacer: FlushPacer;
+  private readonly clock: SourceClock;
   private synced = false;
   private startedAt = 0;
   private stopped = false;
@@ -135,9 +140,10 @@ export class KubernetesSource implements DiscoverySource {
   constructor(private readonly options: KubernetesSourceOptions) {
     this.log = options.logger.child({ component: 'kubernetes-source' });
     this.weights = new BackendWeights(this.log);
-    this.slowStart = new SlowStart(this.log, options.slowStartMs ?? 0);
+    this.clock = options.clock ?? SYSTEM_SOURCE_CLOCK;
+    this.slowStart = new SlowStart(this.log, options.slowStartMs ?? 0, () => this.clock.now());
     this.index = new ServiceEndpointsIndex(options.ipFamily ?? 'IPv4', this.weights);
-    this.pacer = new FlushPacer(options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS, () => this.flush());
+    this.pacer = new FlushPacer(options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS, () => this.flush(), this.clock);
   }
 
   /**
@@ -294,7 +300,7 @@ export class KubernetesSource implements DiscoverySource {
     if (this.stopped) return;
     this.stopped = true;
     this.pacer.cancel();
-    for (const timer of this.ramps.values()) clearTimeout(timer);
+    for (const timer of this.ramps.values()) timer.cancel();
     this.ramps.clear();
     this.statusWriter?.stop();
     for (const unsubscribe of this.unsubscribe) unsubscribe();
@@ -353,12 +359,11 @@ export class KubernetesSource implements DiscoverySource {
   /** Rebuilds a ramping service in RAMP_STEP_MS: at most one version per second per ramp. */
   private scheduleRampStep(key: string): void {
     if (this.ramps.has(key) || this.stopped) return;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimer(() => {
       this.ramps.delete(key);
       this.index.markDirty(key);
       this.scheduleFlush();
     }, RAMP_STEP_MS);
-    timer.unref();
     this.ramps.set(key, timer);
   }
 

@@ -50,7 +50,7 @@ export function rampFactor(elapsedMs: number, windowMs: number): number {
 }
 
 export class SlowStart {
-  /** Per Service with slow start: "address:port" → when the backend was first seen ready (performance.now()). */
+  /** Per Service with slow start: "address:port" → when the backend was first seen ready (on the `now` clock). */
   private readonly readySince = new Map<string, Map<string, number>>();
   private readonly reported = new Map<string, string>();
   private accepting = false;

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubernetesControlPlane, type KubernetesControlPlane } from '../../support/kubernetes-control-plane.js';
 import { endpointSlice, READY, service, STARTING, TERMINATING, type EndpointInput } from '../../support/kubernetes-objects.js';
 import type { WatchRecorder } from '../../support/watch-recorder.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { waitFor } from '../../support/wait-until.js';
 
 let cp: KubernetesControlPlane;
 beforeAll(async () => {
@@ -221,29 +223,44 @@ describe('dual stack with an IPv6 preference', () => {
 describe('pacing of registry writes', () => {
   it('writes a change after a quiet period at once, and gathers a burst into one update', async () => {
     const intervalMs = 1_500;
+    // The interval runs on a clock the test advances; each slice event the source reads is counted
+    // (its trigger-time annotation gives it an event lag), the signal that the source has handled it.
+    const clock = new ManualClock();
+    let sliceEvents = 0;
     const paced = await startKubernetesControlPlane({
-      source: { minFlushIntervalMs: intervalMs },
+      source: { minFlushIntervalMs: intervalMs, clock, onEventLag: (resource) => void (resource === 'endpointslices' && sliceEvents++) },
       seed: (h) => {
         h.apply('services', service('paced', ns, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
         h.apply('endpointslices', endpointSlice({ name: 'paced-a', namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address: '10.9.0.1' }] }));
       },
     });
-    const put = (slice: string, address: string) =>
-      paced.harness.apply('endpointslices', endpointSlice({ name: slice, namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address }] }));
+    const put = (slice: string, address: string) => {
+      const object = endpointSlice({ name: slice, namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address }] });
+      object.metadata.annotations = { 'endpoints.kubernetes.io/last-change-trigger-time': new Date().toISOString() };
+      paced.harness.apply('endpointslices', object);
+    };
     try {
       await paced.synced();
       const watcher = paced.watch({ service: `paced.${ns}`, port: 'grpc' });
       await watcher.waitForAddresses(['10.9.0.1:8080']);
       // Let the interval that the initial sync started run out: the next change is the first after a quiet period.
-      await new Promise((resolve) => setTimeout(resolve, intervalMs + 100));
+      clock.advance(intervalMs + 100);
       put('paced-b', '10.9.0.2');
-      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080'], intervalMs / 2);
+      // At once: written on the next turn, with the clock standing still and no timer set.
+      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080']);
+      expect(clock.timers).toBe(0);
       // A burst: three writes, each in a read of its own, inside one interval.
-      for (const [slice, address] of [['paced-c', '10.9.0.3'], ['paced-d', '10.9.0.4'], ['paced-e', '10.9.0.5']] as const) {
+      const before = sliceEvents;
+      for (const [index, [slice, address]] of ([['paced-c', '10.9.0.3'], ['paced-d', '10.9.0.4'], ['paced-e', '10.9.0.5']] as const).entries()) {
         put(slice, address);
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await waitFor(`the source to read ${slice}`, () => sliceEvents === before + index + 1);
+        clock.advance(30);
       }
-      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080', '10.9.0.3:8080', '10.9.0.4:8080', '10.9.0.5:8080'], intervalMs * 3);
+      // Held for the interval: one flush is scheduled, and nothing of the burst was written yet.
+      expect(clock.timers).toBe(1);
+      expect(watcher.addressLists().map((l) => l.length)).toEqual([1, 2]);
+      clock.advance(intervalMs);
+      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080', '10.9.0.3:8080', '10.9.0.4:8080', '10.9.0.5:8080']);
       expect(watcher.addressLists().map((l) => l.length)).toEqual([1, 2, 5]);
       expectNoRepeats(watcher);
     } finally {
