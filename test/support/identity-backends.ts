@@ -195,9 +195,10 @@ export class IdentityClient {
   }
 
   /** One call; resolves with the name of the backend that answered. */
-  who(options: { timeoutMs?: number; waitForReady?: boolean } = {}): Promise<string> {
+  who(options: { timeoutMs?: number; waitForReady?: boolean; headers?: Record<string, string> } = {}): Promise<string> {
     const metadata = new Metadata();
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
+    for (const [key, value] of Object.entries(options.headers ?? {})) metadata.set(key, value);
     return new Promise((resolve, reject) => {
       this.raw.Who({}, metadata, { deadline: Date.now() + (options.timeoutMs ?? 5_000) }, (error, reply) => {
         if (error) reject(error);
@@ -210,7 +211,7 @@ export class IdentityClient {
    * `total` calls with at most `concurrency` in flight; counts answers per
    * backend and collects failures (never throws for a failed call).
    */
-  async spread(total: number, concurrency = 32, options: { timeoutMs?: number } = {}): Promise<{ counts: Map<string, number>; failures: ServiceError[] }> {
+  async spread(total: number, concurrency = 32, options: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<{ counts: Map<string, number>; failures: ServiceError[] }> {
     const counts = new Map<string, number>();
     const failures: ServiceError[] = [];
     let next = 0;

@@ -4,7 +4,7 @@
 // greeter-v2.test (and others) by GRPCRoutes in its registry file, and the
 // real backends count what they get.
 
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RouteTranslator } from '../../src/translation/route-table.js';
@@ -16,28 +16,12 @@ const PARENT = { group: '', kind: 'Service', name: 'greeter', port: 8080 };
 
 /** One call with metadata; resolves with the backend's name or the error. */
 function call(c: IdentityClient, headers: Record<string, string> = {}): Promise<string | ServiceError> {
-  const metadata = new Metadata();
-  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
-  return new Promise((resolve) => {
-    c.raw.Who({}, metadata, { deadline: Date.now() + 10_000 }, (error, reply) => resolve(error ?? reply!.backend));
-  });
+  return c.who({ timeoutMs: 10_000, headers }).catch((error: ServiceError) => error);
 }
 
 /** `total` calls, 16 at a time: answers per backend, and failures. */
-async function calls(c: IdentityClient, total: number, headers: Record<string, string> = {}): Promise<{ counts: Map<string, number>; failures: ServiceError[] }> {
-  const counts = new Map<string, number>();
-  const failures: ServiceError[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      const result = await call(c, headers);
-      if (typeof result === 'string') counts.set(result, (counts.get(result) ?? 0) + 1);
-      else failures.push(result);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, total) }, worker));
-  return { counts, failures };
+function calls(c: IdentityClient, total: number, headers: Record<string, string> = {}): Promise<{ counts: Map<string, number>; failures: ServiceError[] }> {
+  return c.spread(total, 16, { timeoutMs: 10_000, headers });
 }
 
 type Rule = Record<string, unknown>;
