@@ -53,14 +53,17 @@ function client(target: string, options = {}): IdentityClient {
 }
 
 describe('lookaside_weighted_round_robin', () => {
-  it('gives each of 10 equal backends its fair share of 10,000 calls, within 1%', async () => {
+  // The picker is deterministic (earliest deadline first: over any run of
+  // picks each backend is within one pick of its share), so a share holds on
+  // a few thousand calls; more would only add time, not power.
+  it('gives each of 10 equal backends its fair share of 2,000 calls, within 1%', async () => {
     const c = client('lookaside:///equal.test:grpc');
     await warmUp(c, backends);
-    const counts = await measure(c, backends, 10_000);
+    const counts = await measure(c, backends, 2_000);
     for (const backend of backends) {
       const count = counts.get(backend.name)!;
-      // Fair share: 1,000 calls; 1% of it is 10 calls.
-      expect(Math.abs(count - 1_000), `${backend.name} got ${count}`).toBeLessThanOrEqual(10);
+      // Fair share: 200 calls; 1% of it is 2 calls.
+      expect(Math.abs(count - 200), `${backend.name} got ${count}`).toBeLessThanOrEqual(2);
     }
   });
 
@@ -69,9 +72,10 @@ describe('lookaside_weighted_round_robin', () => {
     await cp.write([service('equal', []), service('weighted', four.map((b, i) => ({ address: b.address, weight: i + 1 })))]);
     const c = client('lookaside:///weighted.test:grpc');
     await warmUp(c, four);
-    const counts = await measure(c, four, 10_000);
+    const counts = await measure(c, four, 1_000);
     four.forEach((backend, i) => {
-      const share = (counts.get(backend.name)! / 10_000) * 100;
+      // 1 point of 1,000 calls is 10 calls; the picker is within one.
+      const share = (counts.get(backend.name)! / 1_000) * 100;
       expect(Math.abs(share - (i + 1) * 10), `${backend.name} got ${share}%`).toBeLessThanOrEqual(1);
     });
   });
