@@ -354,6 +354,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .description('Check a service port end to end: control plane, endpoints, connections, health, latency, balancing and DNS, with causes and fixes.')
     .argument('<service>', 'name.namespace:port (port name or number)', parseServiceArgument)
     .addOption(serverOption())
+    .addOption(new Option('--metrics-server <host:port>', "the control plane's metrics port: set measured shares from the clients' load reports beside the intended ones (GET /status.json, loopback only: kubectl port-forward)").env('LOOKASIDE_METRICS_SERVER'))
     .addOption(new Option('--kubeconfig <path>', 'read the cluster (Service, EndpointSlices, Pods) with this kubeconfig'))
     .addOption(new Option('--context <name>', 'read the cluster with this context of the kubeconfig'))
     .addOption(new Option('--cluster', 'read the cluster with the default kubeconfig ($KUBECONFIG, ~/.kube/config, in-cluster)'))

@@ -74,18 +74,33 @@ export function formatStatus(status: TrafficStatus): string {
   return `${out.join('\n')}\n`;
 }
 
-export async function runStatus(service: string | undefined, options: StatusOptions): Promise<StatusResult> {
-  const url = `http://${options.metricsServer}/status.json`;
+/** Reads GET /status.json; a failure is an Error whose message says what to fix. */
+export async function fetchTrafficStatus(metricsServer: string, timeoutMs: number): Promise<TrafficStatus> {
+  const url = `http://${metricsServer}/status.json`;
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { code: ExitCode.UNAVAILABLE, stdout: '', stderr: `lookaside status: cannot read ${url} (${cause}); point --metrics-server at the control plane's metrics port (serve --metrics-port, default 9464), through kubectl port-forward from outside the pod\n` };
+    throw new Error(`cannot read ${url} (${cause}); point --metrics-server at the control plane's metrics port (serve --metrics-port, default 9464), through kubectl port-forward from outside the pod`);
   }
-  if (!response.ok) return { code: ExitCode.UNAVAILABLE, stdout: '', stderr: `lookaside status: ${url} answered ${response.status}: ${(await response.text()).trim()}\n` };
-  const status = (await response.json()) as TrafficStatus;
-  const services = service === undefined ? status.services : status.services.filter((entry) => matches(entry, service));
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.text()).trim()}`);
+  return (await response.json()) as TrafficStatus;
+}
+
+/** The service ports of `status` that `wanted` names. */
+export function servicesMatching(status: TrafficStatus, wanted: string): ServiceStatus[] {
+  return status.services.filter((entry) => matches(entry, wanted));
+}
+
+export async function runStatus(service: string | undefined, options: StatusOptions): Promise<StatusResult> {
+  let status: TrafficStatus;
+  try {
+    status = await fetchTrafficStatus(options.metricsServer, options.timeoutMs);
+  } catch (error) {
+    return { code: ExitCode.UNAVAILABLE, stdout: '', stderr: `lookaside status: ${(error as Error).message}\n` };
+  }
+  const services = service === undefined ? status.services : servicesMatching(status, service);
   if (service !== undefined && services.length === 0) {
     return { code: ExitCode.NOT_FOUND, stdout: '', stderr: `lookaside status: the control plane knows no service port ${service}; it knows ${status.services.map((entry) => entry.service).join(', ') || 'none'}\n` };
   }

@@ -13,6 +13,7 @@ import type { DoctorRun } from './doctor-context.js';
 import type { CheckResult, DoctorReport, Finding } from './doctor-report-schema.js';
 import type { DnsOutcome } from './dns-resolution.js';
 import { HealthProbe } from './health-probe.js';
+import { measuredShareFindings } from './measured-shares.js';
 
 /** Calls in flight at once, on each channel. */
 const CONCURRENCY = 8;
@@ -149,6 +150,7 @@ export async function checkDistribution(run: DoctorRun, dns: DnsOutcome): Promis
   const uneven = findings.length;
   const verdictText = uneven === 0 ? `every share within ${SHARE_TOLERANCE * 100}% of its weight's share` : `${uneven} of ${reachable.length} backends off their weight's share`;
   findings.push({ verdict: 'pass', seen: run.pickFirst.summary });
+  if (run.settings.metricsServer !== undefined) findings.push(...(await measuredShareFindings(run.settings.metricsServer, `${service}:${port}`, run.settings.deadlineMs)));
   return checkResult(
     'distribution',
     `${counted} calls through lookaside:///${service}:${port}: ${verdictText}${excluded ? ` (${plural(excluded, 'unreachable backend')} left out)` : ''}`,

@@ -15,6 +15,7 @@ import { runDoctor } from './run-doctor.js';
 
 export interface DoctorFlags extends ClientTlsFlags {
   server: string;
+  metricsServer?: string;
   kubeconfig?: string;
   context?: string;
   cluster?: boolean;
@@ -73,6 +74,7 @@ export async function doctorCommand(target: ServiceArgument, flags: DoctorFlags,
   const settings: DoctorSettings = {
     target,
     server: flags.server,
+    ...(flags.metricsServer !== undefined && { metricsServer: flags.metricsServer }),
     controlPlaneCredentials,
     ...(flags.tokenFile !== undefined && { tokenFile: flags.tokenFile }),
     backendCredentials: backendCredentials(flags, command),

@@ -14,6 +14,8 @@ export interface DoctorSettings {
   readonly target: ServiceArgument;
   /** The control plane, host:port. */
   readonly server: string;
+  /** The control plane's metrics port (--metrics-server): the clients' load reports, for measured shares. */
+  readonly metricsServer?: string;
   readonly controlPlaneCredentials: ChannelCredentials;
   /** --token-file, for a control plane with --caller-auth kubernetes: read at each call. */
   readonly tokenFile?: string;

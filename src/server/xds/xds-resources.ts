@@ -201,6 +201,8 @@ export class XdsResources {
   /** RouteConfigurations by name, with the route table digest they were built from. */
   private readonly routeConfigurations = new Map<string, { digest: string; resource: EncodedResource }>();
   private readonly routes: RouteTranslator;
+  /** EDS localities per port snapshot and caller class, for load reports (localities()). */
+  private readonly localityCache = new WeakMap<PortSnapshot, Map<string, EdsLocality[]>>();
   private encodeCount = 0;
 
   constructor(
@@ -255,7 +257,19 @@ export class XdsResources {
     if ('error' in target) return undefined;
     const lookup = this.registry.lookup(target.service.key, target.port);
     if (lookup.status !== 'found' || clusterName(target.service, lookup.port.port) !== clusterResourceName) return undefined;
-    return edsLocalities(this.published(lookup, rankBackends(lookup.port, caller)));
+    const ranking = rankBackends(lookup.port, caller);
+    // Every report of every client names them: built once per version and caller class.
+    let byClass = this.localityCache.get(lookup.port);
+    if (!byClass) {
+      byClass = new Map();
+      this.localityCache.set(lookup.port, byClass);
+    }
+    let localities = byClass.get(ranking.callerClass);
+    if (!localities) {
+      localities = edsLocalities(this.published(lookup, ranking));
+      byClass.set(ranking.callerClass, localities);
+    }
+    return localities;
   }
 
   /** The ranked backends a ClusterLoadAssignment lists: those with an address a client can dial. */
