@@ -13,8 +13,9 @@
 //    flight, on an unrouted lookaside channel to greeter.bench and on a
 //    routed one (a route whose one rule, matching the method and a header
 //    both, sends every call to greeter.bench itself), alternating
-//    unrouted/routed 3 times in the same run; the ratio of their wall times
-//    (best of each), against a goal of at most 1.2.
+//    unrouted/routed 7 times in the same run; the ratio of their wall times
+//    is taken per adjacent pair and its median reported (the machine is
+//    shared: a pair sees the same load), against a goal of at most 1.2.
 
 import { Metadata } from '@grpc/grpc-js';
 import { registerLookaside } from 'grpc-lookaside-client';
@@ -122,7 +123,7 @@ async function timeCalls(client: IdentityClient): Promise<number> {
 // Warm both (connections, JIT), and check the routed one really routes to greeter.
 for (const client of [unrouted, routed]) await timeCalls(client);
 const times: Record<'unrouted' | 'routed', number[]> = { unrouted: [], routed: [] };
-for (let trial = 0; trial < 3; trial++) {
+for (let trial = 0; trial < 7; trial++) {
   times.unrouted.push(await timeCalls(unrouted));
   times.routed.push(await timeCalls(routed));
 }
@@ -131,9 +132,10 @@ routed.close();
 await controlPlane.stop(1_000);
 await Promise.all(backends.map((b) => b.stop()));
 
-const best = (values: number[]) => Math.min(...values);
+const median = (values: number[]) => percentile(values, 50);
 const perCallUs = (ms: number) => round((ms * 1_000) / calls, 1);
-const costRatio = round(best(times.routed) / best(times.unrouted), 3);
+const pairRatios = times.routed.map((routedMs, i) => routedMs / times.unrouted[i]!);
+const costRatio = round(median(pairRatios), 3);
 const p = (kind: 'lookaside' | 'xds', q: number) => round(percentile(latency[kind], q), 1);
 
 await recordResult({
@@ -148,6 +150,7 @@ await recordResult({
     failedCallsDuringChanges: failures,
     unroutedMs: times.unrouted.map((v) => round(v, 1)),
     routedMs: times.routed.map((v) => round(v, 1)),
+    routedToUnroutedPerPair: pairRatios.map((v) => round(v, 3)),
     routedToUnrouted: costRatio,
   },
   goals: [{ metric: 'routedToUnrouted', op: '<=', limit: COST_GOAL }],
@@ -155,8 +158,8 @@ await recordResult({
     { label: `route change → first call on the new target, lookaside channel, p50 / p99 over ${changes} changes`, value: `${p('lookaside', 50)} / ${p('lookaside', 99)} ms` },
     { label: 'same changes, grpc-js-xds channel, p50 / p99', value: `${p('xds', 50)} / ${p('xds', 99)} ms` },
     { label: 'calls failed while routes changed, lookaside / xDS', value: `${failures.lookaside} / ${failures.xds}` },
-    { label: `Node client, ${calls} calls (16 in flight): per call, unrouted / routed (method + header match), best of 3`, value: `${perCallUs(best(times.unrouted))} / ${perCallUs(best(times.routed))} µs` },
-    { label: 'routed over unrouted wall time, same run', value: String(costRatio), goal: `≤ ${COST_GOAL}`, met: costRatio <= COST_GOAL },
+    { label: `Node client, ${calls} calls (16 in flight): per call, unrouted / routed (method + header match), median of 7`, value: `${perCallUs(median(times.unrouted))} / ${perCallUs(median(times.routed))} µs` },
+    { label: 'routed over unrouted wall time, median of 7 adjacent pairs, same run', value: String(costRatio), goal: `≤ ${COST_GOAL}`, met: costRatio <= COST_GOAL },
   ],
 });
 process.exit(0);
