@@ -13,7 +13,7 @@ let cp: FileControlPlane;
 let backends: HealthBackend[];
 let services: unknown[];
 beforeAll(async () => {
-  backends = [await startHealthBackend(), await startHealthBackend()];
+  backends = [await startHealthBackend('serving'), await startHealthBackend('serving')];
   services = ['greeter', 'greeter-v2'].map((name, i) => ({ name, namespace: 'default', ports: [{ port: 50051, backends: [{ address: backends[i]!.address }] }] }));
   cp = await startFileControlPlane([]);
 });
