@@ -82,7 +82,7 @@ export async function fetchTrafficStatus(metricsServer: string, timeoutMs: numbe
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new Error(`cannot read ${url} (${cause}); point --metrics-server at the control plane's metrics port (serve --metrics-port, default 9464), through kubectl port-forward from outside the pod`);
+    throw new Error(`cannot read ${url} (${cause}); point --metrics-server at the control plane's metrics port (serve --metrics-port, default 9464), through kubectl port-forward from outside the pod`, { cause: error });
   }
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.text()).trim()}`);
   return (await response.json()) as TrafficStatus;

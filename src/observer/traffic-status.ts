@@ -4,7 +4,6 @@
 // and every client stream with whether it is in sync. Built from the live
 // view (intended shares from weights and the connected callers' ranks).
 
-import type { ClientStatus } from './traffic-observer.js';
 import type { LiveView } from '../server/live-page/live-view.js';
 import { shareDeviation } from './traffic-metrics.js';
 
@@ -37,12 +36,9 @@ export interface ServiceStatus {
   readonly backends: readonly BackendStatus[];
 }
 
-export interface TrafficStatus {
-  readonly at: string;
-  readonly windowMs: number;
+/** The live view's document (time, window, clients, drops) with each service's rates and deviations. */
+export interface TrafficStatus extends Omit<LiveView, 'services'> {
   readonly services: readonly ServiceStatus[];
-  readonly clients: readonly ClientStatus[];
-  readonly dropped: LiveView['dropped'];
 }
 
 export function trafficStatus(view: LiveView): TrafficStatus {
