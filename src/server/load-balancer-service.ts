@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { PortLookup, Registry } from '../registry/registry.js';
 import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
-import { RouteTranslator } from '../translation/route-table.js';
+import { RouteTranslator, type RouteCaller } from '../translation/route-table.js';
 import { WatchFanout, type FanoutHooks, type WatchCall, type WatchStream } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
 import { locate } from './caller-topology.js';
@@ -87,7 +87,7 @@ export class LoadBalancerService {
       authorizer.authorize(call.metadata, request.service.namespace).then(
         (decision) => {
           if (!decision.allowed) return callback({ code: decision.code, details: decision.details });
-          this.answerGetServers(call, request, callback);
+          this.answerGetServers(call, request, callback, { namespace: decision.callerNamespace });
         },
         (error: unknown) => callback(toStatus(error, this.log)),
       );
@@ -96,7 +96,7 @@ export class LoadBalancerService {
     }
   }
 
-  private answerGetServers(call: ServerUnaryCall<ServersRequest, Buffer>, request: ValidRequest, callback: sendUnaryData<Buffer>): void {
+  private answerGetServers(call: ServerUnaryCall<ServersRequest, Buffer>, request: ValidRequest, callback: sendUnaryData<Buffer>, routeCaller: RouteCaller = {}): void {
     try {
       if (this.draining) return callback({ code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       if (!this.options.registry.synced) return callback({ code: status.UNAVAILABLE, details: NOT_SYNCED });
@@ -104,7 +104,7 @@ export class LoadBalancerService {
       if (lookup.status !== 'found') return callback({ code: status.NOT_FOUND, details: describeMissing(this.options.registry, request, lookup) });
       // Guarded: the fields (the peer's address is a fresh string) cost more than the lookup.
       if (this.log.isLevelEnabled('debug')) this.log.debug({ service: request.target.service, port: request.target.port, version: lookup.version, client: request.client, peer: call.getPeer() }, 'GetServers');
-      callback(null, this.encoder.encode(request.target, lookup, locate(request.client, (node) => this.options.registry.zoneOfNode(node))));
+      callback(null, this.encoder.encode(request.target, lookup, locate(request.client, (node) => this.options.registry.zoneOfNode(node)), routeCaller));
     } catch (error) {
       callback(toStatus(error, this.log));
     }
@@ -162,7 +162,7 @@ export class LoadBalancerService {
           if (call.cancelled || released) return;
           if (!decision.allowed) return void call.emit('error', { code: decision.code, details: decision.details });
           if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
-          stream = this.openWatch(call, request, peer);
+          stream = this.openWatch(call, request, peer, { namespace: decision.callerNamespace });
           if (!stream) return;
           recheck = new OpenStreamAuthorization({
             authorizer,
@@ -187,10 +187,10 @@ export class LoadBalancerService {
     }
   }
 
-  private openWatch(call: WatchCall, request: ValidRequest, peer: string): WatchStream | undefined {
+  private openWatch(call: WatchCall, request: ValidRequest, peer: string, routeCaller: RouteCaller = {}): WatchStream | undefined {
     try {
       this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer }, 'WatchServers opened');
-      return this.fanout.add(call, request);
+      return this.fanout.add(call, request, routeCaller);
     } catch (error) {
       call.emit('error', toStatus(error, this.log));
       return undefined;

@@ -8,7 +8,7 @@
 
 import type { PortLookup } from '../registry/registry.js';
 import type { PortSnapshot } from '../registry/snapshot.js';
-import type { RouteTranslator } from '../translation/route-table.js';
+import type { RouteCaller, RouteTranslator } from '../translation/route-table.js';
 import { rankBackends, rankedBackends, type CallerLocation } from './caller-topology.js';
 import { routeTableMessage, type RouteTableMessage } from './route-table-message.js';
 
@@ -31,7 +31,7 @@ export interface ServersResponse {
   version: string;
   exists: boolean;
   servers: ServerMessage[];
-  /** Set for a Service port that GRPCRoutes bind to (callers whose namespace is not known: producer routes). */
+  /** Set for a Service port that GRPCRoutes bind to (the caller's consumer routes where its namespace is known and has some, else the producer routes). */
   route_table?: RouteTableMessage;
 }
 
@@ -51,7 +51,7 @@ export class SnapshotEncoder {
     return this.encodeCount;
   }
 
-  encode(target: Target, lookup: PortLookup, caller: CallerLocation = NO_LOCATION): Buffer {
+  encode(target: Target, lookup: PortLookup, caller: CallerLocation = NO_LOCATION, routeCaller: RouteCaller = {}): Buffer {
     if (lookup.status !== 'found') {
       // A "does not exist" answer has no servers: a few bytes, not worth caching.
       return this.run({ target, version: String(lookup.version), exists: false, servers: [] });
@@ -64,7 +64,7 @@ export class SnapshotEncoder {
     // Callers may name the port by name or by number; each spelling is echoed back.
     const ranking = rankBackends(lookup.port, caller);
     // The routes are few and change rarely; their digest keys the encoding with the port's version.
-    const table = this.routes?.table(lookup.service.key, lookup.port.port);
+    const table = this.routes?.table(lookup.service.key, lookup.port.port, routeCaller);
     const cacheKey = `${target.service}/${target.port}/${ranking.callerClass}/${table?.digest ?? ''}`;
     let bytes = byTarget.get(cacheKey);
     if (!bytes) {

@@ -15,6 +15,7 @@ import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
 import type { SnapshotEncoder } from './snapshot-encoder.js';
+import type { RouteCaller } from '../translation/route-table.js';
 import { locate } from './caller-topology.js';
 import type { ValidRequest } from './request-validation.js';
 
@@ -99,6 +100,8 @@ export class WatchStream {
     readonly request: ValidRequest,
     /** The streams sent the same bytes as this one. */
     readonly group: AnswerGroup,
+    /** Who the caller is for the routes (its namespace, where caller authorization knows it). */
+    readonly routeCaller: RouteCaller = {},
   ) {}
 
   get isClosed(): boolean {
@@ -115,7 +118,7 @@ export class WatchStream {
   answer(registry: Registry, encoder: SnapshotEncoder): TargetAnswer {
     const lookup = registry.lookup(this.request.service.key, this.request.port);
     const caller = locate(this.request.client, (node) => registry.zoneOfNode(node));
-    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup, caller) };
+    return { version: lookup.version, exists: lookup.status === 'found', bytes: encoder.encode(this.request.target, lookup, caller, this.routeCaller) };
   }
 
   /** Writes `answer` if it differs from what was last sent; true if it wrote. */
@@ -189,8 +192,8 @@ export class WatchFanout {
   }
 
   /** Takes over a WatchServers call until the client goes away or shutdown. */
-  add(call: WatchCall, request: ValidRequest): WatchStream {
-    const stream = new WatchStream(this, call, request, this.joinGroup(request));
+  add(call: WatchCall, request: ValidRequest, routeCaller: RouteCaller = {}): WatchStream {
+    const stream = new WatchStream(this, call, request, this.joinGroup(request, routeCaller), routeCaller);
     this.streams.add(stream);
     this.hooks.onOpened?.(stream);
     const done = () => stream.detach();
@@ -224,8 +227,9 @@ export class WatchFanout {
   }
 
   /** Streams whose callers get the same answer share a group. */
-  private joinGroup(request: ValidRequest): AnswerGroup {
-    const key = `${request.service.key}\n${request.target.service}\n${request.target.port}\n${request.client.zone}\n${request.client.node}`;
+  private joinGroup(request: ValidRequest, routeCaller: RouteCaller): AnswerGroup {
+    // Callers of different namespaces may be sent different routes (GAMMA consumer routes).
+    const key = `${request.service.key}\n${request.target.service}\n${request.target.port}\n${request.client.zone}\n${request.client.node}\n${routeCaller.namespace ?? ''}`;
     let group = this.groups.get(key);
     if (!group) {
       group = new AnswerGroup(key, request.service.key);

@@ -11,7 +11,9 @@
 // own namespace, and for them it replaces the producer routes (GEP-1426:
 // a consumer's routes take precedence over the producer's). Where the
 // caller's namespace is not known (no caller authorization), only producer
-// routes apply, and consumer routes are not served to that caller.
+// routes apply, and consumer routes are not served to that caller. A
+// caller's namespace is part of its caller class (callerClass()) only for a
+// Service with a consumer route of that namespace.
 // Hostnames do not apply to a Service parent and are ignored.
 //
 // Precedence, as the GRPCRoute spec orders it: every match of every rule of
@@ -135,6 +137,20 @@ export class RouteTranslator {
     return this.routes.routes().some((route) => route.spec.parentRefs.some((ref) => isServiceParent(ref) && serviceKey(ref.name, ref.namespace ?? route.namespace) === key));
   }
 
+  /**
+   * The caller class of a caller of `key` from `namespace`: its namespace
+   * matters only when a consumer route of that namespace binds to the
+   * Service; every other caller is of the producer class ({}), so answers
+   * cached per class do not split by namespace where no consumer route is.
+   */
+  callerClass(key: string, namespace: string | undefined): RouteCaller {
+    if (namespace === undefined || this.routes.routeCount === 0) return {};
+    const service = this.registry.get(key);
+    if (!service || service.namespace === namespace) return {};
+    const consumer = this.routes.routes().some((route) => route.namespace === namespace && route.spec.parentRefs.some((ref) => isServiceParent(ref) && serviceKey(ref.name, ref.namespace ?? route.namespace) === key));
+    return consumer ? { namespace } : {};
+  }
+
   /** The Services named as targets by any route bound to `key`: what a face must also watch. */
   targetsOf(key: string): Set<string> {
     const keys = new Set<string>();
@@ -155,7 +171,7 @@ export class RouteTranslator {
     if (this.memo.routes !== this.routes.revision || this.memo.registry !== this.registry.revision) {
       this.memo = { routes: this.routes.revision, registry: this.registry.revision, tables: new Map() };
     }
-    const memoKey = `${key}\n${port}\n${caller.namespace ?? ''}`;
+    const memoKey = `${key}\n${port}\n${this.callerClass(key, caller.namespace).namespace ?? ''}`;
     if (this.memo.tables.has(memoKey)) return this.memo.tables.get(memoKey);
     const table = this.compute(key, port, caller);
     this.memo.tables.set(memoKey, table);
@@ -236,7 +252,7 @@ export class RouteTranslator {
         resolvedRefs,
       };
     }
-    const namespaceNote = route.namespace === service.namespace ? 'applies to every caller' : `a consumer route: applies to callers in namespace ${route.namespace} whose namespace the control plane knows (caller authorization)`;
+    const namespaceNote = route.namespace === service.namespace ? 'applies to every caller' : `a consumer route: applies to callers whose ServiceAccount is in namespace ${route.namespace}, which only --caller-auth kubernetes tells; without it the route is served to no caller`;
     const filterNote = unsupported.length === 0 ? '' : `; proxyless gRPC clients cannot apply filters, so calls matched by ${unsupported.join(', ')} fail UNAVAILABLE`;
     return { ...base, accepted: { type: 'Accepted', status: 'True', reason: 'Accepted', message: `bound to Service ${key}; ${namespaceNote}${filterNote}` }, resolvedRefs };
   }

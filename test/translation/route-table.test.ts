@@ -154,6 +154,11 @@ describe('route tables', () => {
     expect(translator.table('greeter.default', 50051)!.routes).toEqual(['default/canary']);
     expect(translator.table('greeter.default', 50051, { namespace: 'default' })!.routes).toEqual(['default/canary']);
     expect(translator.table('greeter.default', 50051, { namespace: 'other' })!.routes).toEqual(['other/c']);
-    expect(translator.statuses().find((s) => s.route === 'other/c')!.accepted.message).toMatch(/consumer route: applies to callers in namespace other/);
+    expect(translator.statuses().find((s) => s.route === 'other/c')!.accepted.message).toMatch(/consumer route: applies to callers whose ServiceAccount is in namespace other, which only --caller-auth kubernetes tells/);
+    // A caller's namespace is its class only where it has a consumer route: answers cached per class do not split by namespace elsewhere.
+    expect(translator.callerClass('greeter.default', 'other')).toEqual({ namespace: 'other' });
+    expect(translator.callerClass('greeter.default', 'third')).toEqual({});
+    expect(translator.callerClass('greeter.default', 'default')).toEqual({});
+    expect(translator.callerClass('greeter.default', undefined)).toEqual({});
   });
 });

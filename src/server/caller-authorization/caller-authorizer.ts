@@ -46,6 +46,12 @@ export type AuthorizationDecision =
        * rests on expires. An open stream asks again then.
        */
       readonly validForMs: number;
+      /**
+       * The namespace of the caller's ServiceAccount (its user name is
+       * system:serviceaccount:<namespace>:<name>); undefined for other users.
+       * GAMMA consumer routes of that namespace apply to the caller.
+       */
+      readonly callerNamespace?: string;
     }
   | { readonly allowed: false; readonly code: status.UNAUTHENTICATED | status.PERMISSION_DENIED | status.UNAVAILABLE; readonly details: string };
 
@@ -82,9 +88,16 @@ export interface ReviewingCallerAuthorizerOptions {
 
 const LOG_INTERVAL_MS = 10_000;
 
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+/** The namespace of a ServiceAccount's user name, or undefined for any other user. */
+export function serviceAccountNamespace(username: string): string | undefined {
+  return SERVICE_ACCOUNT_USER.exec(username)?.[1];
+}
+
 /** The RBAC subject a user name stands for, as a RoleBinding names it. */
 function subjectOf(username: string): string {
-  const serviceAccount = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+  const serviceAccount = SERVICE_ACCOUNT_USER.exec(username);
   return serviceAccount ? `ServiceAccount ${serviceAccount[1]}/${serviceAccount[2]}` : `User ${username}`;
 }
 
@@ -173,7 +186,11 @@ export class ReviewingCallerAuthorizer implements CallerAuthorizer {
       return [{ allowed: false, code: status.PERMISSION_DENIED, details }, 'denied'];
     }
     this.log.debug({ caller: user.username, namespace }, 'caller allowed');
-    return [{ allowed: true, caller: user.username, validForMs: Math.max(0, Math.min(tokenKeptUntil, accessKeptUntil) - this.now()) }, 'allowed'];
+    const callerNamespace = serviceAccountNamespace(user.username);
+    return [
+      { allowed: true, caller: user.username, validForMs: Math.max(0, Math.min(tokenKeptUntil, accessKeptUntil) - this.now()), ...(callerNamespace !== undefined && { callerNamespace }) },
+      'allowed',
+    ];
   }
 
   private unauthenticated(why: string): AuthorizationDecision {

@@ -26,6 +26,7 @@ import type { Registry } from '../../registry/registry.js';
 import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import type { XdsTarget } from './xds-resource-names.js';
 import { locate } from '../caller-topology.js';
+import type { RouteCaller } from '../../translation/route-table.js';
 import { NODE_METADATA_KEY } from '../../wire/xds-node-metadata.js';
 import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
 import type { ServerClock } from '../server-clock.js';
@@ -95,6 +96,8 @@ export class AdsStream {
   private readonly watches = new Map<string, () => void>();
   private nonceCounter = 0;
   private readonly authorizedNamespaces = new Set<string>();
+  /** The caller's namespace, where caller authorization told it: GAMMA consumer routes of that namespace apply to it. */
+  private routeCaller: RouteCaller = {};
   /** Namespaces refused to this caller, until when (on the context's clock): their names get no resources. */
   private readonly deniedNamespaces = new Map<string, number>();
   private blocked = false;
@@ -166,6 +169,11 @@ export class AdsStream {
    */
   denied(namespace: string): void {
     this.deniedNamespaces.set(namespace, this.context.clock.now() + DENIED_NAMESPACE_RECHECK_MS);
+  }
+
+  /** The caller's namespace as an allowed authorization decision named it (its token is the stream's: it does not change). */
+  callerNamespaceIs(namespace: string): void {
+    this.routeCaller = { namespace };
   }
 
   /** The namespaces this stream was authorized for: what a recheck of the open stream asks about again. */
@@ -248,7 +256,7 @@ export class AdsStream {
       for (const name of state.names) {
         const target = state.targets.get(name);
         if (!target || 'error' in target || this.deniedNamespaces.has(target.service.namespace)) continue;
-        const resource = this.context.resources.resolve(typeUrl, name, target, caller);
+        const resource = this.context.resources.resolve(typeUrl, name, target, caller, this.routeCaller);
         if (resource) resources.push(resource);
       }
       const version = versionOf(resources);

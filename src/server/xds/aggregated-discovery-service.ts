@@ -193,6 +193,7 @@ export class AggregatedDiscoveryService {
             );
           }
           stream.authorized(results.filter((result) => result.decision.allowed).map((result) => result.namespace));
+          for (const result of results) if (result.decision.allowed && result.decision.callerNamespace !== undefined) stream.callerNamespaceIs(result.decision.callerNamespace);
           recheck?.allowed(results.map((result) => result.decision));
           receive(request);
           call.resume();

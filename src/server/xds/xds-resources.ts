@@ -60,7 +60,7 @@ import {
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
 import { rankBackends, rankedBackends, type CallerLocation, type RankedBackend } from '../caller-topology.js';
-import { RouteTranslator } from '../../translation/route-table.js';
+import { RouteTranslator, type RouteCaller } from '../../translation/route-table.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
 import { routeConfiguration, UNAVAILABLE_CLUSTER_SUFFIX, unavailableClusterName } from './xds-route-configuration.js';
 
@@ -198,7 +198,7 @@ export class XdsResources {
   /** Encodings per port snapshot and resource name; a new version is a new snapshot. */
   private readonly cache = new WeakMap<PortSnapshot, Map<string, EncodedResource>>();
   private readonly warnedHostNames = new WeakSet<PortSnapshot>();
-  /** RouteConfigurations by name, with the route table digest they were built from. */
+  /** RouteConfigurations by name and caller class (routeConfiguration()), with the route table digest they were built from. */
   private readonly routeConfigurations = new Map<string, { digest: string; resource: EncodedResource }>();
   private readonly routes: RouteTranslator;
   /** EDS localities per port snapshot and caller class, for load reports (localities()). */
@@ -231,11 +231,11 @@ export class XdsResources {
    * exist. A ClusterLoadAssignment depends on the caller's zone (its node's
    * locality) where the Service keeps traffic close.
    */
-  resolve(typeUrl: ServedType, name: string, target: XdsTarget, caller: CallerLocation = { zone: '' }): EncodedResource | undefined {
+  resolve(typeUrl: ServedType, name: string, target: XdsTarget, caller: CallerLocation = { zone: '' }, routeCaller: RouteCaller = {}): EncodedResource | undefined {
     const lookup = this.registry.lookup(target.service.key, target.port);
     if (lookup.status !== 'found') return undefined;
     const canonical = clusterName(target.service, lookup.port.port);
-    if (typeUrl === ROUTE_CONFIGURATION_TYPE) return this.routeConfiguration(name, canonical, lookup);
+    if (typeUrl === ROUTE_CONFIGURATION_TYPE) return this.routeConfiguration(name, canonical, lookup, routeCaller);
     if (name === unavailableClusterName(canonical) && typeUrl !== LISTENER_TYPE) {
       return this.cached(lookup, `${typeUrl}\n${name}`, () => encodeResource(name, typeUrl, typeUrl === CLUSTER_TYPE ? cluster(name) : { cluster_name: name, endpoints: [] }));
     }
@@ -279,17 +279,21 @@ export class XdsResources {
   }
 
   /**
-   * The RouteConfiguration of a Service port, for callers whose namespace is
-   * not known: producer routes only (the translation's header says why).
+   * The RouteConfiguration of a Service port for a caller: its namespace's
+   * consumer routes where it is known (caller authorization) and has some,
+   * else the producer routes (the translation's header says why). Kept per
+   * name and caller class: a namespace without consumer routes adds none.
    */
-  private routeConfiguration(name: string, canonical: string, lookup: Extract<PortLookup, { status: 'found' }>): EncodedResource {
-    const table = this.routes.table(lookup.service.key, lookup.port.port);
+  private routeConfiguration(name: string, canonical: string, lookup: Extract<PortLookup, { status: 'found' }>, routeCaller: RouteCaller): EncodedResource {
+    const callerClass = this.routes.callerClass(lookup.service.key, routeCaller.namespace);
+    const table = this.routes.table(lookup.service.key, lookup.port.port, callerClass);
     const digest = `${canonical}\n${table?.digest ?? ''}`;
-    const known = this.routeConfigurations.get(name);
+    const cacheKey = `${name}\n${callerClass.namespace ?? ''}`;
+    const known = this.routeConfigurations.get(cacheKey);
     if (known && known.digest === digest) return known.resource;
     const resource = encodeResource(name, ROUTE_CONFIGURATION_TYPE, routeConfiguration(name, canonical, table, RETRY_POLICY));
     this.encodeCount += 1;
-    this.routeConfigurations.set(name, { digest, resource });
+    this.routeConfigurations.set(cacheKey, { digest, resource });
     return resource;
   }
 
