@@ -6,7 +6,6 @@ import { ExitCode } from './exit-codes.js';
 import { runGet, runWatch } from './control-plane-commands.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { collectValues, parseAudience, parseCallCount, parseDeadline, parseDuration, parseDurationUpTo, parseLimit, parseNamespaces, parsePort, parseServiceArgument, type ServiceArgument } from './option-parsers.js';
-import { doctorCommand } from './doctor/doctor-command.js';
 import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
 import { packageVersion } from './package-version.js';
@@ -369,6 +368,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 service or port not found,
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 2 usage error, 4 control plane unreachable or\nnot serving yet, 5 a check failed (or warned, with --strict).')
     .addHelpText('after', ambientEnvironmentHelp('doctor'))
     .action(async (service: ServiceArgument, opts: DoctorFlags, command: Command) => {
+      // Loaded only now, as serve loads the Kubernetes source: doctor reads
+      // kubeconfigs through @kubernetes/client-node, whose load is most of a
+      // command's start-up, and get, watch and status never need it.
+      const { doctorCommand } = await import('./doctor/doctor-command.js');
       setExit(await doctorCommand(service, opts, command, credentialsOf(opts, command)));
     });
 
