@@ -23,7 +23,7 @@ import { RecordingApiProxy } from '../support/recording-api-proxy.js';
 import { BASE_DIR, DOCKERFILE, REPO_ROOT, SINGLE_NAMESPACE_DIR, only, type DeploymentManifest, type PolicyRule } from './deploy-files.js';
 import { DockerfileEmulator, type BuiltStage } from './dockerfile-emulator.js';
 import { renderKustomization, type KubeManifest } from './kustomization-renderer.js';
-import { authorizationOf, ruleSet } from './rbac-rules.js';
+import { authorizationOf, grantedToEveryone, ruleSet } from './rbac-rules.js';
 
 const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
 const lockfile = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
@@ -253,6 +253,8 @@ describe('the image command on a production install', () => {
     );
     const proxy = await RecordingApiProxy.start(harness.url, (request) => {
       const authorization = authorizationOf(request);
+      // API discovery is granted to every authenticated user (system:discovery), as on a real cluster.
+      if (grantedToEveryone(authorization)) return true;
       return granted.has(authorization.rule) && (roleKind === 'ClusterRole' || authorization.namespace === role.metadata.namespace);
     });
     const kubeconfig = join(emulator.workspace, `kubeconfig-${name}.yaml`);
