@@ -5,7 +5,8 @@
 // enforced by aborting the fetch: client-node has no timeout of its own.
 //
 // RBAC this needs (docs/operations.md, "lookaside doctor"): get services, list
-// endpointslices.discovery.k8s.io, list pods, in the Service's namespace.
+// endpointslices.discovery.k8s.io, list pods, in the Service's namespace
+// (and list grpcroutes.gateway.networking.k8s.io: route-status-check.ts).
 
 import { CoreV1Api, DiscoveryV1Api, Observable, type KubeConfig, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 import { httpStatusOf } from '../../discovery/kubernetes/api-failure.js';
@@ -78,7 +79,7 @@ export class ClusterReadError extends Error {
  * The object-parameter API (makeApiClient) takes the Observable form of
  * middleware, its own small Observable class wrapping a promise.
  */
-function withDeadline(deadlineMs: number) {
+export function withDeadline(deadlineMs: number) {
   return {
     middleware: [
       {
@@ -93,7 +94,7 @@ function withDeadline(deadlineMs: number) {
   };
 }
 
-function explain(error: unknown, what: string, deadlineMs: number): ClusterReadError {
+export function explain(error: unknown, what: string, deadlineMs: number): ClusterReadError {
   const status = httpStatusOf(error);
   if (status === 403) return new ClusterReadError(`forbidden to ${what}: your kubeconfig's user needs that permission (see the RBAC doctor needs in docs/operations.md)`);
   if (status === 401) return new ClusterReadError(`unauthorized to ${what}: the API server rejected the kubeconfig's credentials`);

@@ -1,6 +1,7 @@
 // Check 2, endpoints: what the control plane serves (count, weights, zones)
 // and, with a cluster, what the EndpointSlices say (ready, serving-
-// terminating and not-ready endpoints) and which selected pods no slice lists.
+// terminating and not-ready endpoints), which selected pods no slice lists,
+// and the status of the GRPCRoutes bound to the Service (route-status-check.ts).
 
 import { backendLabel, checkResult, plural } from './check-result.js';
 import type { ClusterReadError, ClusterView } from './cluster-reader.js';
@@ -80,7 +81,7 @@ function clusterFindings(run: DoctorRun, view: ClusterView): Finding[] {
   return findings;
 }
 
-export function checkEndpoints(run: DoctorRun, clusterError: ClusterReadError | undefined): CheckResult {
+export function checkEndpoints(run: DoctorRun, clusterError: ClusterReadError | undefined, routeStatus: readonly Finding[] = []): CheckResult {
   const backends = run.backends.map((b) => b.report);
   const findings: Finding[] = [];
   const total = backends.reduce((sum, b) => sum + b.weight, 0);
@@ -114,7 +115,7 @@ export function checkEndpoints(run: DoctorRun, clusterError: ClusterReadError | 
     summary += `; slices: ${count('ready')} ready, ${count('serving-terminating')} serving-terminating, ${count('not-ready')} not ready`;
     if (view.pods) summary += `; ${plural(view.pods.length, 'pod')} selected`;
     else if (!view.service.selector) summary += '; no selector (slices made by hand)';
-    findings.push(...clusterFindings(run, view));
+    findings.push(...clusterFindings(run, view), ...routeStatus);
   }
   return checkResult('endpoints', summary, findings);
 }

@@ -4,7 +4,7 @@
 // route's ResolvedRefs=False; a rule whose filters cannot be applied; all
 // weights 0) is reported with the reason the control plane gave. A route
 // that is not Accepted routes nothing, so it does not show in the table:
-// its status (kubectl get grpcroute -o yaml) says why.
+// with a cluster, route-status-check.ts reports it from its status.
 
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { LoadBalancerStub, ServersUpdate } from 'grpc-lookaside-client';

@@ -19,6 +19,7 @@ import { checkHealth } from './health-check.js';
 import { checkLatency } from './latency-check.js';
 import { progressLine, type ProgressLine } from './progress-line.js';
 import { renderReport } from './report-text.js';
+import { routeStatusFindings } from './route-status-check.js';
 
 export interface DoctorOutput {
   readonly json: boolean;
@@ -82,7 +83,9 @@ export async function runDoctor(settings: DoctorSettings, output: DoctorOutput):
 
     const haveList = controlPlane.servers !== undefined;
     const noList = (id: CheckResult['id']) => skippedCheck(id, 'no backend list from the control plane (see control plane)');
-    checks.push(haveList ? checkEndpoints(run, cluster.error) : noList('endpoints'));
+    // The GRPCRoutes bound to the Service: one not Accepted is in no route table, only in its status.
+    const routeStatus = settings.cluster && run.cluster ? await routeStatusFindings(settings.cluster.kubeConfig, settings.target, run.cluster.port?.port, settings.deadlineMs) : [];
+    checks.push(haveList ? checkEndpoints(run, cluster.error, routeStatus) : noList('endpoints'));
     progress.update(`dns: ${settings.resolveDns ? 'resolving' : 'reading'} the Service's name`);
     const dns = await resolveServiceName(run);
     run.dns = { name: dns.name, method: dns.method, addresses: [...dns.addresses] };
