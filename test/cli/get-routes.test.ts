@@ -8,8 +8,8 @@ import { runCliInProcess } from '../support/cli-in-process.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 
 const services = [
-  { name: 'greeter', namespace: 'default', ports: [{ port: 50051, backends: [{ address: '10.0.0.1:8080' }] }] },
-  { name: 'greeter-v2', namespace: 'default', ports: [{ port: 50051, backends: [{ address: '10.0.0.2:8080' }] }] },
+  { name: 'greeter', namespace: 'default', ports: [{ port: 50051, backends: [{ address: '127.10.0.1:8080' }] }] },
+  { name: 'greeter-v2', namespace: 'default', ports: [{ port: 50051, backends: [{ address: '127.10.0.2:8080' }] }] },
 ];
 const route = {
   name: 'canary',

@@ -20,12 +20,12 @@ const greeter = (addresses: string[]): FileService => ({
 let cp: FileControlPlane;
 beforeAll(async () => {
   cp = await startFileControlPlane([
-    greeter(['10.0.0.1:8080', '10.0.0.2:8080']),
+    greeter(['127.10.0.1:8080', '127.10.0.2:8080']),
     {
       name: 'zoned',
       namespace: 'default',
       trafficDistribution: 'PreferSameZone',
-      ports: [{ name: 'grpc', port: 50051, backends: [{ address: '10.0.1.1:8080', zone: 'zone-a' }, { address: '10.0.1.2:8080', weight: 300, zone: 'zone-a' }, { address: '10.0.2.1:8080', zone: 'zone-b' }] }],
+      ports: [{ name: 'grpc', port: 50051, backends: [{ address: '127.10.1.1:8080', zone: 'zone-a' }, { address: '127.10.1.2:8080', weight: 300, zone: 'zone-a' }, { address: '127.10.2.1:8080', zone: 'zone-b' }] }],
     },
   ]);
 });
@@ -41,8 +41,8 @@ describe('lookaside get', () => {
     expect(lines[0]).toMatch(/^greeter\.default:grpc {2}version \d+ {2}2 backends$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual([
       ['ADDRESS', 'WEIGHT', 'SHARE', 'ZONE', 'POD', 'NODE'],
-      ['10.0.0.1:8080', '100', '33.3%', 'zone-a', 'greeter-0', 'node-1'],
-      ['10.0.0.2:8080', '200', '66.7%', 'zone-a', 'greeter-1', 'node-1'],
+      ['127.10.0.1:8080', '100', '33.3%', 'zone-a', 'greeter-0', 'node-1'],
+      ['127.10.0.2:8080', '200', '66.7%', 'zone-a', 'greeter-1', 'node-1'],
     ]);
   });
 
@@ -51,9 +51,9 @@ describe('lookaside get', () => {
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/))).toEqual([
       ['ADDRESS', 'WEIGHT', 'SHARE', 'PRIORITY', 'ZONE', 'POD', 'NODE'],
-      ['10.0.1.1:8080', '100', 'failover', '1', 'zone-a', '-', '-'],
-      ['10.0.1.2:8080', '300', 'failover', '1', 'zone-a', '-', '-'],
-      ['10.0.2.1:8080', '100', '100.0%', '0', 'zone-b', '-', '-'],
+      ['127.10.1.1:8080', '100', 'failover', '1', 'zone-a', '-', '-'],
+      ['127.10.1.2:8080', '300', 'failover', '1', 'zone-a', '-', '-'],
+      ['127.10.2.1:8080', '100', '100.0%', '0', 'zone-b', '-', '-'],
     ]);
     // Without --zone the same Service gives every caller every backend.
     const blind = await runCliInProcess(['get', 'zoned.default:grpc', '--server', cp.address]);
@@ -117,9 +117,9 @@ describe('lookaside get', () => {
 describe('lookaside watch', () => {
   it('prints one block per update and exits 0 on SIGINT', async () => {
     const watch = runCli(['watch', 'greeter.default:grpc', '--server', cp.address]);
-    await watch.waitForLine(/10\.0\.0\.2:8080/);
-    await cp.write([greeter(['10.0.0.3:8080'])]);
-    await watch.waitForLine(/10\.0\.0\.3:8080/);
+    await watch.waitForLine(/127\.10\.0\.2:8080/);
+    await cp.write([greeter(['127.10.0.3:8080'])]);
+    await watch.waitForLine(/127\.10\.0\.3:8080/);
     watch.child.kill('SIGINT');
     expect(await watch.exited).toBe(0);
     const blocks = watch.stdout.split(/^--- .*$/m).filter((b) => b.trim());
@@ -130,7 +130,7 @@ describe('lookaside watch', () => {
   it('prints exists=false for an unknown service and keeps watching', async () => {
     const watch = runCli(['watch', 'later.default:grpc', '--server', cp.address]);
     await watch.waitForLine(/the control plane does not know this service or port/);
-    await cp.write([greeter(['10.0.0.3:8080']), { name: 'later', ports: [{ name: 'grpc', port: 1, backends: [] }] }]);
+    await cp.write([greeter(['127.10.0.3:8080']), { name: 'later', ports: [{ name: 'grpc', port: 1, backends: [] }] }]);
     await watch.waitForLine(/0 backends \(the service exists but has no ready backend\)/);
     watch.child.kill('SIGINT');
     expect(await watch.exited).toBe(0);
@@ -149,20 +149,20 @@ describe('lookaside watch', () => {
   });
 
   it('survives a control-plane restart: says so on stderr, reconnects and goes on printing', async () => {
-    const restartable = await restartableControlPlane([greeter(['10.0.0.7:8080'])]);
+    const restartable = await restartableControlPlane([greeter(['127.10.0.7:8080'])]);
     try {
       // Not up yet at start: it waits rather than exits.
       const watch = runCli(['watch', 'greeter.default:grpc', '--server', restartable.address]);
       await waitFor('the watch to report it is reconnecting', () => /reconnecting in/.test(watch.stderr), PROCESS_WAIT_MS);
       await restartable.start();
-      await watch.waitForLine(/10\.0\.0\.7:8080/);
+      await watch.waitForLine(/127\.10\.0\.7:8080/);
 
       // Stopped under it (watchers are ended with UNAVAILABLE), then back with a change.
       await restartable.stop();
       await waitFor('the watch to see the stream lost', () => (watch.stderr.match(/reconnecting in/g) ?? []).length >= 2, PROCESS_WAIT_MS);
-      await restartable.write([greeter(['10.0.0.8:8080'])]);
+      await restartable.write([greeter(['127.10.0.8:8080'])]);
       await restartable.start();
-      await watch.waitForLine(/10\.0\.0\.8:8080/);
+      await watch.waitForLine(/127\.10\.0\.8:8080/);
       expect(watch.stderr).toMatch(/reconnected to 127\.0\.0\.1:\d+ after [\d.]+ s/);
       expect(watch.child.exitCode).toBeNull();
       watch.child.kill('SIGINT');

@@ -76,23 +76,23 @@ describe('load over a sliding window, within bounds', () => {
   it('sums reports within the last minute and drops them after it', () => {
     const clock = new ManualClock(0);
     const observer = new TrafficObserver({ clock });
-    observer.report({ protocol: 'xds', clientId: 'a' }, [entry('10.0.0.1:8080', 90, 10), entry('10.0.0.2:8080', 100)]);
+    observer.report({ protocol: 'xds', clientId: 'a' }, [entry('127.10.0.1:8080', 90, 10), entry('127.10.0.2:8080', 100)]);
     clock.advance(30_000);
-    observer.report({ protocol: 'xds', clientId: 'b' }, [entry('10.0.0.1:8080', 50)]);
+    observer.report({ protocol: 'xds', clientId: 'b' }, [entry('127.10.0.1:8080', 50)]);
     expect(observer.snapshot().services).toEqual([
       {
         cluster: 'greeter.app:50051',
         succeeded: 240,
         failed: 10,
         backends: [
-          { backend: '10.0.0.1:8080', succeeded: 140, failed: 10 },
-          { backend: '10.0.0.2:8080', succeeded: 100, failed: 0 },
+          { backend: '127.10.0.1:8080', succeeded: 140, failed: 10 },
+          { backend: '127.10.0.2:8080', succeeded: 100, failed: 0 },
         ],
       },
     ]);
     clock.advance(35_000);
     // The first report left the window; the backend nobody reported for since is dropped.
-    expect(observer.snapshot().services[0]!.backends).toEqual([{ backend: '10.0.0.1:8080', succeeded: 50, failed: 0 }]);
+    expect(observer.snapshot().services[0]!.backends).toEqual([{ backend: '127.10.0.1:8080', succeeded: 50, failed: 0 }]);
     expect(observer.trackedBackends).toBe(1);
     clock.advance(60_000);
     expect(observer.snapshot().services).toEqual([]);
@@ -100,10 +100,10 @@ describe('load over a sliding window, within bounds', () => {
 
   it('splits a group report evenly and marks the backends estimated', () => {
     const observer = new TrafficObserver({ clock: new ManualClock(0) });
-    observer.report({ protocol: 'xds', clientId: 'a' }, [{ cluster: 'c.ns:1', backends: ['10.0.0.1:1', '10.0.0.2:1'], group: 'priority-0/weight-100', succeeded: 100, failed: 0, inProgress: 3 }]);
+    observer.report({ protocol: 'xds', clientId: 'a' }, [{ cluster: 'c.ns:1', backends: ['127.10.0.1:1', '127.10.0.2:1'], group: 'priority-0/weight-100', succeeded: 100, failed: 0, inProgress: 3 }]);
     expect(observer.snapshot().services[0]!.backends).toEqual([
-      { backend: '10.0.0.1:1', succeeded: 50, failed: 0, estimatedFrom: 'priority-0/weight-100' },
-      { backend: '10.0.0.2:1', succeeded: 50, failed: 0, estimatedFrom: 'priority-0/weight-100' },
+      { backend: '127.10.0.1:1', succeeded: 50, failed: 0, estimatedFrom: 'priority-0/weight-100' },
+      { backend: '127.10.0.2:1', succeeded: 50, failed: 0, estimatedFrom: 'priority-0/weight-100' },
     ]);
   });
 

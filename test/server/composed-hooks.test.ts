@@ -33,7 +33,7 @@ beforeAll(async () => {
     createSource: (created) => {
       registry = created;
       const source = new ManualSource(created);
-      source.sync([greeter(['10.0.0.1'])]);
+      source.sync([greeter(['127.10.0.1'])]);
       return source;
     },
     hooks: { onPropagated: (key, seconds) => propagated.push({ key, seconds }) },
@@ -56,7 +56,7 @@ it('a change reaches both the propagation histogram and the caller\'s onPropagat
   const watch = new WatchRecorder(stub, { service: 'greeter.default', port: 'grpc' });
   try {
     await watch.waitFor((r) => r.updates.length === 1);
-    registry.upsert(greeter(['10.0.0.1', '10.0.0.2']));
+    registry.upsert(greeter(['127.10.0.1', '127.10.0.2']));
     await watch.waitFor((r) => r.updates.length === 2);
     await expect.poll(() => propagated.length).toBe(1);
     expect(propagated[0]!.key).toBe('greeter.default');

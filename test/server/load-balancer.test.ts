@@ -33,7 +33,7 @@ describe('LoadBalancer on the file source', () => {
   };
 
   beforeEach(async () => {
-    cp = await startFileControlPlane([greeter(['10.0.0.1:8080', '10.0.0.2:8080'])]);
+    cp = await startFileControlPlane([greeter(['127.10.0.1:8080', '127.10.0.2:8080'])]);
   });
   afterEach(async () => {
     for (const r of recorders.splice(0)) r.close();
@@ -45,8 +45,8 @@ describe('LoadBalancer on the file source', () => {
     expect(byName.exists).toBe(true);
     expect(byName.target).toEqual({ service: 'greeter.default', port: 'grpc' });
     expect(byName.servers.map((s) => [s.address, s.weight])).toEqual([
-      ['10.0.0.1:8080', 100],
-      ['10.0.0.2:8080', 100],
+      ['127.10.0.1:8080', 100],
+      ['127.10.0.2:8080', 100],
     ]);
     const byNumber = await cp.stub.getServers({ service: 'greeter.default', port: '50051' }, 5_000);
     expect(byNumber.version).toBe(byName.version);
@@ -56,15 +56,15 @@ describe('LoadBalancer on the file source', () => {
   it('WatchServers sends the initial list, then the full list after each file change', async () => {
     const recorder = watch('greeter.default', 'grpc');
     await recorder.waitFor((r) => r.updates.length === 1);
-    expect(recorder.addresses()).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
+    expect(recorder.addresses()).toEqual(['127.10.0.1:8080', '127.10.0.2:8080']);
     const first = recorder.last!.version;
 
-    await cp.write([greeter(['10.0.0.2:8080', '10.0.0.3:8080'])]);
+    await cp.write([greeter(['127.10.0.2:8080', '127.10.0.3:8080'])]);
     await recorder.waitFor((r) => r.updates.length === 2);
-    expect(recorder.addresses()).toEqual(['10.0.0.2:8080', '10.0.0.3:8080']);
+    expect(recorder.addresses()).toEqual(['127.10.0.2:8080', '127.10.0.3:8080']);
     expect(recorder.last!.version).toBeGreaterThan(first);
 
-    await cp.write([greeter(['10.0.0.2:8080', '10.0.0.3:8080'], 7)]);
+    await cp.write([greeter(['127.10.0.2:8080', '127.10.0.3:8080'], 7)]);
     await recorder.waitFor((r) => r.updates.length === 3);
     expect(recorder.last!.servers.map((s) => s.weight)).toEqual([7, 7]);
   });
@@ -74,23 +74,23 @@ describe('LoadBalancer on the file source', () => {
     const other = watch('greeter.default', 'grpc');
     await recorder.waitFor((r) => r.updates.length === 1);
     // Same services, different order and formatting: no real change.
-    await cp.writeText('services:\n- name: greeter\n  ports:\n  - port: 50051\n    name: grpc\n    backends: [{address: "10.0.0.2:8080"}, {address: "10.0.0.1:8080"}]\n');
+    await cp.writeText('services:\n- name: greeter\n  ports:\n  - port: 50051\n    name: grpc\n    backends: [{address: "127.10.0.2:8080"}, {address: "127.10.0.1:8080"}]\n');
     // A real change afterwards proves the stream is alive and nothing came in between.
-    await cp.write([greeter(['10.0.0.9:8080'])]);
+    await cp.write([greeter(['127.10.0.9:8080'])]);
     await recorder.waitFor((r) => r.updates.length === 2);
     await other.waitFor((r) => r.updates.length === 2);
-    expect(recorder.addresses()).toEqual(['10.0.0.9:8080']);
+    expect(recorder.addresses()).toEqual(['127.10.0.9:8080']);
   });
 
   it('keeps serving the last good list when the file becomes invalid', async () => {
     const recorder = watch('greeter.default', 'grpc');
     await recorder.waitFor((r) => r.updates.length === 1);
-    await cp.writeText('services:\n  - name: greeter\n    ports: [{port: 50051, name: grpc, backends: [{address: "10.0.0.1:8080", weight: -4}]}]\n');
+    await cp.writeText('services:\n  - name: greeter\n    ports: [{port: 50051, name: grpc, backends: [{address: "127.10.0.1:8080", weight: -4}]}]\n');
     const answer = await cp.stub.getServers({ service: 'greeter.default', port: 'grpc' }, 5_000);
-    expect(answer.servers.map((s) => s.address)).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
+    expect(answer.servers.map((s) => s.address)).toEqual(['127.10.0.1:8080', '127.10.0.2:8080']);
     // A valid file afterwards is picked up again.
-    await cp.write([greeter(['10.0.0.5:8080'])]);
-    await recorder.waitFor((r) => r.addresses().join() === '10.0.0.5:8080');
+    await cp.write([greeter(['127.10.0.5:8080'])]);
+    await recorder.waitFor((r) => r.addresses().join() === '127.10.0.5:8080');
     expect(recorder.updates).toHaveLength(2);
   });
 
@@ -109,17 +109,17 @@ describe('LoadBalancer on the file source', () => {
     expect(recorder.last).toMatchObject({ exists: false, servers: [], target: { service: 'later.shop', port: 'grpc' } });
 
     const later: FileService = { name: 'later', namespace: 'shop', ports: [{ name: 'grpc', port: 9000, backends: [] }] };
-    await cp.write([greeter(['10.0.0.1:8080']), later]);
+    await cp.write([greeter(['127.10.0.1:8080']), later]);
     await recorder.waitFor((r) => r.updates.length === 2);
     // Exists with zero backends: told apart from unknown (invariant 3, docs/design.md).
     expect(recorder.last).toMatchObject({ exists: true, servers: [] });
 
-    later.ports[0]!.backends = [{ address: '10.1.0.1:9000' }];
-    await cp.write([greeter(['10.0.0.1:8080']), later]);
+    later.ports[0]!.backends = [{ address: '127.11.0.1:9000' }];
+    await cp.write([greeter(['127.10.0.1:8080']), later]);
     await recorder.waitFor((r) => r.updates.length === 3);
-    expect(recorder.addresses()).toEqual(['10.1.0.1:9000']);
+    expect(recorder.addresses()).toEqual(['127.11.0.1:9000']);
 
-    await cp.write([greeter(['10.0.0.1:8080'])]);
+    await cp.write([greeter(['127.10.0.1:8080'])]);
     await recorder.waitFor((r) => r.updates.length === 4);
     expect(recorder.last).toMatchObject({ exists: false, servers: [] });
     const versions = recorder.updates.map((u) => u.version);
@@ -179,9 +179,9 @@ describe('before the first sync and at shutdown', () => {
       await grpcError(stub.getServers({ service: 'greeter.default', port: 'grpc' }, 5_000));
       expect(recorder.updates).toEqual([]);
 
-      source!.sync([{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.0.0.1', port: 8080 }] }] }]);
+      source!.sync([{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.10.0.1', port: 8080 }] }] }]);
       await recorder.waitFor((r) => r.updates.length === 1);
-      expect(recorder.addresses()).toEqual(['10.0.0.1:8080']);
+      expect(recorder.addresses()).toEqual(['127.10.0.1:8080']);
       expect(await checkHealth(health)).toBe('SERVING');
       expect(await checkHealth(health, 'lookaside.v1.LoadBalancer')).toBe('SERVING');
 

@@ -7,7 +7,7 @@ import { ReloadingServerCredentials, type TlsFiles } from '../../src/server/tls-
 import { ManualSource } from './manual-source.js';
 import { testLogger } from './test-logger.js';
 
-export const TLS_TEST_SERVICES = [{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.0.0.1', port: 8080 }] }] }];
+export const TLS_TEST_SERVICES = [{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.10.0.1', port: 8080 }] }] }];
 
 export interface TlsControlPlane {
   readonly controlPlane: ControlPlane;

@@ -86,7 +86,7 @@ describe('before the first sync', () => {
     await log.waitFor((l) => l.node === 'before-sync' && /type that is not served/.test(l.msg), 'the subscription to be read');
     await new Promise((resolve) => setImmediate(resolve));
     expect(c.unread).toBe(0);
-    source.sync([greeter([{ host: '10.0.0.1' }])]);
+    source.sync([greeter([{ host: '127.10.0.1' }])]);
     const response = await c.next();
     expect(response.type_url).toBe(TYPES.listener);
     expect(names(response)).toEqual(['greeter.app:grpc']);
@@ -122,10 +122,10 @@ describe('resources', () => {
 
   it('carries weights as locality weights: backends of one zone, rank and weight share a locality weighted by their count; one alone has its own, named by its address', async () => {
     controlPlane.registry.upsert(greeter([
-      { host: '10.0.0.1', weight: 100, zone: 'zone-a' },
-      { host: '10.0.0.2', weight: 100, zone: 'zone-a' },
-      { host: '10.0.0.3', weight: 300, zone: 'zone-a' },
-      { host: '10.0.0.4', weight: 100, zone: 'zone-b' },
+      { host: '127.10.0.1', weight: 100, zone: 'zone-a' },
+      { host: '127.10.0.2', weight: 100, zone: 'zone-a' },
+      { host: '127.10.0.3', weight: 300, zone: 'zone-a' },
+      { host: '127.10.0.4', weight: 100, zone: 'zone-b' },
     ]));
     const c = client();
     c.send({ node: NODE, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
@@ -144,9 +144,9 @@ describe('resources', () => {
     }));
     expect(localities).toEqual(
       expect.arrayContaining([
-        { zone: 'zone-a', sub_zone: 'priority-0/weight-100', weight: 200, priority: 0, addresses: ['10.0.0.1:8080', '10.0.0.2:8080'], health: ['HEALTHY', 'HEALTHY'] },
-        { zone: 'zone-a', sub_zone: '10.0.0.3:8080', weight: 300, priority: 0, addresses: ['10.0.0.3:8080'], health: ['HEALTHY'] },
-        { zone: 'zone-b', sub_zone: '10.0.0.4:8080', weight: 100, priority: 0, addresses: ['10.0.0.4:8080'], health: ['HEALTHY'] },
+        { zone: 'zone-a', sub_zone: 'priority-0/weight-100', weight: 200, priority: 0, addresses: ['127.10.0.1:8080', '127.10.0.2:8080'], health: ['HEALTHY', 'HEALTHY'] },
+        { zone: 'zone-a', sub_zone: '127.10.0.3:8080', weight: 300, priority: 0, addresses: ['127.10.0.3:8080'], health: ['HEALTHY'] },
+        { zone: 'zone-b', sub_zone: '127.10.0.4:8080', weight: 100, priority: 0, addresses: ['127.10.0.4:8080'], health: ['HEALTHY'] },
       ]),
     );
     expect(localities).toHaveLength(3);
@@ -165,7 +165,7 @@ describe('resources', () => {
 
 describe('versions, nonces, ACK and NACK', () => {
   it('sends a new version only for a real change, and never again after an ACK', async () => {
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     const c = client();
     c.send({ node: NODE, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
     const first = await c.next();
@@ -173,16 +173,16 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(first.nonce).not.toBe('');
     c.send({ type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'], version_info: first.version_info, response_nonce: first.nonce });
     // Re-publishing the same state is no change (invariant 2, docs/design.md).
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     await barrier(c);
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }, { host: '10.0.0.2' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }, { host: '127.10.0.2' }]));
     const second = await c.next();
     expect(second.version_info).not.toBe(first.version_info);
     expect(second.nonce).not.toBe(first.nonce);
   });
 
   it('logs and counts a NACK, does not resend the rejected version, and sends the next change', async () => {
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     const c = client();
     c.send({ node: { id: 'nacking-client', locality: {} }, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
     const rejected = await c.next();
@@ -192,7 +192,7 @@ describe('versions, nonces, ACK and NACK', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${controlPlane.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/lookaside_xds_responses_total\{type="cluster_load_assignment",answer="nacked"\} [1-9]/);
     await barrier(c);
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.5' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.5' }]));
     const next = await c.next();
     expect(next.version_info).not.toBe(rejected.version_info);
   });
@@ -203,8 +203,8 @@ describe('versions, nonces, ACK and NACK', () => {
       const match = new RegExp(`lookaside_xds_responses_total\\{type="cluster_load_assignment",answer="${answer}"\\} (\\d+)`).exec(metrics);
       return Number(match?.[1] ?? 0);
     };
-    controlPlane.registry.upsert({ name: 'other', namespace: 'app', ports: [{ name: 'grpc', port: 7000, backends: [{ host: '10.1.0.1', port: 7000 }] }] });
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert({ name: 'other', namespace: 'app', ports: [{ name: 'grpc', port: 7000, backends: [{ host: '127.11.0.1', port: 7000 }] }] });
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     const c = client();
     c.send({ node: { id: 'repeating-client', locality: {} }, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
     const first = await c.next();
@@ -228,7 +228,7 @@ describe('versions, nonces, ACK and NACK', () => {
   });
 
   it('ignores a request with a stale nonce', async () => {
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     const c = client();
     c.send({ node: NODE, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
     const first = await c.next();
@@ -241,7 +241,7 @@ describe('versions, nonces, ACK and NACK', () => {
   });
 
   it('follows subscriptions added and removed over the life of a stream', async () => {
-    controlPlane.registry.upsert({ name: 'other', namespace: 'app', ports: [{ name: 'grpc', port: 7000, backends: [{ host: '10.1.0.1', port: 7000 }] }] });
+    controlPlane.registry.upsert({ name: 'other', namespace: 'app', ports: [{ name: 'grpc', port: 7000, backends: [{ host: '127.11.0.1', port: 7000 }] }] });
     const c = client();
     c.send({ node: NODE, type_url: TYPES.listener, resource_names: ['greeter.app:grpc'] });
     const first = await c.next();
@@ -253,7 +253,7 @@ describe('versions, nonces, ACK and NACK', () => {
     expect(names(removed)).toEqual(['other.app:grpc']);
     // A change to the service no longer subscribed sends nothing.
     c.send({ type_url: TYPES.listener, resource_names: ['other.app:grpc'], version_info: removed.version_info, response_nonce: removed.nonce });
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.9' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.9' }]));
     controlPlane.registry.upsert({ name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50052, backends: [] }] });
     await barrier(c);
   });
@@ -261,12 +261,12 @@ describe('versions, nonces, ACK and NACK', () => {
 
 describe('replicas and encoding', () => {
   it('gives a client that reconnects to another replica the same versions', async () => {
-    const state = [greeter([{ host: '10.0.0.1', weight: 5 }, { host: '10.0.0.2', zone: 'z' }])];
+    const state = [greeter([{ host: '127.10.0.1', weight: 5 }, { host: '127.10.0.2', zone: 'z' }])];
     controlPlane.registry.upsert(state[0]!);
     const other = await startControlPlane(capturedLogger());
     try {
       // The other replica reaches the same state through different revisions.
-      other.source.sync([greeter([{ host: '10.9.9.9' }])]);
+      other.source.sync([greeter([{ host: '127.19.9.9' }])]);
       other.controlPlane.registry.upsert(state[0]!);
       for (const type of [TYPES.listener, TYPES.cluster, TYPES.endpoints]) {
         const name = type === TYPES.listener ? 'greeter.app:grpc' : 'greeter.app:50051';
@@ -285,14 +285,14 @@ describe('replicas and encoding', () => {
   });
 
   it('encodes a resource version once for all its subscribers', async () => {
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }]));
     const subscribers = Array.from({ length: 20 }, () => client());
     for (const s of subscribers) s.send({ node: NODE, type_url: TYPES.endpoints, resource_names: ['greeter.app:50051'] });
     await Promise.all(subscribers.map((s) => s.next()));
     const metrics = await (await fetch(`http://127.0.0.1:${controlPlane.metricsPort}/metrics`)).text();
     expect(Number(/^lookaside_xds_streams (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(20);
     const before = controlPlane.server.xds.resources.encodes;
-    controlPlane.registry.upsert(greeter([{ host: '10.0.0.1' }, { host: '10.0.0.3' }]));
+    controlPlane.registry.upsert(greeter([{ host: '127.10.0.1' }, { host: '127.10.0.3' }]));
     const updates = await Promise.all(subscribers.map((s) => s.next()));
     expect(new Set(updates.map((u) => u.version_info)).size).toBe(1);
     expect(controlPlane.server.xds.resources.encodes - before).toBe(1);

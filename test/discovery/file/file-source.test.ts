@@ -36,29 +36,29 @@ function nextChange(registry: Registry): Promise<string> {
 }
 
 it('loads the file, syncs the registry, and follows edits without being told', async () => {
-  await writeFile(file, one('10.0.0.1:80'));
+  await writeFile(file, one('127.10.0.1:80'));
   const registry = new Registry();
   source = new FileSource({ path: file, registry, logger: testLogger(), debounceMs: 10 });
   await source.start();
   expect(registry.synced).toBe(true);
-  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.1:80');
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('127.10.0.1:80');
 
   // An in-place write.
   let changed = nextChange(registry);
-  await writeFile(file, one('10.0.0.2:80'));
+  await writeFile(file, one('127.10.0.2:80'));
   await changed;
-  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.2:80');
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('127.10.0.2:80');
 
   // A write-and-rename, as editors and ConfigMap updates do.
   changed = nextChange(registry);
-  await writeFile(join(dir, '.tmp'), one('10.0.0.3:80'));
+  await writeFile(join(dir, '.tmp'), one('127.10.0.3:80'));
   await rename(join(dir, '.tmp'), file);
   await changed;
-  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.3:80');
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('127.10.0.3:80');
 });
 
 it('keeps the last good state when the file turns invalid or disappears', async () => {
-  await writeFile(file, one('10.0.0.1:80'));
+  await writeFile(file, one('127.10.0.1:80'));
   const registry = new Registry();
   source = new FileSource({ path: file, registry, logger: testLogger(), debounceMs: 10 });
   await source.start();
@@ -68,9 +68,9 @@ it('keeps the last good state when the file turns invalid or disappears', async 
   await unlink(file);
   await source.reload();
   expect(registry.get('a.default')).toBe(before);
-  await writeFile(file, one('10.0.0.4:80'));
+  await writeFile(file, one('127.10.0.4:80'));
   await source.reload();
-  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('10.0.0.4:80');
+  expect(registry.get('a.default')?.ports[0]?.backends[0]?.address).toBe('127.10.0.4:80');
 });
 
 it('refuses to start on a missing or invalid file, naming it', async () => {
@@ -84,8 +84,8 @@ it('refuses to start on a missing or invalid file, naming it', async () => {
 
 describe('a reload that would withdraw what the file served', () => {
   const twoServices = registryYaml([
-    { name: 'a', ports: [{ port: 80, backends: [{ address: '10.0.0.1:80' }] }] },
-    { name: 'b', ports: [{ port: 81, backends: [{ address: '10.0.0.2:81' }] }] },
+    { name: 'a', ports: [{ port: 80, backends: [{ address: '127.10.0.1:80' }] }] },
+    { name: 'b', ports: [{ port: 81, backends: [{ address: '127.10.0.2:81' }] }] },
   ]);
 
   async function started(text: string): Promise<{ registry: Registry; log: CapturedLogger }> {
@@ -143,7 +143,7 @@ describe('a directory removed and made again', () => {
   const POLL_MS = 1_000;
 
   async function startedOnManualTimers(): Promise<{ registry: Registry; log: CapturedLogger; timers: ManualTimers }> {
-    await writeFile(file, one('10.0.0.1:80'));
+    await writeFile(file, one('127.10.0.1:80'));
     const registry = new Registry();
     const log = capturedLogger();
     const timers = new ManualTimers();
@@ -175,7 +175,7 @@ describe('a directory removed and made again', () => {
     await timers.whenPending('the watcher saw the removal');
     timers.advance(DEBOUNCE_MS);
     await log.waitFor((line) => /directory .* is gone/.test(line.msg), 'the outage begins');
-    expect(address(registry)).toBe('10.0.0.1:80');
+    expect(address(registry)).toBe('127.10.0.1:80');
 
     // Polls while there is no directory log nothing more.
     for (let i = 0; i < 3; i++) {
@@ -187,12 +187,12 @@ describe('a directory removed and made again', () => {
     }
 
     await mkdir(dir);
-    await replaceFile(one('10.0.0.2:80'));
+    await replaceFile(one('127.10.0.2:80'));
     const changed = nextChange(registry);
     await timers.whenPending('the next look for the directory');
     timers.advance(POLL_MS);
     await changed;
-    expect(address(registry)).toBe('10.0.0.2:80');
+    expect(address(registry)).toBe('127.10.0.2:80');
     expect(outageLines(log).map((line) => [line.level, line.msg.replace(/ .*/, '')])).toEqual([
       [50, 'the'],
       [30, 'the'],
@@ -200,21 +200,21 @@ describe('a directory removed and made again', () => {
     expect(outageLines(log)[1]!.msg).toBe('the registry file is readable again');
 
     // The new directory is watched: an edit is seen without being told.
-    await replaceFile(one('10.0.0.3:80'));
+    await replaceFile(one('127.10.0.3:80'));
     await changeAfterDebounce(registry, timers, 'the watcher saw the edit in the new directory');
-    expect(address(registry)).toBe('10.0.0.3:80');
+    expect(address(registry)).toBe('127.10.0.3:80');
   });
 
   it('follows a directory removed and made again between two looks', async () => {
     const { registry, timers } = await startedOnManualTimers();
     await rm(dir, { recursive: true });
     await mkdir(dir);
-    await replaceFile(one('10.0.0.2:80'));
+    await replaceFile(one('127.10.0.2:80'));
     await changeAfterDebounce(registry, timers, 'the old watcher saw the removal');
-    expect(address(registry)).toBe('10.0.0.2:80');
+    expect(address(registry)).toBe('127.10.0.2:80');
 
-    await replaceFile(one('10.0.0.3:80'));
+    await replaceFile(one('127.10.0.3:80'));
     await changeAfterDebounce(registry, timers, 'the watcher saw the edit in the new directory');
-    expect(address(registry)).toBe('10.0.0.3:80');
+    expect(address(registry)).toBe('127.10.0.3:80');
   });
 });

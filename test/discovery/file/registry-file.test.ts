@@ -36,7 +36,7 @@ describe('parseRegistryFile', () => {
   });
 
   it('names the file, line, column, field and rule of a bad value', () => {
-    const text = ['services:', '  - name: greeter', '    ports:', '      - port: 50051', '        backends:', '          - address: 10.0.0.1:8080', '            weight: 0', ''].join('\n');
+    const text = ['services:', '  - name: greeter', '    ports:', '      - port: 50051', '        backends:', '          - address: 127.10.0.1:8080', '            weight: 0', ''].join('\n');
     expect(problemsOf(text)).toEqual(['reg.yaml:7:21: services[0].ports[0].backends[0].weight: must be from 1 to 10000']);
   });
 
@@ -46,9 +46,9 @@ describe('parseRegistryFile', () => {
     ['services:\n  - name: a\n    ports: []', /3:12: services\[0\]\.ports: must list at least one port/],
     ['services:\n  - name: a\n    ports: [{port: 70000, backends: []}]', /services\[0\]\.ports\[0\]\.port: must be a port number from 1 to 65535/],
     ['services:\n  - name: a\n    ports: [{port: 1, name: GRPC}]', /ports\[0\]\.name: .*IANA service name/],
-    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1"}]}]', /address: "10.0.0.1" is not "host:port"/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "127.10.0.1"}]}]', /address: "127.10.0.1" is not "host:port"/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "bad_host:1"}]}]', /neither an IP address nor a valid host name/],
-    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "10.0.0.1:0"}]}]', /port in "10.0.0.1:0" must be a number from 1 to 65535/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "127.10.0.1:0"}]}]', /port in "127.10.0.1:0" must be a number from 1 to 65535/],
     ['services:\n  - name: a\n    colour: red\n    ports: [{port: 1, backends: []}]', /2:5: services\[0\]: unknown field "colour"/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: []}, {port: 2, backends: []}]', /must name each port/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: []}]\n  - name: a\n    ports: [{port: 2, backends: []}]', /4:11: services\[1\]\.name: service a\.default is already defined at services\[0\]/],

@@ -103,8 +103,8 @@ const CANARY_SPEC = {
 describe('GRPCRoutes from the Kubernetes API', () => {
   test('a route applied reaches the registry and shows Accepted and ResolvedRefs True with observedGeneration; another controller\'s entry is kept', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     const gateway = { parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }, controllerName: 'example.com/gateway', conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'theirs', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' }] };
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', { ...CANARY_SPEC, parentRefs: [...CANARY_SPEC.parentRefs, { name: 'edge' }] }));
     harness.setStatus('grpcroutes', 'app', 'greeter-canary', { parents: [gateway] });
@@ -143,7 +143,7 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('a backendRef to a missing Service gives ResolvedRefs=False BackendNotFound, and True once the Service exists', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
     const { translator } = await startSource(harness);
 
@@ -152,14 +152,14 @@ describe('GRPCRoutes from the Kubernetes API', () => {
     // Its share fails; the rest goes to greeter.
     expect(translator.table('greeter.app', 50051)?.rules[0]).toMatchObject({ unavailableWeight: 10, targets: [{ key: 'greeter.app', weight: 90 }] });
 
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     await waitForStatus(harness, 'app', 'greeter-canary', { accepted: 'True', resolvedRefs: 'True' });
   });
 
   test('a cross-namespace backendRef is RefNotPermitted without a ReferenceGrant and resolves with one', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'canary', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'canary', '127.10.0.8');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', {
       parentRefs: [{ group: '', kind: 'Service', name: 'greeter', port: 50051 }],
       rules: [{ backendRefs: [{ name: 'greeter', port: 50051, weight: 90 }, { name: 'greeter-v2', namespace: 'canary', port: 50051, weight: 10 }] }],
@@ -180,8 +180,8 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('two control planes on one API converge on one status: one write per change, no fight', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
     // Their clocks differ: identical status but for lastTransitionTime must still count as identical.
     const replicas = await Promise.all([
@@ -212,8 +212,8 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('a write that races another controller\'s gets 409, is tried again from the newer version, and keeps that controller\'s entry', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
     const theirs = { parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }, controllerName: 'example.com/gateway', conditions: [] };
     // Another controller writes its entry just before our first write lands.
@@ -232,8 +232,8 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('without RBAC to patch grpcroutes/status the control plane routes anyway, says once what to grant, and writes once allowed', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
     harness.forbid('grpcroutes', ['patch']);
     const logs = capturedLogger();
@@ -249,8 +249,8 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('an invalid GRPCRoute is reported naming the field, and neither crashes the watch nor wipes what is known', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     harness.apply('grpcroutes', grpcRoute('greeter-canary', 'app', CANARY_SPEC));
     const logs = capturedLogger();
     const { registry } = await startSource(harness, { logger: logs.logger });
@@ -275,7 +275,7 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 
   test('a namespaced install watches routes and grants in its namespaces only', async () => {
     const harness = await startHarness();
-    addService(harness, 'greeter', 'app', '10.0.0.7');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
     harness.apply('grpcroutes', grpcRoute('in-app', 'app', { parentRefs: [{ group: '', kind: 'Service', name: 'greeter' }], rules: [{ backendRefs: [{ name: 'greeter', port: 50051 }] }] }));
     harness.apply('grpcroutes', grpcRoute('elsewhere', 'other', { parentRefs: [{ group: '', kind: 'Service', name: 'greeter', namespace: 'app' }], rules: [{ backendRefs: [{ name: 'greeter', namespace: 'app', port: 50051 }] }] }));
     const { registry } = await startSource(harness, { namespaces: ['app'] });
@@ -290,14 +290,14 @@ describe('GRPCRoutes from the Kubernetes API', () => {
 describe('Gateway API CRDs not installed', () => {
   test('the control plane says so once at info, serves, and picks the routes up once the CRDs are installed', async () => {
     const harness = await startHarness(false);
-    addService(harness, 'greeter', 'app', '10.0.0.7');
-    addService(harness, 'greeter-v2', 'app', '10.0.0.8');
+    addService(harness, 'greeter', 'app', '127.10.0.7');
+    addService(harness, 'greeter-v2', 'app', '127.10.0.8');
     const logs = capturedLogger();
     const clock = new ManualClock();
     const { registry, translator } = await startSource(harness, { logger: logs.logger, timers: clock, crdRecheckMs: 30_000 });
 
     // Serving without routes.
-    expect(registry.get('greeter.app')?.ports[0]?.backends.map((b) => b.address)).toEqual(['10.0.0.7:8080']);
+    expect(registry.get('greeter.app')?.ports[0]?.backends.map((b) => b.address)).toEqual(['127.10.0.7:8080']);
     const absent = (l: { msg: string }) => l.msg.includes('are not installed');
     expect(logs.lines.filter(absent)).toHaveLength(1);
     expect(logs.lines.find(absent)).toMatchObject({ level: 30 });

@@ -31,7 +31,7 @@ beforeAll(async () => {
     source: { clock, minFlushIntervalMs: 0 },
     seed: (harness) => {
       harness.apply('services', service('warm', NS, [{ name: 'grpc', port: 50051, targetPort: 8080 }], { annotations: { 'lookaside.dev/slow-start': `${WINDOW_S}s` } }));
-      harness.apply('endpointslices', slice('warm-1', ['10.0.0.1']));
+      harness.apply('endpointslices', slice('warm-1', ['127.10.0.1']));
       harness.apply('services', service('odd', NS, [{ name: 'grpc', port: 50051, targetPort: 8080 }], { annotations: { 'lookaside.dev/slow-start': 'soon' } }));
     },
   });
@@ -53,16 +53,16 @@ describe('the curve', () => {
 it('does not ramp a backend present at start-up, ramps a new one on schedule, at most one version a second', async () => {
   const watcher = cp.watch({ service: `warm.${NS}`, port: 'grpc' });
   await watcher.waitFor((r) => r.updates.length === 1);
-  expect(watcher.last!.servers.map((s) => [s.address, s.weight, s.metadata['weight-source']])).toEqual([['10.0.0.1:8080', 100, undefined]]);
+  expect(watcher.last!.servers.map((s) => [s.address, s.weight, s.metadata['weight-source']])).toEqual([['127.10.0.1:8080', 100, undefined]]);
   expect(clock.timers).toBe(0);
   const startedAt = clock.now();
-  cp.harness.apply('endpointslices', slice('warm-1', ['10.0.0.1', '10.0.0.2']));
+  cp.harness.apply('endpointslices', slice('warm-1', ['127.10.0.1', '127.10.0.2']));
   await watcher.waitFor((r) => r.last?.servers.length === 2);
-  const first = watcher.last!.servers.find((s) => s.address === '10.0.0.2:8080')!;
+  const first = watcher.last!.servers.find((s) => s.address === '127.10.0.2:8080')!;
   expect(first.weight).toBeLessThanOrEqual(40);
   expect(first.metadata['weight-source']).toBe('slow-start');
   // Each step: once the ramp has set its timer, a second passes and the next version is published.
-  for (let step = 1; watcher.last!.servers.find((s) => s.address === '10.0.0.2:8080')!.weight !== 100; step++) {
+  for (let step = 1; watcher.last!.servers.find((s) => s.address === '127.10.0.2:8080')!.weight !== 100; step++) {
     expect(step, 'steps of a 3 s ramp').toBeLessThanOrEqual(WINDOW_S);
     await waitFor('the ramp\'s next step to be set', () => clock.timers === 1);
     clock.advance(RAMP_STEP_MS);
@@ -71,25 +71,25 @@ it('does not ramp a backend present at start-up, ramps a new one on schedule, at
   // The ramp is over: nothing more is scheduled. The old backend keeps its weight throughout.
   expect(clock.timers).toBe(0);
   const elapsedS = (clock.now() - startedAt) / 1_000;
-  const ramp = watcher.updates.slice(1).map((u) => u.servers.find((s) => s.address === '10.0.0.2:8080')?.weight ?? 0);
+  const ramp = watcher.updates.slice(1).map((u) => u.servers.find((s) => s.address === '127.10.0.2:8080')?.weight ?? 0);
   expect(ramp).toEqual([...ramp].sort((a, b) => a - b));
   // Envoy's curve at whole seconds of a 3 s window: the 10 % floor, 1/3, 2/3, all.
   expect(ramp).toEqual([10, 33, 67, 100]);
   expect(ramp.length, `versions during a ${elapsedS.toFixed(1)} s ramp`).toBeLessThanOrEqual(Math.ceil(elapsedS) + 1);
-  expect(watcher.updates.every((u) => u.servers.find((s) => s.address === '10.0.0.1:8080')!.weight === 100)).toBe(true);
-  expect(watcher.last!.servers.find((s) => s.address === '10.0.0.2:8080')!.metadata['weight-source']).toBeUndefined();
+  expect(watcher.updates.every((u) => u.servers.find((s) => s.address === '127.10.0.1:8080')!.weight === 100)).toBe(true);
+  expect(watcher.last!.servers.find((s) => s.address === '127.10.0.2:8080')!.metadata['weight-source']).toBeUndefined();
 });
 
 it('does not ramp a backend that only moves to another slice', async () => {
   const watcher = cp.watch({ service: `warm.${NS}`, port: 'grpc' });
   await watcher.waitFor((r) => r.updates.length === 1);
-  cp.harness.apply('endpointslices', slice('warm-2', ['10.0.0.2']));
-  cp.harness.apply('endpointslices', slice('warm-1', ['10.0.0.1']));
+  cp.harness.apply('endpointslices', slice('warm-2', ['127.10.0.2']));
+  cp.harness.apply('endpointslices', slice('warm-1', ['127.10.0.1']));
   // A change after the move, seen by the watcher: slice events are handled in
   // order, so every update the move caused has been published by then (a
   // ramp starts in the first of them, at 10 %).
   cp.harness.apply('endpointslices', slice('warm-1', []));
-  await watcher.waitFor((r) => r.last?.servers.map((s) => s.address).join() === '10.0.0.2:8080');
+  await watcher.waitFor((r) => r.last?.servers.map((s) => s.address).join() === '127.10.0.2:8080');
   expect(watcher.updates.flatMap((u) => u.servers.map((s) => s.weight))).toEqual(watcher.updates.flatMap((u) => u.servers.map(() => 100)));
 });
 
