@@ -21,8 +21,8 @@ import { MAX_DENIAL_TTL_MS } from '../../src/server/caller-authorization/caller-
 import { RECHECK_RETRY_MS } from '../../src/server/caller-authorization/open-stream-authorization.js';
 
 const SERVICES = [
-  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.1', port: 8080 }] }] },
-  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.2.0.1', port: 8080 }] }] },
+  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.1', port: 8080 }] }] },
+  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.12.0.1', port: 8080 }] }] },
 ];
 const LEDGER = { service: 'ledger.payments', port: 'grpc' };
 const GREETER = { service: 'greeter.app', port: 'grpc' };
@@ -117,11 +117,11 @@ describe('--caller-auth kubernetes', () => {
     const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
     try {
       const caller = token();
-      expect(await get(cp.stub, LEDGER, caller)).toMatchObject({ exists: true, servers: [{ address: '10.1.0.1:8080' }] });
+      expect(await get(cp.stub, LEDGER, caller)).toMatchObject({ exists: true, servers: [{ address: '127.11.0.1:8080' }] });
       expect(await get(cp.stub, GREETER, caller)).toMatchObject({ code: status.PERMISSION_DENIED });
 
       const watch = new WatchRecorder(cp.stub, LEDGER, { token: caller });
-      await watch.waitForAddresses(['10.1.0.1:8080']);
+      await watch.waitForAddresses(['127.11.0.1:8080']);
       const refused = new WatchRecorder(cp.stub, GREETER, { token: caller });
       await refused.waitFor((r) => r.error !== undefined);
       expect(refused.error!.code).toBe(status.PERMISSION_DENIED);
@@ -206,7 +206,7 @@ describe('revocation and the cache TTL', () => {
       const caller = token();
       expect(await get(cp.stub, LEDGER, caller)).toMatchObject({ exists: true });
       const watch = new WatchRecorder(cp.stub, LEDGER, { token: caller });
-      await watch.waitForAddresses(['10.1.0.1:8080']);
+      await watch.waitForAddresses(['127.11.0.1:8080']);
       revoke();
       // Within the TTL the cached allow still holds, for new calls and the open stream.
       clock.advance(TTL_MS - 1);
@@ -235,15 +235,15 @@ describe('revocation and the cache TTL', () => {
     const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
     try {
       const watch = new WatchRecorder(cp.stub, LEDGER, { token: token() });
-      await watch.waitForAddresses(['10.1.0.1:8080']);
+      await watch.waitForAddresses(['127.11.0.1:8080']);
       for (let round = 1; round <= 2; round++) {
         const reviews = harness.reviewsOf('subjectaccessreviews').length;
         clock.advance(TTL_MS);
         await waitFor(`recheck ${round} to ask the API server`, () => harness.reviewsOf('subjectaccessreviews').length === reviews + 1);
       }
       // Still served: a change reaches it.
-      cp.controlPlane.registry.upsert({ ...SERVICES[0]!, ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.2', port: 8080 }] }] });
-      await watch.waitForAddresses(['10.1.0.2:8080']);
+      cp.controlPlane.registry.upsert({ ...SERVICES[0]!, ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.2', port: 8080 }] }] });
+      await watch.waitForAddresses(['127.11.0.2:8080']);
       expect(watch.error).toBeUndefined();
       watch.close();
     } finally {
@@ -259,7 +259,7 @@ describe('revocation and the cache TTL', () => {
     const errors = async () => Number(/lookaside_caller_auth_decisions_total\{decision="error"\} (\d+)/.exec(await (await fetch(`http://127.0.0.1:${cp.controlPlane.metricsPort}/metrics`)).text())?.[1]);
     try {
       const watch = new WatchRecorder(cp.stub, LEDGER, { token: token() });
-      await watch.waitForAddresses(['10.1.0.1:8080']);
+      await watch.waitForAddresses(['127.11.0.1:8080']);
       harness.goDown();
       clock.advance(TTL_MS);
       await expect.poll(errors, { timeout: 5_000 }).toBe(1);

@@ -16,8 +16,8 @@ import { ManualClock } from '../support/manual-clock.js';
 
 const WEB = 'system:serviceaccount:app:web';
 const SERVICES = [
-  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.1', port: 8080 }] }] },
-  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.2.0.1', port: 8080 }] }] },
+  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.1', port: 8080 }] }] },
+  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.12.0.1', port: 8080 }] }] },
 ];
 
 let harness: KubernetesApiHarness;

@@ -14,8 +14,8 @@ import { RawAdsClient, TYPES, unpack, type DiscoveryResponse } from '../support/
 const WEB = 'system:serviceaccount:app:web';
 const TTL_MS = 60_000;
 const SERVICES = [
-  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.1.0.1', port: 8080 }] }] },
-  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '10.2.0.1', port: 8080 }] }] },
+  { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.1', port: 8080 }] }] },
+  { name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.12.0.1', port: 8080 }] }] },
 ];
 const LISTENERS = ['greeter.app:grpc', 'ledger.payments:grpc'];
 

@@ -231,7 +231,7 @@ describe('pacing of registry writes', () => {
       source: { minFlushIntervalMs: intervalMs, clock, onEventLag: (resource) => void (resource === 'endpointslices' && sliceEvents++) },
       seed: (h) => {
         h.apply('services', service('paced', ns, [{ name: 'grpc', port: 50051, targetPort: 8080 }]));
-        h.apply('endpointslices', endpointSlice({ name: 'paced-a', namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address: '10.9.0.1' }] }));
+        h.apply('endpointslices', endpointSlice({ name: 'paced-a', namespace: ns, service: 'paced', ports: grpcPorts, endpoints: [{ address: '127.19.0.1' }] }));
       },
     });
     const put = (slice: string, address: string) => {
@@ -242,16 +242,16 @@ describe('pacing of registry writes', () => {
     try {
       await paced.synced();
       const watcher = paced.watch({ service: `paced.${ns}`, port: 'grpc' });
-      await watcher.waitForAddresses(['10.9.0.1:8080']);
+      await watcher.waitForAddresses(['127.19.0.1:8080']);
       // Let the interval that the initial sync started run out: the next change is the first after a quiet period.
       clock.advance(intervalMs + 100);
-      put('paced-b', '10.9.0.2');
+      put('paced-b', '127.19.0.2');
       // At once: written on the next turn, with the clock standing still and no timer set.
-      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080']);
+      await watcher.waitForAddresses(['127.19.0.1:8080', '127.19.0.2:8080']);
       expect(clock.timers).toBe(0);
       // A burst: three writes, each in a read of its own, inside one interval.
       const before = sliceEvents;
-      for (const [index, [slice, address]] of ([['paced-c', '10.9.0.3'], ['paced-d', '10.9.0.4'], ['paced-e', '10.9.0.5']] as const).entries()) {
+      for (const [index, [slice, address]] of ([['paced-c', '127.19.0.3'], ['paced-d', '127.19.0.4'], ['paced-e', '127.19.0.5']] as const).entries()) {
         put(slice, address);
         await waitFor(`the source to read ${slice}`, () => sliceEvents === before + index + 1);
         clock.advance(30);
@@ -260,7 +260,7 @@ describe('pacing of registry writes', () => {
       expect(clock.timers).toBe(1);
       expect(watcher.addressLists().map((l) => l.length)).toEqual([1, 2]);
       clock.advance(intervalMs);
-      await watcher.waitForAddresses(['10.9.0.1:8080', '10.9.0.2:8080', '10.9.0.3:8080', '10.9.0.4:8080', '10.9.0.5:8080']);
+      await watcher.waitForAddresses(['127.19.0.1:8080', '127.19.0.2:8080', '127.19.0.3:8080', '127.19.0.4:8080', '127.19.0.5:8080']);
       expect(watcher.addressLists().map((l) => l.length)).toEqual([1, 2, 5]);
       expectNoRepeats(watcher);
     } finally {
