@@ -8,17 +8,17 @@ import { Registry } from './registry/registry.js';
 import { ControlPlaneServer, type ServerLimits } from './server/control-plane-server.js';
 import { ControlPlaneMetrics } from './server/metrics.js';
 import type { AdsHooks } from './server/xds/ads-stream.js';
-import type { FanoutHooks } from './server/watch-fanout.js';
-import { composeHooks } from './server/composed-hooks.js';
-import type { ServerClock } from './server/server-clock.js';
-import type { CallerAuthorizer } from './server/caller-authorization/caller-authorizer.js';
+import type { FanoutHooks } from './server/lookaside/watch-fanout.js';
+import { composeHooks } from './server/shared/composed-hooks.js';
+import type { ServerClock } from './clock/server-clock.js';
+import type { CallerAuthorizer } from './server/shared/caller-authorization/caller-authorizer.js';
 import { TrafficObserver } from './observer/traffic-observer.js';
-import { adsStatusHooks, loadReportHooks, watchStatusHooks } from './observer/stream-status-hooks.js';
-import type { LoadReportHooks } from './server/load-report.js';
-import { buildLiveView } from './server/live-page/live-view.js';
+import { adsStatusHooks, loadReportHooks, watchStatusHooks } from './server/stream-status-hooks.js';
+import type { LoadReportHooks } from './observer/load-report.js';
+import { buildLiveView } from './observer/live-view.js';
 import { registerTrafficMetrics } from './observer/traffic-metrics.js';
 import { trafficStatus } from './observer/traffic-status.js';
-import { trafficStatusHandler } from './server/traffic-status-endpoint.js';
+import { trafficStatusHandler } from './server/shared/traffic-status-endpoint.js';
 import { LivePageServer, type LivePageOptions } from './server/live-page/live-page-server.js';
 
 export interface ControlPlaneOptions {

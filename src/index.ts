@@ -11,4 +11,4 @@ export { parseRegistryFile, RegistryFileError } from './discovery/file/registry-
 export { Registry, type PortLookup, type RegistryOptions, type RegistryStats } from './registry/registry.js';
 export { DEFAULT_WEIGHT, MAX_WEIGHT, MIN_WEIGHT, type Backend, type BackendSpec, type PortSnapshot, type PortSpec, type ServiceSnapshot, type ServiceSpec } from './registry/snapshot.js';
 export { ControlPlaneMetrics } from './server/metrics.js';
-export { ReloadingServerCredentials, TlsFileError, type TlsFiles } from './server/tls-credentials.js';
+export { ReloadingServerCredentials, TlsFileError, type TlsFiles } from './server/shared/tls-credentials.js';

@@ -13,8 +13,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
-import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
-import type { ServersResponse } from '../../src/server/snapshot-encoder.js';
+import { loadBalancerDefinition } from '../../src/server/lookaside/proto-definitions.js';
+import type { ServersResponse } from '../../src/server/lookaside/snapshot-encoder.js';
 import { epochNow } from './watcher-fleet.js';
 
 interface BareServerOptions {

@@ -10,15 +10,15 @@ import { runServe } from './serve-command.js';
 import { runXdsBootstrap } from './xds-bootstrap.js';
 import { packageVersion } from './package-version.js';
 import { ambientEnvironmentHelp } from './ambient-environment.js';
-import type { TlsFiles } from '../server/tls-credentials.js';
+import type { TlsFiles } from '../server/shared/tls-credentials.js';
 import { channelCredentials, type ClientTlsFlags } from './channel-credentials.js';
 import { CallerTokenError, readCallerTokenFile, TOKEN_FILE_ENV } from 'grpc-lookaside-client';
 import type { DoctorFlags } from './doctor/doctor-command.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../server/control-plane-server.js';
 import { runStatus } from './status-command.js';
 import { DEFAULT_LOAD_REPORT_INTERVAL_MS, MAX_LOAD_REPORT_INTERVAL_MS, MIN_LOAD_REPORT_INTERVAL_MS } from '../server/xds/load-reporting-service.js';
-import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/watch-stream-limits.js';
-import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/caller-authorization/caller-authorizer.js';
+import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION } from '../server/shared/watch-stream-limits.js';
+import { DEFAULT_CALLER_AUTH_AUDIENCE, DEFAULT_CALLER_AUTH_CACHE_TTL_MS, MAX_CALLER_AUTH_CACHE_TTL_MS } from '../server/shared/caller-authorization/caller-authorizer.js';
 
 const DEFAULT_PORT = 50051;
 /** The port OpenTelemetry's Prometheus exporter uses; free of gRPC's usual ports. */

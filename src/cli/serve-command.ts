@@ -15,8 +15,8 @@ import type { DiscoverySource } from '../discovery/source.js';
 import type { ControlPlaneMetrics } from '../server/metrics.js';
 import type { Registry } from '../registry/registry.js';
 import { RouteTranslator } from '../translation/route-table.js';
-import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/tls-credentials.js';
-import { ReviewingCallerAuthorizer, type CallerAuthorizer } from '../server/caller-authorization/caller-authorizer.js';
+import { ReloadingServerCredentials, TlsFileError, type TlsFiles } from '../server/shared/tls-credentials.js';
+import { ReviewingCallerAuthorizer, type CallerAuthorizer } from '../server/shared/caller-authorization/caller-authorizer.js';
 import { ExitCode } from './exit-codes.js';
 import { createRootLogger, type LogLevel } from './logger.js';
 
@@ -110,7 +110,7 @@ function createAuthorizer(options: ServeOptions, log: Logger): AuthorizerFactory
     // Loaded only now, as the Kubernetes source is: client-node needs a newer Node than the file source.
     const [{ loadKubeConfig }, { KubernetesAccessReviewer }] = await Promise.all([
       import('../discovery/kubernetes/kube-config-loader.js'),
-      import('../server/caller-authorization/kubernetes-access-reviewer.js'),
+      import('../server/shared/caller-authorization/kubernetes-access-reviewer.js'),
     ]);
     const loaded = loadKubeConfig({
       ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),

@@ -8,7 +8,7 @@
 // `lookaside status` show per-backend figures without that cost).
 
 import { Gauge, type Registry as PromRegistry } from 'prom-client';
-import type { LiveView } from '../server/live-page/live-view.js';
+import type { LiveView } from './live-view.js';
 
 export interface TrafficMetricsOptions {
   /** Per-backend share and error series; default false. */

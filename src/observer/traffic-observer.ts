@@ -9,8 +9,8 @@
 // window is dropped, and a closed stream is kept for closedRetentionMs so an
 // operator sees who left, then dropped.
 
-import { SYSTEM_CLOCK, type ServerClock } from '../server/server-clock.js';
-import type { LoadReportEntry, LoadReporter } from '../server/load-report.js';
+import { SYSTEM_CLOCK, type ServerClock } from '../clock/server-clock.js';
+import type { LoadReportEntry, LoadReporter } from './load-report.js';
 import { DEFAULT_WINDOW_MS, LoadWindow, type CallCounts } from './load-window.js';
 
 export type ClientProtocol = 'lookaside' | 'xds';

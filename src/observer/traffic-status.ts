@@ -4,7 +4,7 @@
 // and every client stream with whether it is in sync. Built from the live
 // view (intended shares from weights and the connected callers' ranks).
 
-import type { LiveView } from '../server/live-page/live-view.js';
+import type { LiveView } from './live-view.js';
 import { shareDeviation } from './traffic-metrics.js';
 
 export interface BackendStatus {

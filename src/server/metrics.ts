@@ -10,10 +10,10 @@ import { ServerInterceptingCall, status, type ServerInterceptingCallInterface, t
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { Registry } from '../registry/registry.js';
-import type { FanoutHooks } from './watch-fanout.js';
+import type { FanoutHooks } from './lookaside/watch-fanout.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { TYPE_LABELS } from './xds/xds-resources.js';
-import type { CallerAuthorizationHooks } from './caller-authorization/caller-authorizer.js';
+import type { CallerAuthorizationHooks } from './shared/caller-authorization/caller-authorizer.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
 

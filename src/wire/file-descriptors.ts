@@ -3,7 +3,7 @@
 // ("envoy/config/core/v3/base.proto", "lookaside/v1/lookaside.proto"), with
 // the types that file defines. protobufjs writes what it holds (type
 // references as written, map entries named after their field, reserved
-// ranges inclusive); src/server/reflection-descriptors.ts turns that into
+// ranges inclusive); src/server/shared/reflection-descriptors.ts turns that into
 // what strict reflection clients accept.
 
 import protobuf from 'protobufjs';

@@ -6,8 +6,8 @@
 import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
-import type { ServersResponse } from '../../src/server/snapshot-encoder.js';
+import { loadBalancerDefinition } from '../../src/server/lookaside/proto-definitions.js';
+import type { ServersResponse } from '../../src/server/lookaside/snapshot-encoder.js';
 import { openHttp2Watchers, type Http2Watchers } from '../../bench/support/http2-watchers.js';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';

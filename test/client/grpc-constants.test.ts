@@ -3,7 +3,7 @@
 // must be grpc-js's own.
 import * as grpc from '@grpc/grpc-js';
 import { expect, it } from 'vitest';
-import { ConnectivityState, PickResultType, Status, statusName } from '../../packages/client/src/grpc-module.js';
+import { ConnectivityState, PickResultType, Status, statusName } from '../../packages/client/src/grpc/grpc-module.js';
 
 it('equal the values grpc-js exports', () => {
   for (const [name, code] of Object.entries(Status)) expect(grpc.status[name as keyof typeof grpc.status], name).toBe(code);

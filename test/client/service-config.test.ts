@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVICE_CONFIG, LEAST_REQUEST_POLICY, lookasideChannelOptions, mergeServiceConfig } from 'grpc-lookaside-client';
-import { LeastRequestLoadBalancingConfig } from '../../packages/client/src/load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancingConfig } from '../../packages/client/src/load-balancer-weighted-round-robin.js';
+import { LeastRequestLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-least-request.js';
+import { WeightedRoundRobinLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-weighted-round-robin.js';
 import * as grpc from '@grpc/grpc-js';
-import { validateServiceConfig } from '../../packages/client/src/service-config-validation.js';
+import { validateServiceConfig } from '../../packages/client/src/resolver/service-config-validation.js';
 
 describe('mergeServiceConfig', () => {
   it('is the default when the user gives none', () => {

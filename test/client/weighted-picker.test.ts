@@ -3,7 +3,7 @@
 
 import { experimental, Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { EarliestDeadlineFirstScheduler, LeastRequestPicker, WeightedRoundRobinPicker, type PickableBackend } from '../../packages/client/src/weighted-picker.js';
+import { EarliestDeadlineFirstScheduler, LeastRequestPicker, WeightedRoundRobinPicker, type PickableBackend } from '../../packages/client/src/policies/weighted-picker.js';
 
 function backend(name: string, weight: number, inFlight = 0): PickableBackend & { name: string } {
   const picker: experimental.Picker = {

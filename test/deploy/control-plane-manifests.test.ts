@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseLookasideTargetString } from 'grpc-lookaside-client';
 import { parseDuration } from '../../src/cli/option-parsers.js';
-import { DEFAULT_CALLER_AUTH_AUDIENCE, ENDPOINT_SLICE_LIST_RULE } from '../../src/server/caller-authorization/caller-authorizer.js';
+import { DEFAULT_CALLER_AUTH_AUDIENCE, ENDPOINT_SLICE_LIST_RULE } from '../../src/server/shared/caller-authorization/caller-authorizer.js';
 import { ruleSet } from './rbac-rules.js';
 import {
   BASE_DIR,

@@ -22,8 +22,8 @@ import { RecordingApiProxy, type RecordedRequest } from '../support/recording-ap
 import { AUTH_DELEGATOR_RULES, authorizationOf, grantedToEveryone, ruleSet } from './rbac-rules.js';
 import { RouteTranslator } from '../../src/translation/route-table.js';
 import { Metadata } from '@grpc/grpc-js';
-import { ReviewingCallerAuthorizer } from '../../src/server/caller-authorization/caller-authorizer.js';
-import { KubernetesAccessReviewer } from '../../src/server/caller-authorization/kubernetes-access-reviewer.js';
+import { ReviewingCallerAuthorizer } from '../../src/server/shared/caller-authorization/caller-authorizer.js';
+import { KubernetesAccessReviewer } from '../../src/server/shared/caller-authorization/kubernetes-access-reviewer.js';
 import { issueToken, listSlicesRule } from '../support/caller-auth-control-plane.js';
 import { testLogger } from '../support/test-logger.js';
 import { waitFor } from '../support/wait-until.js';

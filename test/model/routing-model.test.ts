@@ -11,7 +11,7 @@
 // few calls and checks where they landed.
 //
 // The model of the rules (Kubernetes trafficDistribution, as
-// src/server/caller-topology.ts applies it to the file source):
+// src/translation/caller-topology.ts applies it to the file source):
 //  - without trafficDistribution every backend is rank 0;
 //  - with it, the caller's zone is rank 0 and the rest rank 1, unless
 //    every backend is on one side (then all are rank 0);

@@ -7,7 +7,7 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LoadBalancerStub, type ServersUpdate } from 'grpc-lookaside-client';
-import { ReloadingServerCredentials } from '../../src/server/tls-credentials.js';
+import { ReloadingServerCredentials } from '../../src/server/shared/tls-credentials.js';
 import { capturedLogger, type CapturedLogger } from '../support/captured-logger.js';
 import { checkHealth, healthClient } from '../support/health-client.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
@@ -17,8 +17,8 @@ import { testLogger } from '../support/test-logger.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 import { waitFor } from '../support/wait-until.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { MAX_DENIAL_TTL_MS } from '../../src/server/caller-authorization/caller-authorizer.js';
-import { RECHECK_RETRY_MS } from '../../src/server/caller-authorization/open-stream-authorization.js';
+import { MAX_DENIAL_TTL_MS } from '../../src/server/shared/caller-authorization/caller-authorizer.js';
+import { RECHECK_RETRY_MS } from '../../src/server/shared/caller-authorization/open-stream-authorization.js';
 
 const SERVICES = [
   { name: 'ledger', namespace: 'payments', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.1', port: 8080 }] }] },

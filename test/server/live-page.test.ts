@@ -23,7 +23,7 @@ import { IdentityClient as Client } from '../support/identity-backends.js';
 import { xdsIdentityClient } from '../support/xds-client.js';
 import { RawAdsClient, TYPES } from '../support/raw-ads-client.js';
 import { isLoopbackAddress } from '../../src/server/live-page/live-page-server.js';
-import type { LiveView } from '../../src/server/live-page/live-view.js';
+import type { LiveView } from '../../src/observer/live-view.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The screenshot in the docs is rewritten only when asked (LOOKASIDE_UPDATE_SCREENSHOT=1,

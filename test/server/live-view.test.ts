@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../src/registry/registry.js';
 import { TrafficObserver } from '../../src/observer/traffic-observer.js';
-import { buildLiveView, type LiveService } from '../../src/server/live-page/live-view.js';
+import { buildLiveView, type LiveService } from '../../src/observer/live-view.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 const CLUSTER = 'greeter.app:50051';

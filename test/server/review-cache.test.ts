@@ -3,7 +3,7 @@
 // and nothing kept from a review that failed.
 
 import { expect, it } from 'vitest';
-import { ReviewCache } from '../../src/server/caller-authorization/review-cache.js';
+import { ReviewCache } from '../../src/server/shared/caller-authorization/review-cache.js';
 
 function clock() {
   let now = 1_000;

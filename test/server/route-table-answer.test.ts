@@ -5,7 +5,7 @@
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadBalancerDefinition } from '../../src/server/proto-definitions.js';
+import { loadBalancerDefinition } from '../../src/server/lookaside/proto-definitions.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { waitFor } from '../support/wait-until.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
 import { busyService } from '../support/busy-service.js';
-import type { WatchStream } from '../../src/server/watch-fanout.js';
+import type { WatchStream } from '../../src/server/lookaside/watch-fanout.js';
 import { ManualSource } from '../support/manual-source.js';
 import { testLogger } from '../support/test-logger.js';
 import { WatchRecorder } from '../support/watch-recorder.js';

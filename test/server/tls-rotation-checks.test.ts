@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
-import { loadTlsFiles, ReloadingServerCredentials, TlsFileError } from '../../src/server/tls-credentials.js';
+import { loadTlsFiles, ReloadingServerCredentials, TlsFileError } from '../../src/server/shared/tls-credentials.js';
 import { capturedLogger } from '../support/captured-logger.js';
 import { startTlsControlPlane } from '../support/tls-control-plane.js';
 import { createAuthority, issue, pemDirectory, selfSignedRsa, type Authority, type IssuedPair } from '../support/test-certificates.js';

@@ -3,7 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
-import { loadTlsFiles, TlsFileError } from '../../src/server/tls-credentials.js';
+import { loadTlsFiles, TlsFileError } from '../../src/server/shared/tls-credentials.js';
 import { createAuthority, issue, pemDirectory, type Authority, type IssuedPair } from '../support/test-certificates.js';
 import { startTlsControlPlane } from '../support/tls-control-plane.js';
 

@@ -2,7 +2,7 @@
 // authorizer): timers due by the new time run in the order they are due,
 // each seeing now() at its due time, so "ten minutes later" takes no time.
 
-import type { ServerClock, ServerTimer } from '../../src/server/server-clock.js';
+import type { ServerClock, ServerTimer } from '../../src/clock/server-clock.js';
 
 interface Pending {
   readonly at: number;

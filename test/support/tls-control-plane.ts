@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import { ControlPlane } from '../../src/control-plane.js';
-import { ReloadingServerCredentials, type TlsFiles } from '../../src/server/tls-credentials.js';
+import { ReloadingServerCredentials, type TlsFiles } from '../../src/server/shared/tls-credentials.js';
 import { ManualSource } from './manual-source.js';
 import { testLogger } from './test-logger.js';
 

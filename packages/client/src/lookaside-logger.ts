@@ -4,7 +4,7 @@
 // GRPC_TRACE=lookaside GRPC_VERBOSITY=DEBUG. The package never writes to the
 // console on its own.
 
-import type { GrpcModule } from './grpc-module.js';
+import type { GrpcModule } from './grpc/grpc-module.js';
 
 export type LookasideLogLevel = 'debug' | 'info' | 'warn' | 'error';
 

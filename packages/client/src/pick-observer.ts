@@ -4,7 +4,7 @@
 // channels with the resolution, so nothing here is global.
 
 import type { experimental } from '@grpc/grpc-js';
-import { PickResultType } from './grpc-module.js';
+import { PickResultType } from './grpc/grpc-module.js';
 
 type Picker = experimental.Picker;
 type PickArgs = experimental.PickArgs;

@@ -7,24 +7,24 @@
 // here is process-wide but the table that stops two live registrations from
 // claiming one scheme of one grpc-js.
 
-import { ROUTING_POLICY, RoutingLoadBalancer, routingConfigClass } from './load-balancer-routing.js';
+import { ROUTING_POLICY, RoutingLoadBalancer, routingConfigClass } from './policies/load-balancer-routing.js';
 import { hostname } from 'node:os';
 import type { ChannelCredentials, ChannelOptions, experimental } from '@grpc/grpc-js';
-import { defaultGrpc } from './default-grpc.js';
-import { guardOtherGrpcCopies, SUPPORTED_GRPC_RANGE } from './grpc-copies.js';
-import { isGrpcModule, supportsLookaside, type GrpcModule } from './grpc-module.js';
-import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
+import { defaultGrpc } from './grpc/default-grpc.js';
+import { guardOtherGrpcCopies, SUPPORTED_GRPC_RANGE } from './grpc/grpc-copies.js';
+import { isGrpcModule, supportsLookaside, type GrpcModule } from './grpc/grpc-module.js';
+import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './policies/load-balancer-least-request.js';
+import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './policies/load-balancer-weighted-round-robin.js';
 import { createLookasideLogger, type LookasideLogFunction } from './lookaside-logger.js';
 import type { PickObserver } from './pick-observer.js';
-import { createLookasideResolverClass, type FallbackTarget } from './lookaside-resolver.js';
-import { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './reconnect-backoff.js';
-import { ServerListWatchPool } from './server-list-watch-pool.js';
-import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, type ServiceConfigJson } from './service-config.js';
-import { validateServiceConfig } from './service-config-validation.js';
-import { LOOKASIDE_SCHEME, type LookasideTarget } from './target-parser.js';
-import { readCallerTokenFile, TOKEN_FILE_ENV } from './caller-token-file.js';
-import { CONTROL_PLANE_FORMS, controlPlaneTargetProblem } from './control-plane-target.js';
+import { createLookasideResolverClass, type FallbackTarget } from './resolver/lookaside-resolver.js';
+import { DEFAULT_RECONNECT_BACKOFF, type ReconnectBackoffOptions } from './control-plane/reconnect-backoff.js';
+import { ServerListWatchPool } from './control-plane/server-list-watch-pool.js';
+import { DEFAULT_SERVICE_CONFIG, mergeServiceConfig, type ServiceConfigJson } from './resolver/service-config.js';
+import { validateServiceConfig } from './resolver/service-config-validation.js';
+import { LOOKASIDE_SCHEME, type LookasideTarget } from './resolver/target-parser.js';
+import { readCallerTokenFile, TOKEN_FILE_ENV } from './control-plane/caller-token-file.js';
+import { CONTROL_PLANE_FORMS, controlPlaneTargetProblem } from './control-plane/control-plane-target.js';
 
 /** The environment variable that names the control plane when the options do not. */
 export const CONTROL_PLANE_ENV = 'LOOKASIDE_CONTROL_PLANE';

@@ -13,7 +13,7 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { TrafficObserver } from '../../observer/traffic-observer.js';
 import type { Registry } from '../../registry/registry.js';
-import { buildLiveView } from './live-view.js';
+import { buildLiveView } from '../../observer/live-view.js';
 
 export interface LivePageOptions {
   /** Also answer connections that arrived on a non-loopback address (--live-page-remote). */

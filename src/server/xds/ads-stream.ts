@@ -25,11 +25,11 @@ import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import type { XdsTarget } from './xds-resource-names.js';
-import { locate } from '../caller-topology.js';
+import { locate } from '../../translation/caller-topology.js';
 import type { RouteCaller } from '../../translation/route-table.js';
 import { NODE_METADATA_KEY } from '../../wire/xds-node-metadata.js';
 import { isServedType, SERVED_TYPES, TYPE_LABELS, versionOf, type EncodedResource, type ServedType, type XdsResources } from './xds-resources.js';
-import type { ServerClock } from '../server-clock.js';
+import type { ServerClock } from '../../clock/server-clock.js';
 import { NackWarnings } from './nack-warnings.js';
 
 /** What a client may subscribe to per type on one stream; more is refused with INVALID_ARGUMENT. */

@@ -14,14 +14,14 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
-import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
-import { OpenStreamAuthorization, type NamespaceDecision } from '../caller-authorization/open-stream-authorization.js';
-import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../connection-age.js';
-import type { WatchStreamLimits } from '../watch-stream-limits.js';
+import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
+import { OpenStreamAuthorization, type NamespaceDecision } from '../shared/caller-authorization/open-stream-authorization.js';
+import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../shared/connection-age.js';
+import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, DENIED_NAMESPACE_RECHECK_MS, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
-import { SYSTEM_CLOCK, type ServerClock } from '../server-clock.js';
+import { SYSTEM_CLOCK, type ServerClock } from '../../clock/server-clock.js';
 
 export interface AggregatedDiscoveryServiceOptions {
   readonly registry: Registry;

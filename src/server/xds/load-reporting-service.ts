@@ -19,10 +19,10 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { decodeMessage, encodeMessage, xdsFileDescriptorProtos } from '../../wire/xds-messages.js';
-import { locate } from '../caller-topology.js';
-import type { CallerAuthorizer } from '../caller-authorization/caller-authorizer.js';
-import type { LoadReportEntry, LoadReportHooks } from '../load-report.js';
-import type { WatchStreamLimits } from '../watch-stream-limits.js';
+import { locate } from '../../translation/caller-topology.js';
+import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
+import type { LoadReportEntry, LoadReportHooks } from '../../observer/load-report.js';
+import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
 import { kubernetesNodeOf } from './ads-stream.js';
 import type { XdsResources } from './xds-resources.js';
 

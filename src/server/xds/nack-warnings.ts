@@ -7,7 +7,7 @@
 // stream ends. Every NACK still reaches the hooks (the NACK counter).
 
 import type { Logger } from 'pino';
-import type { ServerClock, ServerTimer } from '../server-clock.js';
+import type { ServerClock, ServerTimer } from '../../clock/server-clock.js';
 
 export const NACK_SUMMARY_INTERVAL_MS = 10_000;
 

@@ -59,7 +59,7 @@ import {
   ROUTE_CONFIGURATION_TYPE,
   ROUTER_TYPE,
 } from '../../wire/xds-messages.js';
-import { rankBackends, rankedBackends, type CallerLocation, type RankedBackend } from '../caller-topology.js';
+import { rankBackends, rankedBackends, type CallerLocation, type RankedBackend } from '../../translation/caller-topology.js';
 import { RouteTranslator, type RouteCaller } from '../../translation/route-table.js';
 import { clusterName, parseXdsTarget, type XdsTarget } from './xds-resource-names.js';
 import { routeConfiguration, UNAVAILABLE_CLUSTER_SUFFIX, unavailableClusterName } from './xds-route-configuration.js';

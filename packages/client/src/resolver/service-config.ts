@@ -5,9 +5,9 @@
 // reports the merge of both, never the default alone.
 
 import type { ChannelOptions, ServiceConfig } from '@grpc/grpc-js';
-import { defaultGrpc } from './default-grpc.js';
-import type { GrpcModule } from './grpc-module.js';
-import { WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
+import { defaultGrpc } from '../grpc/default-grpc.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
+import { WEIGHTED_ROUND_ROBIN_POLICY } from '../policies/load-balancer-weighted-round-robin.js';
 import { ServiceConfigError, validateServiceConfig } from './service-config-validation.js';
 
 /** A service config as JSON, as in the "grpc.service_config" channel option. */

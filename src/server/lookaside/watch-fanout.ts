@@ -13,10 +13,10 @@
 
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Registry } from '../registry/registry.js';
+import type { Registry } from '../../registry/registry.js';
 import type { SnapshotEncoder } from './snapshot-encoder.js';
-import type { RouteCaller } from '../translation/route-table.js';
-import { locate } from './caller-topology.js';
+import type { RouteCaller } from '../../translation/route-table.js';
+import { locate } from '../../translation/caller-topology.js';
 import type { ValidRequest } from './request-validation.js';
 
 /** What the stream carries: pre-encoded responses. */

@@ -7,8 +7,8 @@
 // resolver, so updates never look like new options.
 
 import type { ChannelOptions } from '@grpc/grpc-js';
-import type { GrpcModule } from './grpc-module.js';
-import type { PickObserver } from './pick-observer.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
+import type { PickObserver } from '../pick-observer.js';
 
 export interface ResolverContext {
   /** "name.namespace:port" */

@@ -24,7 +24,7 @@
 // ends first: it closes connections whose other calls never end (a health
 // Watch) at most MAX_AGE_BACKSTOP after the watches' window.
 
-import type { ServerClock, ServerTimer } from './server-clock.js';
+import type { ServerClock, ServerTimer } from '../../clock/server-clock.js';
 
 /** grpc-js's jitter on the age at which it sends a GOAWAY: ±10 %. */
 const GRPC_JS_AGE_JITTER = 0.1;

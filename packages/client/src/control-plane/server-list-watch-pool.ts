@@ -5,12 +5,12 @@
 // whose lookaside clients are all closed has nothing left open and exits.
 
 import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
-import type { GrpcModule } from './grpc-module.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
 import { LoadBalancerStub, type ServersQuery } from './load-balancer-stub.js';
-import type { LookasideLogger } from './lookaside-logger.js';
+import type { LookasideLogger } from '../lookaside-logger.js';
 import type { ReconnectBackoffOptions } from './reconnect-backoff.js';
 import { ServerListWatch, type ServerListListener } from './server-list-watch.js';
-import type { LookasideTarget } from './target-parser.js';
+import type { LookasideTarget } from '../resolver/target-parser.js';
 
 export interface ServerListWatchPoolOptions {
   /** The grpc-js module the control-plane channel is made with. */

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Status, type GrpcModule } from './grpc-module.js';
-import type { LookasideLogger } from './lookaside-logger.js';
+import type { LookasideLogger } from '../lookaside-logger.js';
 
 /** The grpc-js versions this package's resolver and policies work with: its peer range. */
 export const SUPPORTED_GRPC_RANGE = '>=1.14.0 <1.15.0';

@@ -4,10 +4,10 @@
 // and every client stream with whether it is in sync. Built from the
 // registry and the traffic observer's snapshot; the page only draws it.
 
-import type { ClientStatus, ObserverSnapshot } from '../../observer/traffic-observer.js';
-import type { Registry } from '../../registry/registry.js';
-import type { PortSnapshot } from '../../registry/snapshot.js';
-import { rankBackends, type CallerLocation } from '../caller-topology.js';
+import type { ClientStatus, ObserverSnapshot } from './traffic-observer.js';
+import type { Registry } from '../registry/registry.js';
+import type { PortSnapshot } from '../registry/snapshot.js';
+import { rankBackends, type CallerLocation } from '../translation/caller-topology.js';
 
 export interface LiveBackend {
   /** "host:port". */

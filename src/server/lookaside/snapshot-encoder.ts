@@ -6,10 +6,10 @@
 // on the caller's zone (caller-topology.ts), there is one encoding per
 // version and caller class, shared by the callers of that class.
 
-import type { PortLookup } from '../registry/registry.js';
-import type { PortSnapshot } from '../registry/snapshot.js';
-import type { RouteCaller, RouteTranslator } from '../translation/route-table.js';
-import { rankBackends, rankedBackends, type CallerLocation } from './caller-topology.js';
+import type { PortLookup } from '../../registry/registry.js';
+import type { PortSnapshot } from '../../registry/snapshot.js';
+import type { RouteCaller, RouteTranslator } from '../../translation/route-table.js';
+import { rankBackends, rankedBackends, type CallerLocation } from '../../translation/caller-topology.js';
 import { routeTableMessage, type RouteTableMessage } from './route-table-message.js';
 
 /** The target as the caller wrote it, echoed in every response. */

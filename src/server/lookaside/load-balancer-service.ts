@@ -3,18 +3,18 @@
 
 import { status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { PortLookup, Registry } from '../registry/registry.js';
+import type { PortLookup, Registry } from '../../registry/registry.js';
 import { InvalidRequestError, validateServersRequest, type ServersRequest, type ValidRequest } from './request-validation.js';
 import { SnapshotEncoder, type ServersResponse } from './snapshot-encoder.js';
-import { RouteTranslator, type RouteCaller } from '../translation/route-table.js';
+import { RouteTranslator, type RouteCaller } from '../../translation/route-table.js';
 import { WatchFanout, type FanoutHooks, type WatchCall, type WatchStream } from './watch-fanout.js';
 import { loadBalancerDefinition, requestDecoder } from './proto-definitions.js';
-import { locate } from './caller-topology.js';
-import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from './watch-stream-limits.js';
-import type { CallerAuthorizer } from './caller-authorization/caller-authorizer.js';
-import { OpenStreamAuthorization } from './caller-authorization/open-stream-authorization.js';
-import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from './connection-age.js';
-import { SYSTEM_CLOCK, type ServerClock } from './server-clock.js';
+import { locate } from '../../translation/caller-topology.js';
+import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from '../shared/watch-stream-limits.js';
+import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
+import { OpenStreamAuthorization } from '../shared/caller-authorization/open-stream-authorization.js';
+import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../shared/connection-age.js';
+import { SYSTEM_CLOCK, type ServerClock } from '../../clock/server-clock.js';
 
 export interface LoadBalancerServiceOptions {
   readonly registry: Registry;

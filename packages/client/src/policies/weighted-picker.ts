@@ -4,7 +4,7 @@
 // inside a picker (deadlines, the random source) moves between picks.
 
 import type { experimental } from '@grpc/grpc-js';
-import { PickResultType } from './grpc-module.js';
+import { PickResultType } from '../grpc/grpc-module.js';
 import { decodeLoadReport, LOAD_REPORT_TRAILER, type LoadReport } from './load-report-weights.js';
 
 type Picker = experimental.Picker;

@@ -11,7 +11,7 @@
 //   {"loadBalancingConfig": [{"lookaside_routing": {"childPolicy": [{"lookaside_weighted_round_robin": {}}]}}]}
 
 import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
-import { ConnectivityState, type GrpcModule } from './grpc-module.js';
+import { ConnectivityState, type GrpcModule } from '../grpc/grpc-module.js';
 import { LoadBalancingConfigError } from './load-balancing-config-error.js';
 
 export const ROUTING_POLICY = 'lookaside_routing';

@@ -11,10 +11,10 @@
 // the field and what is allowed.
 
 import type { ServiceConfig } from '@grpc/grpc-js';
-import type { GrpcModule } from './grpc-module.js';
-import { Status } from './grpc-module.js';
-import { LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './load-balancer-weighted-round-robin.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
+import { Status } from '../grpc/grpc-module.js';
+import { LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from '../policies/load-balancer-least-request.js';
+import { WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from '../policies/load-balancer-weighted-round-robin.js';
 
 type MethodConfig = ServiceConfig['methodConfig'][number];
 

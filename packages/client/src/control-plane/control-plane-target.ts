@@ -5,7 +5,7 @@
 // (experimental.splitHostPort).
 
 import { isIP } from 'node:net';
-import type { GrpcModule } from './grpc-module.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
 
 /** What a control-plane address may be, for error messages. */
 export const CONTROL_PLANE_FORMS =

@@ -11,8 +11,8 @@
 // import() by whoever turns caller authorization on, as the Kubernetes source is.
 
 import { AuthenticationV1Api, AuthorizationV1Api, type ConfigurationOptions, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
-import { withDeadline } from '../../discovery/kubernetes/api-deadline.js';
-import { explainFailure, httpStatusOf } from '../../discovery/kubernetes/api-failure.js';
+import { withDeadline } from '../../../discovery/kubernetes/api-deadline.js';
+import { explainFailure, httpStatusOf } from '../../../discovery/kubernetes/api-failure.js';
 import { ReviewUnavailableError, type AccessReviewer, type AccessReviewResult, type CallerIdentity, type ResourceRule, type TokenReviewResult } from './access-reviewer.js';
 
 /** How long one review may take before the caller is told the control plane cannot decide. */

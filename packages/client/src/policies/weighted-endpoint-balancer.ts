@@ -17,9 +17,9 @@
 // would all go to the first one to connect (as with grpc-js round_robin).
 
 import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
-import { ConnectivityState, Status, type GrpcModule } from './grpc-module.js';
+import { ConnectivityState, Status, type GrpcModule } from '../grpc/grpc-module.js';
 import { priorityOf, weightOf } from './weighted-endpoint.js';
-import { ObservedPicker, type PickObserver } from './pick-observer.js';
+import { ObservedPicker, type PickObserver } from '../pick-observer.js';
 import { readResolverContext } from './resolver-context.js';
 import type { PickableBackend } from './weighted-picker.js';
 import type { LoadReportWeights } from './load-report-weights.js';

@@ -7,15 +7,15 @@
 // the configured fallback target instead.
 
 import type { ChannelOptions, experimental, ServiceConfig } from '@grpc/grpc-js';
-import { Status, type GrpcModule } from './grpc-module.js';
-import type { LookasideLogger } from './lookaside-logger.js';
-import type { PickObserver } from './pick-observer.js';
-import { resolverContextAttributes } from './resolver-context.js';
-import type { ServerListState, ServerListWatch } from './server-list-watch.js';
-import type { ServerListSubscription, ServerListWatchPool } from './server-list-watch-pool.js';
+import { Status, type GrpcModule } from '../grpc/grpc-module.js';
+import type { LookasideLogger } from '../lookaside-logger.js';
+import type { PickObserver } from '../pick-observer.js';
+import { resolverContextAttributes } from '../policies/resolver-context.js';
+import type { ServerListState, ServerListWatch } from '../control-plane/server-list-watch.js';
+import type { ServerListSubscription, ServerListWatchPool } from '../control-plane/server-list-watch-pool.js';
 import { resolveServiceConfig, type ServiceConfigJson } from './service-config.js';
-import { ROUTE_PICK_KEY, ROUTE_TARGETS_OPTION, ROUTING_POLICY } from './load-balancer-routing.js';
-import { CompiledRouteTable, routeTargets } from './route-table.js';
+import { ROUTE_PICK_KEY, ROUTE_TARGETS_OPTION, ROUTING_POLICY } from '../policies/load-balancer-routing.js';
+import { CompiledRouteTable, routeTargets } from '../policies/route-table.js';
 import { LookasideTargetError, parseLookasideTarget, type LookasideTarget } from './target-parser.js';
 
 type GrpcUri = experimental.GrpcUri;

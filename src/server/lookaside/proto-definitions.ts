@@ -5,7 +5,7 @@
 
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { LOAD_BALANCER_SERVICE, lookasideFileDescriptorProtos, lookasideType } from '../wire/lookaside-messages.js';
+import { LOAD_BALANCER_SERVICE, lookasideFileDescriptorProtos, lookasideType } from '../../wire/lookaside-messages.js';
 import { UNDECODABLE } from './request-validation.js';
 
 export { LOAD_BALANCER_SERVICE };

@@ -16,7 +16,7 @@
 // working while the API server is away, as cached decisions do.
 
 import { status, type Metadata } from '@grpc/grpc-js';
-import type { ServerClock, ServerTimer } from '../server-clock.js';
+import type { ServerClock, ServerTimer } from '../../../clock/server-clock.js';
 import type { AuthorizationDecision, CallerAuthorizer } from './caller-authorizer.js';
 
 /** Rechecks of one stream are at least this far apart, whatever the TTL (0 keeps nothing). */

@@ -4,8 +4,8 @@
 // with `kubectl port-forward`); others get 403 saying so.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TrafficStatus } from '../observer/traffic-status.js';
-import { isLoopbackAddress } from './live-page/live-page-server.js';
+import type { TrafficStatus } from '../../observer/traffic-status.js';
+import { isLoopbackAddress } from '../live-page/live-page-server.js';
 
 export const STATUS_PATH = '/status.json';
 

@@ -5,14 +5,14 @@
 // that brings back the same servers changes nothing in any channel.
 
 import type { ClientReadableStream, StatusObject } from '@grpc/grpc-js';
-import { Status, statusName } from './grpc-module.js';
-import type { LookasideLogger } from './lookaside-logger.js';
+import { Status, statusName } from '../grpc/grpc-module.js';
+import type { LookasideLogger } from '../lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
-import type { RouteTable } from './route-table.js';
-import type { LookasideTarget } from './target-parser.js';
+import type { RouteTable } from '../policies/route-table.js';
+import type { LookasideTarget } from '../resolver/target-parser.js';
 import { explainControlPlaneFailure } from './control-plane-failure.js';
-import { serverListSignature, toWeightedEndpoints, type WeightedEndpoint } from './weighted-endpoint.js';
+import { serverListSignature, toWeightedEndpoints, type WeightedEndpoint } from '../policies/weighted-endpoint.js';
 
 /** What a watch knows about its service port. */
 export type ServerListState =

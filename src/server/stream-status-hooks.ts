@@ -2,12 +2,12 @@
 // through the same hooks the metrics use (composed in control-plane.ts):
 // the stream code calls hooks and knows nothing of the observer.
 
-import type { FanoutHooks, WatchStream } from '../server/watch-fanout.js';
-import type { LoadReportHooks } from '../server/load-report.js';
-import type { AdsHooks, AdsStream } from '../server/xds/ads-stream.js';
+import type { FanoutHooks, WatchStream } from './lookaside/watch-fanout.js';
+import type { LoadReportHooks } from '../observer/load-report.js';
+import type { AdsHooks, AdsStream } from './xds/ads-stream.js';
 import { LISTENER_TYPE } from '../wire/xds-messages.js';
-import { TYPE_LABELS } from '../server/xds/xds-resources.js';
-import type { TrafficObserver } from './traffic-observer.js';
+import { TYPE_LABELS } from './xds/xds-resources.js';
+import type { TrafficObserver } from '../observer/traffic-observer.js';
 
 /** The type a WatchServers stream's versions are listed under. */
 export const LOOKASIDE_RESOURCE_TYPE = 'servers';

@@ -5,7 +5,7 @@
 // like new channel options and reconnect every backend.
 
 import type { experimental } from '@grpc/grpc-js';
-import type { ServerEntry } from './load-balancer-stub.js';
+import type { ServerEntry } from '../control-plane/load-balancer-stub.js';
 
 type Endpoint = experimental.Endpoint;
 

@@ -3,7 +3,7 @@
 // fix the request without reading the server's code.
 
 import { status } from '@grpc/grpc-js';
-import { InvalidServiceRefError, parsePortRef, parseServiceName, type PortRef, type ServiceName } from '../registry/service-ref.js';
+import { InvalidServiceRefError, parsePortRef, parseServiceName, type PortRef, type ServiceName } from '../../registry/service-ref.js';
 import type { Target } from './snapshot-encoder.js';
 
 /** Marks a request that did not decode (see requestDecoder): the value is what the caller is told. */

@@ -9,12 +9,12 @@
 // with defaults: a large fleet's clients each decode every update, and a
 // GetServers caller pays it per call (bench/get-servers-throughput).
 
-import { fromWireRouteTable, type RouteTable, type WireRouteTable } from './route-table.js';
-import { defaultGrpc } from './default-grpc.js';
+import { fromWireRouteTable, type RouteTable, type WireRouteTable } from '../policies/route-table.js';
+import { defaultGrpc } from '../grpc/default-grpc.js';
 import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import type { GrpcModule } from './grpc-module.js';
-import { LOOKASIDE_DESCRIPTOR } from './lookaside-descriptor.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
+import { LOOKASIDE_DESCRIPTOR } from '../lookaside-descriptor.js';
 
 /** One backend as the control plane sends it. */
 export interface ServerEntry {

@@ -2,7 +2,7 @@
 // RouteTable message, in the field names the proto spells. Targets name
 // their port by number, as backendRefs do.
 
-import type { RouteTable } from '../translation/route-table.js';
+import type { RouteTable } from '../../translation/route-table.js';
 
 const MATCH_TYPES = { Exact: 'MATCH_TYPE_EXACT', RegularExpression: 'MATCH_TYPE_REGULAR_EXPRESSION' } as const;
 
