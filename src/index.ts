@@ -1,8 +1,9 @@
 // The public entry of the control plane package ("grpc-lookaside"): embed
 // the control plane in a process of your own, with the file source or a
-// source you write. The resolver for clients is "grpc-lookaside/client"; the
-// Kubernetes source is "grpc-lookaside/kubernetes", kept apart because
-// @kubernetes/client-node needs Node >= 22.19 even to be imported.
+// source you write. The Kubernetes source is "grpc-lookaside/kubernetes",
+// kept apart because @kubernetes/client-node needs Node >= 22.19 even to be
+// imported. The resolver for clients is not here: it is the separate package
+// "grpc-lookaside-client" (packages/client), which imports nothing from this one.
 
 export { ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 export type { DiscoverySource } from './discovery/source.js';
