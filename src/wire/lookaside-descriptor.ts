@@ -1,6 +1,6 @@
 // Generated from proto/lookaside/v1/lookaside.proto and the health.proto of grpc-health-check 2.1.0 by
 // scripts/generate-wire-descriptors.ts: do not edit. Regenerate with `npm run generate:wire`.
-// 20 types reachable from: LoadBalancer, Health.
+// 25 types reachable from: LoadBalancer, Health.
 
 // protobufjs's JSON form of a namespace (Root.fromJSON), field names as the protos spell them.
 export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
@@ -18,6 +18,12 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
         "WatchServers": {
          "requestType": "WatchServersRequest",
          "responseType": "WatchServersResponse",
+         "responseStream": true
+        },
+        "ReportLoad": {
+         "requestType": "ReportLoadRequest",
+         "requestStream": true,
+         "responseType": "ReportLoadResponse",
          "responseStream": true
         }
        }
@@ -247,6 +253,80 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
          "id": 2
         }
        }
+      },
+      "ReportLoadRequest": {
+       "fields": {
+        "client": {
+         "type": "ClientInfo",
+         "id": 1
+        },
+        "targets": {
+         "rule": "repeated",
+         "type": "TargetLoad",
+         "id": 2
+        }
+       }
+      },
+      "TargetLoad": {
+       "fields": {
+        "target": {
+         "type": "ServiceRef",
+         "id": 1
+        },
+        "applied": {
+         "type": "AppliedServerList",
+         "id": 2
+        },
+        "backends": {
+         "rule": "repeated",
+         "type": "BackendLoad",
+         "id": 3
+        }
+       }
+      },
+      "AppliedServerList": {
+       "fields": {
+        "version": {
+         "type": "uint64",
+         "id": 1
+        },
+        "exists": {
+         "type": "bool",
+         "id": 2
+        }
+       }
+      },
+      "BackendLoad": {
+       "fields": {
+        "address": {
+         "type": "string",
+         "id": 1
+        },
+        "succeeded_calls": {
+         "type": "uint64",
+         "id": 2
+        },
+        "failed_calls": {
+         "type": "uint64",
+         "id": 3
+        },
+        "issued_calls": {
+         "type": "uint64",
+         "id": 4
+        },
+        "in_progress_calls": {
+         "type": "uint64",
+         "id": 5
+        }
+       }
+      },
+      "ReportLoadResponse": {
+       "fields": {
+        "report_interval_ms": {
+         "type": "uint32",
+         "id": 1
+        }
+       }
       }
      }
     }
@@ -329,6 +409,8 @@ export const LOOKASIDE_FILES: Record<string, string> = {
  "grpc.health.v1.HealthCheckResponse": "health/v1/health.proto",
  "grpc.health.v1.HealthListRequest": "health/v1/health.proto",
  "grpc.health.v1.HealthListResponse": "health/v1/health.proto",
+ "lookaside.v1.AppliedServerList": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.BackendLoad": "lookaside/v1/lookaside.proto",
  "lookaside.v1.ClientInfo": "lookaside/v1/lookaside.proto",
  "lookaside.v1.GetServersRequest": "lookaside/v1/lookaside.proto",
  "lookaside.v1.GetServersResponse": "lookaside/v1/lookaside.proto",
@@ -336,11 +418,14 @@ export const LOOKASIDE_FILES: Record<string, string> = {
  "lookaside.v1.LoadBalancer": "lookaside/v1/lookaside.proto",
  "lookaside.v1.MatchType": "lookaside/v1/lookaside.proto",
  "lookaside.v1.MethodMatch": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.ReportLoadRequest": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.ReportLoadResponse": "lookaside/v1/lookaside.proto",
  "lookaside.v1.RouteRule": "lookaside/v1/lookaside.proto",
  "lookaside.v1.RouteTable": "lookaside/v1/lookaside.proto",
  "lookaside.v1.RouteTarget": "lookaside/v1/lookaside.proto",
  "lookaside.v1.Server": "lookaside/v1/lookaside.proto",
  "lookaside.v1.ServiceRef": "lookaside/v1/lookaside.proto",
+ "lookaside.v1.TargetLoad": "lookaside/v1/lookaside.proto",
  "lookaside.v1.WatchServersRequest": "lookaside/v1/lookaside.proto",
  "lookaside.v1.WatchServersResponse": "lookaside/v1/lookaside.proto"
 };

@@ -20,6 +20,12 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
                   "requestType": "WatchServersRequest",
                   "responseType": "WatchServersResponse",
                   "responseStream": true
+                },
+                "ReportLoad": {
+                  "requestType": "ReportLoadRequest",
+                  "requestStream": true,
+                  "responseType": "ReportLoadResponse",
+                  "responseStream": true
                 }
               }
             },
@@ -246,6 +252,80 @@ export const LOOKASIDE_DESCRIPTOR: Record<string, unknown> = {
                 "weight": {
                   "type": "uint32",
                   "id": 2
+                }
+              }
+            },
+            "ReportLoadRequest": {
+              "fields": {
+                "client": {
+                  "type": "ClientInfo",
+                  "id": 1
+                },
+                "targets": {
+                  "rule": "repeated",
+                  "type": "TargetLoad",
+                  "id": 2
+                }
+              }
+            },
+            "TargetLoad": {
+              "fields": {
+                "target": {
+                  "type": "ServiceRef",
+                  "id": 1
+                },
+                "applied": {
+                  "type": "AppliedServerList",
+                  "id": 2
+                },
+                "backends": {
+                  "rule": "repeated",
+                  "type": "BackendLoad",
+                  "id": 3
+                }
+              }
+            },
+            "AppliedServerList": {
+              "fields": {
+                "version": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "exists": {
+                  "type": "bool",
+                  "id": 2
+                }
+              }
+            },
+            "BackendLoad": {
+              "fields": {
+                "address": {
+                  "type": "string",
+                  "id": 1
+                },
+                "succeededCalls": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "failedCalls": {
+                  "type": "uint64",
+                  "id": 3
+                },
+                "issuedCalls": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "inProgressCalls": {
+                  "type": "uint64",
+                  "id": 5
+                }
+              }
+            },
+            "ReportLoadResponse": {
+              "fields": {
+                "reportIntervalMs": {
+                  "type": "uint32",
+                  "id": 1
                 }
               }
             }
