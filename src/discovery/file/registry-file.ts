@@ -25,6 +25,7 @@
 //       spec: { from: [...], to: [...] }            # a ReferenceGrant spec, verbatim
 
 import { isIP } from 'node:net';
+import { experimental } from '@grpc/grpc-js';
 import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import { z } from 'zod';
 import { checkNamespace, checkPortName, checkServiceName, InvalidServiceRefError, serviceKey } from '../../registry/service-ref.js';
@@ -143,15 +144,20 @@ function checkAddress(value: string): string | undefined {
   const parsed = splitHostPort(value);
   if (!parsed) return `"${value}" is not "host:port" (IPv6 as "[2001:db8::7]:8080")`;
   const { host, port } = parsed;
-  if (!/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `the port in "${value}" must be a number from 1 to 65535`;
+  if (port < 1 || port > 65535) return `the port in "${value}" must be a number from 1 to 65535`;
   if (isIP(host) === 0 && !HOST_NAME.test(host)) return `the host in "${value}" is neither an IP address nor a valid host name`;
   return undefined;
 }
 
-function splitHostPort(value: string): { host: string; port: string } | undefined {
-  const match = /^\[([^\]]+)\]:([^:]*)$/.exec(value) ?? /^([^:[\]]+):([^:]*)$/.exec(value);
-  if (!match) return undefined;
-  return { host: match[1]!, port: match[2]! };
+/**
+ * "host:port" or "[v6]:port" read as gRPC reads an address (grpc-js's
+ * splitHostPort), so the file takes what a client can read; undefined when
+ * there is no port, the port is not a number, or brackets hold no IPv6 address.
+ */
+function splitHostPort(value: string): { host: string; port: number } | undefined {
+  const parsed = experimental.splitHostPort(value);
+  if (!parsed || parsed.port === undefined) return undefined;
+  return { host: parsed.host, port: parsed.port };
 }
 
 /** Everything a registry file says: services, and the routes and grants between them. */
@@ -276,7 +282,7 @@ function checkUnique(content: FileContent): { path: (string | number)[]; message
       const addresses = new Map<string, number>();
       port.backends.forEach((backend, b) => {
         const { host, port: backendPort } = splitHostPort(backend.address)!;
-        const address = formatAddress(host.toLowerCase(), Number(backendPort));
+        const address = formatAddress(host.toLowerCase(), backendPort);
         if (addresses.has(address)) {
           problems.push({ path: ['services', s, 'ports', p, 'backends', b, 'address'], message: `${address} is already listed at backends[${addresses.get(address)}]` });
         } else addresses.set(address, b);
@@ -299,7 +305,7 @@ function toSpecs(content: FileContent): ServiceSpec[] {
         const { host, port: backendPort } = splitHostPort(backend.address)!;
         return {
           host: host.toLowerCase(),
-          port: Number(backendPort),
+          port: backendPort,
           ...(backend.weight !== undefined && { weight: backend.weight }),
           ...(backend.zone !== undefined && { zone: backend.zone }),
           ...(backend.metadata !== undefined && { metadata: backend.metadata }),

@@ -49,6 +49,10 @@ describe('parseRegistryFile', () => {
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "127.10.0.1"}]}]', /address: "127.10.0.1" is not "host:port"/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "bad_host:1"}]}]', /neither an IP address nor a valid host name/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "127.10.0.1:0"}]}]', /port in "127.10.0.1:0" must be a number from 1 to 65535/],
+    // Addresses are read as grpc-js reads them (splitHostPort): a port name, or brackets around anything but IPv6, is not host:port.
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "127.10.0.1:grpc"}]}]', /address: "127.10.0.1:grpc" is not "host:port"/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "[127.10.0.1]:80"}]}]', /address: "\[127.10.0.1\]:80" is not "host:port"/],
+    ['services:\n  - name: a\n    ports: [{port: 1, backends: [{address: "[::1]:70000"}]}]', /port in "\[::1\]:70000" must be a number from 1 to 65535/],
     ['services:\n  - name: a\n    colour: red\n    ports: [{port: 1, backends: []}]', /2:5: services\[0\]: unknown field "colour"/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: []}, {port: 2, backends: []}]', /must name each port/],
     ['services:\n  - name: a\n    ports: [{port: 1, backends: []}]\n  - name: a\n    ports: [{port: 2, backends: []}]', /4:11: services\[1\]\.name: service a\.default is already defined at services\[0\]/],

@@ -72,6 +72,7 @@ export class ServerListWatchPool {
     let watch = this.watches.get(target.key);
     if (!watch) {
       watch = new ServerListWatch({
+        grpc: this.options.grpc,
         target,
         stub: this.getStub(),
         controlPlane: this.options.controlPlane,

@@ -5,7 +5,7 @@
 // that brings back the same servers changes nothing in any channel.
 
 import type { ClientReadableStream, StatusObject } from '@grpc/grpc-js';
-import { Status, statusName } from '../grpc/grpc-module.js';
+import { Status, statusName, type GrpcModule } from '../grpc/grpc-module.js';
 import type { LookasideLogger } from '../lookaside-logger.js';
 import type { LoadBalancerStub, ServersQuery, ServersUpdate } from './load-balancer-stub.js';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './reconnect-backoff.js';
@@ -38,6 +38,8 @@ export type ServerListListener = (state: ServerListState) => void;
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Status.UNAVAILABLE, Status.CANCELLED]);
 
 export interface ServerListWatchOptions {
+  /** The grpc-js module of the registration: its splitHostPort reads the servers' addresses. */
+  readonly grpc: GrpcModule;
   readonly target: LookasideTarget;
   readonly stub: LoadBalancerStub;
   /** For messages: where the control plane is. */
@@ -218,7 +220,7 @@ export class ServerListWatch {
   }
 
   private accept(update: ServersUpdate): void {
-    const { endpoints, rejected } = toWeightedEndpoints(update.servers);
+    const { endpoints, rejected } = toWeightedEndpoints(this.options.grpc, update.servers);
     if (rejected.length > 0) {
       this.options.logger.warn('skipping server addresses that cannot be dialled', { target: this.options.target.key, addresses: rejected });
     }

@@ -6,6 +6,7 @@
 
 import type { experimental } from '@grpc/grpc-js';
 import type { ServerEntry } from '../control-plane/load-balancer-stub.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
 
 type Endpoint = experimental.Endpoint;
 
@@ -33,13 +34,15 @@ export function priorityOf(endpoint: Endpoint): number {
   return typeof priority === 'number' && Number.isInteger(priority) && priority > 0 ? priority : 0;
 }
 
-/** Splits "host:port" or "[v6]:port"; undefined when it is neither. */
-export function parseServerAddress(address: string): { host: string; port: number } | undefined {
-  const match = /^\[([^\]]+)\]:([0-9]{1,5})$/.exec(address) ?? /^([^:[\]]+):([0-9]{1,5})$/.exec(address);
-  if (!match) return undefined;
-  const port = Number(match[2]);
-  if (port < 1 || port > 65535) return undefined;
-  return { host: match[1]!, port };
+/**
+ * Splits "host:port" or "[v6]:port" with grpc-js's own reading of an
+ * address (experimental.splitHostPort, the one its resolvers use);
+ * undefined when there is no host, no port or a port outside 1..65535.
+ */
+function parseServerAddress(grpc: GrpcModule, address: string): { host: string; port: number } | undefined {
+  const parsed = grpc.experimental.splitHostPort(address);
+  if (!parsed || parsed.host === '' || parsed.port === undefined || parsed.port < 1 || parsed.port > 65535) return undefined;
+  return { host: parsed.host, port: parsed.port };
 }
 
 /**
@@ -57,12 +60,12 @@ export function serverListSignature(exists: boolean, endpoints: readonly Weighte
  * Turns the control plane's servers into endpoints, skipping (and returning)
  * addresses that cannot be dialled rather than failing the whole update.
  */
-export function toWeightedEndpoints(servers: readonly ServerEntry[]): { endpoints: WeightedEndpoint[]; rejected: string[] } {
+export function toWeightedEndpoints(grpc: GrpcModule, servers: readonly ServerEntry[]): { endpoints: WeightedEndpoint[]; rejected: string[] } {
   const endpoints: WeightedEndpoint[] = [];
   const rejected: string[] = [];
   const seen = new Set<string>();
   for (const server of servers) {
-    const parsed = parseServerAddress(server.address);
+    const parsed = parseServerAddress(grpc, server.address);
     if (!parsed) {
       rejected.push(server.address);
       continue;
