@@ -3,6 +3,7 @@
 // promises lose errors from event handlers; console output belongs to the CLI).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerImports } from './eslint-rules/layer-imports.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'packages/*/dist/', 'node_modules/', 'coverage/', 'bench/results/', '.bench-build/'] },
@@ -18,6 +19,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
     },
+  },
+  {
+    // docs/design.md, "Layers": which directory may import which.
+    files: ['src/**/*.ts', 'packages/client/src/**/*.ts'],
+    plugins: { lookaside: { rules: { 'layer-imports': layerImports } } },
+    rules: { 'lookaside/layer-imports': 'error' },
   },
   {
     files: ['src/cli/**', 'bench/**', 'deploy/examples/**', 'test/**'],

@@ -18,7 +18,7 @@ import type { LoadReportHooks } from './observer/load-report.js';
 import { buildLiveView } from './observer/live-view.js';
 import { registerTrafficMetrics } from './observer/traffic-metrics.js';
 import { trafficStatus } from './observer/traffic-status.js';
-import { trafficStatusHandler } from './server/shared/traffic-status-endpoint.js';
+import { trafficStatusHandler } from './server/live-page/traffic-status-endpoint.js';
 import { LivePageServer, type LivePageOptions } from './server/live-page/live-page-server.js';
 
 export interface ControlPlaneOptions {

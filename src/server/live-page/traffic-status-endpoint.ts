@@ -5,7 +5,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrafficStatus } from '../../observer/traffic-status.js';
-import { isLoopbackAddress } from '../live-page/live-page-server.js';
+import { isLoopbackAddress } from './live-page-server.js';
 
 export const STATUS_PATH = '/status.json';
 
