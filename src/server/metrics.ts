@@ -12,6 +12,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegis
 import type { Registry } from '../registry/registry.js';
 import type { FanoutHooks } from './lookaside/watch-fanout.js';
 import type { AdsHooks } from './xds/ads-stream.js';
+import type { StreamHooks } from './shared/stream-scheduler.js';
 import { TYPE_LABELS } from './xds/xds-resources.js';
 import type { CallerAuthorizationHooks } from './shared/caller-authorization/caller-authorizer.js';
 
@@ -29,7 +30,7 @@ export class ControlPlaneMetrics {
   private readonly handling: Histogram<'grpc_type' | 'grpc_service' | 'grpc_method'>;
   private readonly sent: Counter<'grpc_type' | 'grpc_service' | 'grpc_method'>;
   private readonly updates: Counter;
-  private readonly propagation: Histogram;
+  private readonly propagation: Histogram<'protocol'>;
   private readonly watchRestarts: Counter<'resource' | 'reason'>;
   private readonly eventLag: Histogram<'resource'>;
   private readonly xdsResponses: Counter<'type' | 'answer'>;
@@ -61,7 +62,8 @@ export class ControlPlaneMetrics {
     this.updates = new Counter({ name: 'lookaside_updates_total', help: 'Changes applied to the registry (a service created, changed or deleted).', registers });
     this.propagation = new Histogram({
       name: 'lookaside_update_propagation_seconds',
-      help: 'From a source event reaching the registry until the new state was written to every watcher of the service.',
+      help: 'From a source event reaching the registry until the new state was written to every stream following the service, by protocol: lookaside (WatchServers) or xds (ADS).',
+      labelNames: ['protocol'],
       buckets: PROPAGATION_BUCKETS,
       registers,
     });
@@ -108,19 +110,25 @@ export class ControlPlaneMetrics {
     registry.onChange(() => this.updates.inc());
   }
 
-  /** Hooks for the watch fan-out: propagation latency. */
+  /** Hooks for the WatchServers streams: propagation latency. */
   fanoutHooks(): FanoutHooks {
-    return { onPropagated: (_key, seconds) => this.propagation.observe(seconds) };
+    return this.propagationHooks('lookaside');
   }
 
-  /** Hooks for the xDS face: responses sent, ACKed and NACKed, by type. */
+  /** Hooks for the xDS face: propagation latency; responses sent, ACKed and NACKed, by type. */
   xdsHooks(): AdsHooks {
     const counter = this.xdsResponses;
     const bound = (answer: string) => {
       const children = new Map(Object.entries(TYPE_LABELS).map(([typeUrl, type]) => [typeUrl, counter.labels({ type, answer })]));
       return (typeUrl: string) => children.get(typeUrl)?.inc();
     };
-    return { onPush: bound('sent'), onAck: bound('acked'), onNack: bound('nacked') };
+    return { ...this.propagationHooks('xds'), onPush: bound('sent'), onAck: bound('acked'), onNack: bound('nacked') };
+  }
+
+  /** The scheduler's hook both faces report propagation through, each under its protocol label. */
+  private propagationHooks(protocol: 'lookaside' | 'xds'): StreamHooks<unknown> {
+    const histogram = this.propagation.labels({ protocol });
+    return { onPropagated: (_key, seconds) => histogram.observe(seconds) };
   }
 
   /** Hooks for the caller authorization: decisions, and reviews by where their answer came from. */

@@ -60,7 +60,7 @@ it('a change reaches both the propagation histogram and the caller\'s onPropagat
     await watch.waitFor((r) => r.updates.length === 2);
     await expect.poll(() => propagated.length).toBe(1);
     expect(propagated[0]!.key).toBe('greeter.default');
-    expect(await sample('lookaside_update_propagation_seconds_count')).toBe(1);
+    expect(await sample('lookaside_update_propagation_seconds_count{protocol="lookaside"}')).toBe(1);
   } finally {
     watch.close();
   }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
 import { ControlPlane } from '../../src/control-plane.js';
-import { FLUSH_CHUNK } from '../../src/server/lookaside/watch-fanout.js';
+import { FLUSH_CHUNK } from '../../src/server/shared/stream-scheduler.js';
 import { busyService, BUSY_SERVICE } from '../support/busy-service.js';
 import { ManualSource } from '../support/manual-source.js';
 import { testLogger } from '../support/test-logger.js';

@@ -80,8 +80,8 @@ it('serves the gRPC and registry metrics with real values after real traffic', a
   expect(m.get('lookaside_source_synced')).toBe(1);
   expect(m.get('lookaside_updates_total')).toBe(2);
   // One change reached the one watcher (the initial send is not a change).
-  expect(m.get('lookaside_update_propagation_seconds_count')).toBe(1);
-  expect(m.get('lookaside_update_propagation_seconds_sum')).toBeGreaterThan(0);
+  expect(m.get('lookaside_update_propagation_seconds_count{protocol="lookaside"}')).toBe(1);
+  expect(m.get('lookaside_update_propagation_seconds_sum{protocol="lookaside"}')).toBeGreaterThan(0);
   expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(0);
 
   recorder.close();

@@ -76,6 +76,14 @@ export interface DiscoveryRequest {
   error_detail?: { code: number; message: string };
 }
 
+/** A grpc-js ADS client (one channel) that several RawAdsClients may open their streams on. */
+export type AdsChannel = InstanceType<ServiceClientConstructor>;
+
+export function adsChannel(address: string): AdsChannel {
+  const { Ads } = load();
+  return new Ads(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+}
+
 export class RawAdsClient {
   readonly responses: DiscoveryResponse[] = [];
   readonly call: ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
@@ -85,10 +93,12 @@ export class RawAdsClient {
   private readonly waiters = new Set<() => void>();
   private read = 0;
 
-  /** `metadata`: sent with the stream, e.g. { authorization: 'Bearer ...' }. */
-  constructor(address: string, metadata: Record<string, string> = {}) {
-    const { Ads } = load();
-    this.client = new Ads(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+  /**
+   * `metadata`: sent with the stream, e.g. { authorization: 'Bearer ...' }.
+   * `channel`: open the stream on this channel (closed by its owner), not on one of its own.
+   */
+  constructor(address: string, metadata: Record<string, string> = {}, private readonly channel?: AdsChannel) {
+    this.client = channel ?? adsChannel(address);
     const sent = new Metadata();
     for (const [key, value] of Object.entries(metadata)) sent.set(key, value);
     this.call = (this.client as unknown as { StreamAggregatedResources(metadata: Metadata): ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> }).StreamAggregatedResources(sent);
@@ -134,7 +144,7 @@ export class RawAdsClient {
 
   close(): void {
     this.call.cancel();
-    this.client.close();
+    if (!this.channel) this.client.close();
   }
 
   private until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {

@@ -13,7 +13,9 @@ import { locate } from '../../translation/caller-topology.js';
 import { DEFAULT_MAX_WATCH_STREAMS, DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION, WatchStreamLimits, type WatchStreamLimitOptions } from '../shared/watch-stream-limits.js';
 import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
 import { OpenStreamAuthorization } from '../shared/caller-authorization/open-stream-authorization.js';
-import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../shared/connection-age.js';
+import type { ConnectionAges } from '../shared/connection-age.js';
+import { SHUTTING_DOWN } from '../shared/stream-scheduler.js';
+import type { AdmittedCall } from '../shared/stream-admission.js';
 import { SYSTEM_CLOCK, type ServerClock } from '../../clock/server-clock.js';
 
 export interface LoadBalancerServiceOptions {
@@ -34,8 +36,6 @@ export interface LoadBalancerServiceOptions {
 }
 
 const NOT_SYNCED = 'the control plane has not synced with its discovery source yet; retry shortly';
-const REFUSAL_LOG_INTERVAL_MS = 10_000;
-export const SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
 
 export class LoadBalancerService {
   readonly definition: ServiceDefinition;
@@ -44,8 +44,6 @@ export class LoadBalancerService {
   readonly watchLimits: WatchStreamLimits;
   private readonly log: Logger;
   private draining = false;
-  private lastRefusalWarning = 0;
-  private refusalsSinceWarning = 0;
 
   constructor(private readonly options: LoadBalancerServiceOptions) {
     this.log = options.logger.child({ component: 'load-balancer' });
@@ -58,10 +56,17 @@ export class LoadBalancerService {
       GetServers: { ...base.GetServers!, requestDeserialize: requestDecoder('GetServersRequest'), responseSerialize: passThrough },
       WatchServers: { ...base.WatchServers!, requestDeserialize: requestDecoder('WatchServersRequest'), responseSerialize: passThrough },
     };
-    this.fanout = new WatchFanout(options.registry, this.encoder, this.log, options.hooks);
     this.watchLimits = new WatchStreamLimits({
       perConnection: options.watchLimits?.perConnection ?? DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION,
       total: options.watchLimits?.total ?? DEFAULT_MAX_WATCH_STREAMS,
+    });
+    this.fanout = new WatchFanout({
+      registry: options.registry,
+      encoder: this.encoder,
+      logger: this.log,
+      limits: this.watchLimits,
+      ...(options.hooks && { hooks: options.hooks }),
+      ...(options.connectionAges && { connectionAges: options.connectionAges }),
     });
   }
 
@@ -75,7 +80,7 @@ export class LoadBalancerService {
   /** Refuses new calls and ends every watch with UNAVAILABLE. */
   drain(): void {
     this.draining = true;
-    this.fanout.endAll(status.UNAVAILABLE, SHUTTING_DOWN);
+    this.fanout.scheduler.drain();
   }
 
   private getServers(call: ServerUnaryCall<ServersRequest, Buffer>, callback: sendUnaryData<Buffer>): void {
@@ -110,61 +115,27 @@ export class LoadBalancerService {
     }
   }
 
-  /**
-   * A caller over a limit may be refused thousands of times a second: one
-   * warning per REFUSAL_LOG_INTERVAL_MS says so with the count, the rest go to debug.
-   */
-  private logRefusal(peer: string, refusal: string): void {
-    this.refusalsSinceWarning++;
-    const now = Date.now();
-    if (now - this.lastRefusalWarning < REFUSAL_LOG_INTERVAL_MS) return this.log.debug({ peer }, refusal);
-    this.log.warn({ peer, refused: this.refusalsSinceWarning, openStreams: this.watchLimits.open }, `WatchServers refused: ${refusal}`);
-    this.lastRefusalWarning = now;
-    this.refusalsSinceWarning = 0;
-  }
-
   private watchServers(call: WatchCall): void {
     try {
       if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
       const request = validateServersRequest(call.request as ServersRequest);
-      const peer = call.getPeer();
       // The stream counts against the limits from here, while it is being
       // authorized too: a caller cannot pile up pending reviews past them.
-      const refusal = this.watchLimits.admit(peer);
-      if (refusal) {
-        this.logRefusal(peer, refusal);
-        return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
-      }
-      let stream: WatchStream | undefined;
-      const end = (code: status, details: string) => (stream ? stream.end(code, details) : call.emit('error', { code, details }));
-      const forgetAge = this.options.connectionAges?.track(peer, () => end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
-      let recheck: OpenStreamAuthorization | undefined;
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        this.watchLimits.release(peer);
-        forgetAge?.();
-        recheck?.stop();
-      };
-      for (const event of ['cancelled', 'close', 'finish', 'error']) call.once(event, release);
+      const admitted = this.fanout.scheduler.admit(call);
+      if (!admitted) return;
       const authorizer = this.options.authorizer;
-      if (!authorizer) {
-        stream = this.openWatch(call, request, peer);
-        return;
-      }
+      if (!authorizer) return void this.openWatch(call, admitted, request);
       // The target's namespace is fixed for the stream: authorized when it
       // opens, and again each time the allow expires (a revoked caller's
       // stream ends then).
       const namespace = request.service.namespace;
       authorizer.authorize(call.metadata, namespace).then(
         (decision) => {
-          if (call.cancelled || released) return;
+          if (call.cancelled || admitted.isOver) return;
           if (!decision.allowed) return void call.emit('error', { code: decision.code, details: decision.details });
           if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
-          stream = this.openWatch(call, request, peer, { namespace: decision.callerNamespace });
-          if (!stream) return;
-          recheck = new OpenStreamAuthorization({
+          if (!this.openWatch(call, admitted, request, { namespace: decision.callerNamespace })) return;
+          const recheck = new OpenStreamAuthorization({
             authorizer,
             clock: this.options.clock ?? SYSTEM_CLOCK,
             metadata: call.metadata,
@@ -173,11 +144,12 @@ export class LoadBalancerService {
               const again = result!.decision;
               // Undecided (the API server is away): the stream goes on, as cached decisions do.
               if (again.allowed || again.code === status.UNAVAILABLE) return;
-              this.log.info({ peer, service: request.target.service, code: status[again.code] }, 'WatchServers ended: the caller may no longer read this target');
-              end(again.code, `${again.details} (checked again while the stream was open)`);
+              this.log.info({ peer: admitted.peer, service: request.target.service, code: status[again.code] }, 'WatchServers ended: the caller may no longer read this target');
+              admitted.end(again.code, `${again.details} (checked again while the stream was open)`);
             },
-            onError: (error) => end(toStatus(error, this.log).code, 'the control plane failed to authorize this stream again; reconnect'),
+            onError: (error) => admitted.end(toStatus(error, this.log).code, 'the control plane failed to authorize this stream again; reconnect'),
           });
+          admitted.onOver(() => recheck.stop());
           recheck.allowed([decision]);
         },
         (error: unknown) => call.emit('error', toStatus(error, this.log)),
@@ -187,10 +159,10 @@ export class LoadBalancerService {
     }
   }
 
-  private openWatch(call: WatchCall, request: ValidRequest, peer: string, routeCaller: RouteCaller = {}): WatchStream | undefined {
+  private openWatch(call: WatchCall, admitted: AdmittedCall<WatchStream>, request: ValidRequest, routeCaller: RouteCaller = {}): WatchStream | undefined {
     try {
-      this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer }, 'WatchServers opened');
-      return this.fanout.add(call, request, routeCaller);
+      this.log.debug({ service: request.target.service, port: request.target.port, client: request.client, peer: admitted.peer }, 'WatchServers opened');
+      return this.fanout.add(admitted, call, request, routeCaller);
     } catch (error) {
       call.emit('error', toStatus(error, this.log));
       return undefined;

@@ -22,6 +22,7 @@
 
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { ScheduledStream, type StreamHooks, type StreamScheduler } from '../shared/stream-scheduler.js';
 import type { Registry } from '../../registry/registry.js';
 import { DISCOVERY_RESPONSE_FIELDS, lengthDelimitedField, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import type { XdsTarget } from './xds-resource-names.js';
@@ -45,16 +46,12 @@ export const DENIED_NAMESPACE_RECHECK_MS = 5_000;
 
 export type AdsCall = ServerDuplexStream<DiscoveryRequest | { readonly undecodable: string }, Buffer>;
 
-export interface AdsHooks {
-  /** A stream opened (before its first request). */
-  readonly onOpened?: (stream: AdsStream) => void;
+export interface AdsHooks extends StreamHooks<AdsStream> {
   /** A response of `version` was written to `stream`. */
   readonly onPush?: (type: ServedType, stream: AdsStream, version: string) => void;
   readonly onAck?: (type: ServedType, stream: AdsStream, version: string) => void;
   /** The client refused `rejectedVersion` with `error`. */
   readonly onNack?: (type: ServedType, stream: AdsStream, rejectedVersion: string, error: string) => void;
-  /** The stream is over. */
-  readonly onClosed?: (stream: AdsStream) => void;
 }
 
 /** What the stream needs from the service that owns it. */
@@ -65,10 +62,8 @@ export interface AdsStreamContext {
   readonly hooks: AdsHooks;
   /** The clock the stream's own timers run on. */
   readonly clock: ServerClock;
-  /** Schedules flush() on the next batch. */
-  markDirty(stream: AdsStream): void;
-  /** The stream is over. */
-  forget(stream: AdsStream): void;
+  /** Writes the streams: when they are due, with back-pressure. */
+  readonly scheduler: StreamScheduler<AdsStream>;
 }
 
 interface TypeState {
@@ -90,9 +85,9 @@ interface TypeState {
   ackedVersion: string;
 }
 
-export class AdsStream {
+export class AdsStream extends ScheduledStream {
   private readonly types = new Map<ServedType, TypeState>();
-  /** Registry subscriptions, one per service named by any type. */
+  /** The services this stream follows, one per service named by any type. */
   private readonly watches = new Map<string, () => void>();
   private nonceCounter = 0;
   private readonly authorizedNamespaces = new Set<string>();
@@ -100,21 +95,16 @@ export class AdsStream {
   private routeCaller: RouteCaller = {};
   /** Namespaces refused to this caller, until when (on the context's clock): their names get no resources. */
   private readonly deniedNamespaces = new Map<string, number>();
-  private blocked = false;
-  private closed = false;
   private readonly nackWarnings: NackWarnings;
   /** The node id (for logs), zone and Kubernetes node (for topology-aware answers) from the first request. */
   private node: { id: string; zone: string; kubernetesNode: string } | undefined;
 
   constructor(
     private readonly context: AdsStreamContext,
-    readonly call: AdsCall,
+    override readonly call: AdsCall,
   ) {
+    super(call, context.scheduler);
     this.nackWarnings = new NackWarnings(context.log, context.clock, () => this.nodeId);
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   get nodeId(): string {
@@ -137,7 +127,7 @@ export class AdsStream {
    * DENIED_NAMESPACE_RECHECK_MS ago: the service decides them before receive().
    */
   namespacesToAuthorize(request: DiscoveryRequest | { readonly undecodable: string }): string[] {
-    if (this.closed || 'undecodable' in request) return [];
+    if (this.isClosed || 'undecodable' in request) return [];
     const namespaces = new Set<string>();
     for (const name of request.resource_names) {
       const target = this.context.resources.target(name);
@@ -188,7 +178,7 @@ export class AdsStream {
   revoked(namespace: string): void {
     if (!this.authorizedNamespaces.delete(namespace)) return;
     this.denied(namespace);
-    this.context.markDirty(this);
+    this.markDirty();
   }
 
   private isDenied(namespace: string): boolean {
@@ -198,7 +188,7 @@ export class AdsStream {
 
   /** Reads one request; a bad one ends the stream with INVALID_ARGUMENT naming the field. */
   receive(request: DiscoveryRequest | { readonly undecodable: string }): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     if ('undecodable' in request) return this.end(status.INVALID_ARGUMENT, request.undecodable);
     const typeUrl = request.type_url;
     if (!isServedType(typeUrl)) {
@@ -244,12 +234,12 @@ export class AdsStream {
       for (const name of names) if (!state.targets.has(name)) state.targets.set(name, this.context.resources.target(name));
       this.rewatch();
     }
-    if (state.answerDue) this.context.markDirty(this);
+    if (state.answerDue) this.markDirty();
   }
 
   /** Sends, per type, the newest state if it differs from what was sent or the subscription changed. */
   flush(): void {
-    if (this.closed || this.blocked || !this.context.registry.synced) return;
+    if (!this.writable) return;
     const caller = locate({ zone: this.node?.zone ?? '', node: this.node?.kubernetesNode ?? '' }, (node) => this.context.registry.zoneOfNode(node));
     for (const [typeUrl, state] of this.types) {
       const resources: EncodedResource[] = [];
@@ -266,35 +256,21 @@ export class AdsStream {
       state.answerDue = false;
       state.sentVersion = version;
       state.sentNonce = nonce;
-      const writable = this.call.write(responseBytes(typeUrl, version, nonce, resources));
+      const writable = this.write(responseBytes(typeUrl, version, nonce, resources));
       this.context.hooks.onPush?.(typeUrl, this, version);
-      if (!writable) {
-        this.blocked = true;
-        this.call.once('drain', () => {
-          this.blocked = false;
-          this.context.markDirty(this);
-        });
-        return;
-      }
+      // The socket is full: the other types wait for the drain, then get their newest state.
+      if (!writable) return;
     }
   }
 
-  /** Ends the stream with a status (UNAVAILABLE at shutdown, INVALID_ARGUMENT for a bad request). */
-  end(code: status, details: string): void {
-    if (this.closed) return;
-    this.detach();
-    this.call.emit('error', { code, details });
+  logFields(): Record<string, unknown> {
+    return { node: this.nodeId };
   }
 
-  /** Stops following the registry; the call is over or being ended. */
-  detach(): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected detached(): void {
     this.nackWarnings.stop();
     for (const unwatch of this.watches.values()) unwatch();
     this.watches.clear();
-    this.context.forget(this);
-    this.context.hooks.onClosed?.(this);
   }
 
   /** Follows exactly the services the subscriptions name. */
@@ -307,7 +283,7 @@ export class AdsStream {
       this.watches.delete(key);
     }
     for (const key of keys) {
-      if (!this.watches.has(key)) this.watches.set(key, this.context.registry.watch(key, () => this.context.markDirty(this)));
+      if (!this.watches.has(key)) this.watches.set(key, this.context.scheduler.follow(this, key));
     }
   }
 }

@@ -4,20 +4,23 @@
 // subscription: resources are read from the registry when a stream is
 // written, so there is no second copy of the registry to drift.
 //
-// It shares WatchServers' guarantees: nothing before the source's first
-// sync (invariant 1 of docs/design.md), O(1) memory per slow stream (4), one encoding per
-// resource version (5), every stream ended with UNAVAILABLE at shutdown.
-// Writes are batched per event-loop turn, so the source that changed the
-// registry never waits on a network write.
+// It shares WatchServers' guarantees through the same scheduler
+// (../shared/stream-scheduler.ts): nothing before the source's first sync
+// (invariant 1 of docs/design.md), O(1) memory per slow stream (4), one
+// encoding per resource version (5), the stream limits, every stream ended
+// with UNAVAILABLE at shutdown. What is left here is the protocol's: the
+// requests a stream reads, and who may read which namespace.
 
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
-import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
+import type { AuthorizationDecision, CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
 import { OpenStreamAuthorization, type NamespaceDecision } from '../shared/caller-authorization/open-stream-authorization.js';
-import { MAX_CONNECTION_AGE_DETAILS, type ConnectionAges } from '../shared/connection-age.js';
+import type { ConnectionAges } from '../shared/connection-age.js';
 import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
+import { StreamScheduler } from '../shared/stream-scheduler.js';
+import type { AdmittedCall } from '../shared/stream-admission.js';
 import { ADS_METHOD, ADS_SERVICE, decodeDiscoveryRequest, decodeMessage, encodeMessage, xdsFileDescriptorProtos, type DiscoveryRequest } from '../../wire/xds-messages.js';
 import { AdsStream, DENIED_NAMESPACE_RECHECK_MS, type AdsCall, type AdsHooks, type AdsStreamContext } from './ads-stream.js';
 import { XdsResources } from './xds-resources.js';
@@ -34,7 +37,7 @@ export interface AggregatedDiscoveryServiceOptions {
    */
   readonly authorizer?: CallerAuthorizer;
   /** The watch-stream budget ADS streams share with WatchServers (RESOURCE_EXHAUSTED past it). */
-  readonly limits?: WatchStreamLimits;
+  readonly limits: WatchStreamLimits;
   /** The clock of the streams' own timers; default the process's. */
   readonly clock?: ServerClock;
   /** Clusters name this server as their LRS server (load-reporting-service.ts). */
@@ -43,14 +46,14 @@ export interface AggregatedDiscoveryServiceOptions {
   readonly connectionAges?: ConnectionAges;
 }
 
-export const XDS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
+type AdsRequest = DiscoveryRequest | { readonly undecodable: string };
 
 /** What server reflection needs to describe the ADS service: its files, named as the protos name them. */
 export function xdsReflectionDefinition(): PackageDefinition {
   return { [ADS_SERVICE]: { fileDescriptorProtos: xdsFileDescriptorProtos() } } as unknown as PackageDefinition;
 }
 
-function decodeRequest(bytes: Buffer): DiscoveryRequest | { readonly undecodable: string } {
+function decodeRequest(bytes: Buffer): AdsRequest {
   try {
     return decodeDiscoveryRequest(bytes);
   } catch (error) {
@@ -62,13 +65,9 @@ function decodeRequest(bytes: Buffer): DiscoveryRequest | { readonly undecodable
 export class AggregatedDiscoveryService {
   readonly definition: ServiceDefinition;
   readonly resources: XdsResources;
-  private readonly streams = new Set<AdsStream>();
-  private readonly dirty = new Set<AdsStream>();
+  private readonly scheduler: StreamScheduler<AdsStream>;
   private readonly context: AdsStreamContext;
   private readonly log: Logger;
-  private scheduled = false;
-  private draining = false;
-  private readonly stopSyncListener: () => void;
 
   constructor(private readonly options: AggregatedDiscoveryServiceOptions) {
     this.log = options.logger.child({ component: 'xds' });
@@ -85,27 +84,20 @@ export class AggregatedDiscoveryService {
         responseDeserialize: (bytes: Buffer) => decodeMessage('envoy.service.discovery.v3.DiscoveryResponse', bytes),
       },
     };
-    this.context = {
+    this.scheduler = new StreamScheduler<AdsStream>({
       registry: options.registry,
-      resources: this.resources,
-      log: this.log,
-      hooks: options.hooks ?? {},
-      clock: options.clock ?? SYSTEM_CLOCK,
-      markDirty: (stream) => this.markDirty(stream),
-      forget: (stream) => {
-        this.streams.delete(stream);
-        this.dirty.delete(stream);
-      },
-    };
-    // Streams that subscribed before the sync were sent nothing; answer them now.
-    this.stopSyncListener = options.registry.onSynced(() => {
-      for (const stream of this.streams) this.markDirty(stream);
+      logger: this.log,
+      face: 'xDS',
+      limits: options.limits,
+      ...(options.hooks && { hooks: options.hooks }),
+      ...(options.connectionAges && { connectionAges: options.connectionAges }),
     });
+    this.context = { registry: options.registry, resources: this.resources, log: this.log, hooks: options.hooks ?? {}, clock: options.clock ?? SYSTEM_CLOCK, scheduler: this.scheduler };
   }
 
   /** Open ADS streams. */
   get size(): number {
-    return this.streams.size;
+    return this.scheduler.size;
   }
 
   get implementation(): UntypedServiceImplementation {
@@ -114,88 +106,28 @@ export class AggregatedDiscoveryService {
 
   /** Refuses new streams and ends every open one with UNAVAILABLE. */
   drain(): void {
-    this.draining = true;
-    this.stopSyncListener();
-    for (const stream of [...this.streams]) stream.end(status.UNAVAILABLE, XDS_SHUTTING_DOWN);
+    this.scheduler.drain();
   }
 
   private stream(call: AdsCall): void {
-    if (this.draining) {
-      call.emit('error', { code: status.UNAVAILABLE, details: XDS_SHUTTING_DOWN });
-      return;
-    }
-    const peer = call.getPeer();
-    const refusal = this.options.limits?.admit(peer);
-    if (refusal) {
-      this.log.debug({ peer }, refusal);
-      call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
-      return;
-    }
+    const admitted = this.scheduler.admit(call);
+    if (!admitted) return;
     const stream = new AdsStream(this.context, call);
-    this.streams.add(stream);
-    this.context.hooks.onOpened?.(stream);
-    const forgetAge = this.options.connectionAges?.track(peer, () => stream.end(status.UNAVAILABLE, MAX_CONNECTION_AGE_DETAILS));
+    this.scheduler.add(admitted, stream);
     const authorizer = this.options.authorizer;
-    // Each namespace the stream was authorized for is asked about again
-    // when its allow expires; see rechecked().
-    const recheck =
-      authorizer &&
-      new OpenStreamAuthorization({
-        authorizer,
-        clock: this.context.clock,
-        metadata: call.metadata,
-        namespaces: () => stream.authorizedNamespaceList(),
-        onRecheck: (results) => this.rechecked(stream, peer, results),
-        onError: (error) => {
-          this.log.error({ err: error, node: stream.nodeId }, 'authorizing an open xDS stream again failed; closing the stream');
-          stream.end(status.INTERNAL, 'the control plane failed to authorize this stream again; reconnect');
-        },
-      });
-    let released = false;
-    const done = () => {
-      stream.detach();
-      if (released) return;
-      released = true;
-      this.options.limits?.release(peer);
-      forgetAge?.();
-      recheck?.stop();
-    };
-    const receive = (request: DiscoveryRequest | { readonly undecodable: string }) => {
-      try {
-        stream.receive(request);
-      } catch (error) {
-        // Invariant 9 (docs/design.md): a request that breaks the handler ends its stream, never the process.
-        this.log.error({ err: error, node: stream.nodeId }, 'handling an xDS request failed; closing the stream');
-        stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
-      }
-    };
-    call.on('data', (request: DiscoveryRequest | { readonly undecodable: string }) => {
-      const namespaces = authorizer ? stream.namespacesToAuthorize(request) : [];
-      if (!authorizer || namespaces.length === 0) return receive(request);
+    const recheck = authorizer && this.recheckWhileOpen(authorizer, stream, admitted);
+    call.on('data', (request: AdsRequest) => {
+      if (!authorizer) return this.receive(stream, request);
+      const namespaces = stream.namespacesToAuthorize(request);
+      if (namespaces.length === 0) return this.receive(stream, request);
       // Requests are handled in order: the stream reads nothing more until
       // this one is authorized, which also bounds what a caller can queue.
       call.pause();
-      void Promise.all(namespaces.map(async (namespace) => ({ namespace, decision: await authorizer.authorize(call.metadata, namespace) })))
-        .then((results) => {
-          if (stream.isClosed) return;
-          // No valid token, or no decision (the API server is unreachable):
-          // nothing on this stream can be served, and the client reconnects.
-          const unanswerable = results.find((result) => !result.decision.allowed && result.decision.code !== status.PERMISSION_DENIED);
-          if (unanswerable && !unanswerable.decision.allowed) {
-            return stream.end(unanswerable.decision.code, `${unanswerable.decision.details} (xDS resources of namespace "${unanswerable.namespace}" were asked for)`);
-          }
-          for (const result of results) {
-            if (result.decision.allowed) continue;
-            stream.denied(result.namespace);
-            this.log.warn(
-              { node: stream.nodeId, peer, namespace: result.namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
-              `xDS resources of namespace "${result.namespace}" are left out of this stream: ${result.decision.details}`,
-            );
-          }
-          stream.authorized(results.filter((result) => result.decision.allowed).map((result) => result.namespace));
-          for (const result of results) if (result.decision.allowed && result.decision.callerNamespace !== undefined) stream.callerNamespaceIs(result.decision.callerNamespace);
-          recheck?.allowed(results.map((result) => result.decision));
-          receive(request);
+      void this.authorize(authorizer, stream, admitted.peer, namespaces)
+        .then((decisions) => {
+          if (!decisions) return;
+          recheck?.allowed(decisions);
+          this.receive(stream, request);
           call.resume();
         })
         .catch((error: unknown) => {
@@ -205,22 +137,73 @@ export class AggregatedDiscoveryService {
         });
     });
     // The client half-closed: it will ask for nothing more. What its last
-    // requests asked for is written first (a flush scheduled by them runs
-    // before this callback), so a one-shot `grpcurl` or `buf curl` request
-    // gets its answer; then the stream ends with OK.
-    call.on('end', () => {
-      setImmediate(() => {
-        if (stream.isClosed) return;
-        done();
-        call.end();
-      });
+    // requests asked for is written first, so a one-shot `grpcurl` or
+    // `buf curl` request gets its answer; then the stream ends with OK.
+    call.on('end', () => setImmediate(() => this.halfClosed(call, stream, admitted)));
+  }
+
+  private receive(stream: AdsStream, request: AdsRequest): void {
+    try {
+      stream.receive(request);
+    } catch (error) {
+      // Invariant 9 (docs/design.md): a request that breaks the handler ends its stream, never the process.
+      this.log.error({ err: error, node: stream.nodeId }, 'handling an xDS request failed; closing the stream');
+      stream.end(status.INTERNAL, 'the control plane failed to handle this request; reconnect');
+    }
+  }
+
+  private halfClosed(call: AdsCall, stream: AdsStream, admitted: AdmittedCall<AdsStream>): void {
+    if (stream.isClosed) return;
+    this.scheduler.writeNow(stream);
+    admitted.finish();
+    call.end();
+  }
+
+  /**
+   * Decides the namespaces a request names that the stream was not
+   * authorized for. Resolves with the decisions when the request can be
+   * served (refused namespaces are left out of the stream's answers), or
+   * undefined when the stream was ended: it closed meanwhile, or no
+   * decision could be had (no valid token, the API server is unreachable)
+   * and the client must reconnect.
+   */
+  private async authorize(authorizer: CallerAuthorizer, stream: AdsStream, peer: string, namespaces: readonly string[]): Promise<AuthorizationDecision[] | undefined> {
+    const metadata = stream.call.metadata;
+    const results = await Promise.all(namespaces.map(async (namespace) => ({ namespace, decision: await authorizer.authorize(metadata, namespace) })));
+    if (stream.isClosed) return undefined;
+    const unanswerable = results.find((result) => !result.decision.allowed && result.decision.code !== status.PERMISSION_DENIED);
+    if (unanswerable && !unanswerable.decision.allowed) {
+      stream.end(unanswerable.decision.code, `${unanswerable.decision.details} (xDS resources of namespace "${unanswerable.namespace}" were asked for)`);
+      return undefined;
+    }
+    for (const result of results) {
+      if (result.decision.allowed) continue;
+      stream.denied(result.namespace);
+      this.log.warn(
+        { node: stream.nodeId, peer, namespace: result.namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
+        `xDS resources of namespace "${result.namespace}" are left out of this stream: ${result.decision.details}`,
+      );
+    }
+    stream.authorized(results.filter((result) => result.decision.allowed).map((result) => result.namespace));
+    for (const result of results) if (result.decision.allowed && result.decision.callerNamespace !== undefined) stream.callerNamespaceIs(result.decision.callerNamespace);
+    return results.map((result) => result.decision);
+  }
+
+  /** Each namespace the stream was authorized for is asked about again when its allow expires; see rechecked(). */
+  private recheckWhileOpen(authorizer: CallerAuthorizer, stream: AdsStream, admitted: AdmittedCall<AdsStream>): OpenStreamAuthorization {
+    const recheck = new OpenStreamAuthorization({
+      authorizer,
+      clock: this.context.clock,
+      metadata: stream.call.metadata,
+      namespaces: () => stream.authorizedNamespaceList(),
+      onRecheck: (results) => this.rechecked(stream, admitted.peer, results),
+      onError: (error) => {
+        this.log.error({ err: error, node: stream.nodeId }, 'authorizing an open xDS stream again failed; closing the stream');
+        stream.end(status.INTERNAL, 'the control plane failed to authorize this stream again; reconnect');
+      },
     });
-    call.on('cancelled', done);
-    call.on('close', done);
-    call.on('error', (error) => {
-      this.log.debug({ err: error, node: stream.nodeId }, 'xDS stream error');
-      done();
-    });
+    admitted.onOver(() => recheck.stop());
+    return recheck;
   }
 
   /**
@@ -248,28 +231,6 @@ export class AggregatedDiscoveryService {
         { node: stream.nodeId, peer, namespace, recheckAfterMs: DENIED_NAMESPACE_RECHECK_MS },
         `xDS resources of namespace "${namespace}" are left out of this stream from now on: ${decision.allowed ? '' : decision.details}`,
       );
-    }
-  }
-
-  private markDirty(stream: AdsStream): void {
-    if (stream.isClosed) return;
-    this.dirty.add(stream);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    for (const stream of batch) {
-      try {
-        stream.flush();
-      } catch (error) {
-        this.log.error({ err: error, node: stream.nodeId }, 'writing to an xDS stream failed; closing it');
-        stream.end(status.INTERNAL, 'the control plane failed to write this stream; reconnect');
-      }
     }
   }
 }
