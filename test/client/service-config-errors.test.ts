@@ -32,7 +32,7 @@ const BAD_CONFIGS: [string, object, RegExp][] = [
   ['a misspelt policy name', { loadBalancingConfig: [{ lookaside_least_requests: {} }] }, /"loadBalancingConfig\[0\]\.lookaside_least_requests" is not a registered load-balancing policy; this package's are "lookaside_weighted_round_robin", "lookaside_least_request"/],
   ['lookaside_least_request with choiceCount 1', { loadBalancingConfig: [{ lookaside_least_request: { choiceCount: 1 } }] }, /"loadBalancingConfig\[0\]\.lookaside_least_request" cannot be used: .*field "choiceCount": must be a whole number of at least 2/],
   ['lookaside_weighted_round_robin with an unknown field', { loadBalancingConfig: [{ lookaside_weighted_round_robin: { weights: [1, 2] } }] }, /field "weights": is not a field of this policy; allowed: "loadReports"/],
-  ['lookaside_weighted_round_robin with a bad loadReports period', { loadBalancingConfig: [{ lookaside_weighted_round_robin: { loadReports: { weightUpdatePeriod: '1m' } } }] }, /field "loadReports\.weightUpdatePeriod": must be a duration such as "10s", at least 0\.1s \(got "1m"\)/],
+  ['lookaside_weighted_round_robin with a bad loadReports period', { loadBalancingConfig: [{ lookaside_weighted_round_robin: { loadReports: { weightUpdatePeriod: '1m' } } }] }, /field "loadReports\.weightUpdatePeriod": must be a duration in seconds such as "10s" or "0\.25s" \(at most nine digits after the point\), at least 0\.1s \(got "1m"\)/],
   ['lookaside_weighted_round_robin with an unknown loadReports field', { loadBalancingConfig: [{ lookaside_weighted_round_robin: { loadReports: { blackout: '1s' } } }] }, /loadReports config field "blackout": is not a field of this policy; allowed: "blackoutPeriod"/],
   [
     'outlier_detection with childPolicy in camelCase',

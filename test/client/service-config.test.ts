@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVICE_CONFIG, LEAST_REQUEST_POLICY, lookasideChannelOptions, mergeServiceConfig } from 'grpc-lookaside-client';
-import { LeastRequestLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-weighted-round-robin.js';
+import { leastRequestConfigClass, LeastRequestLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-least-request.js';
+import { weightedRoundRobinConfigClass, WeightedRoundRobinLoadBalancingConfig } from '../../packages/client/src/policies/load-balancer-weighted-round-robin.js';
 import * as grpc from '@grpc/grpc-js';
 import { validateServiceConfig } from '../../packages/client/src/resolver/service-config-validation.js';
 
@@ -47,11 +47,48 @@ describe('lookasideChannelOptions', () => {
 
 describe('policy configs', () => {
   it('validate their JSON with field-specific messages', () => {
-    expect(LeastRequestLoadBalancingConfig.createFromJson({}).choiceCount).toBe(2);
-    expect(LeastRequestLoadBalancingConfig.createFromJson({ choiceCount: 50 }).choiceCount).toBe(10);
-    expect(() => LeastRequestLoadBalancingConfig.createFromJson({ choiceCount: 1 })).toThrow(/lookaside_least_request config field "choiceCount": must be a whole number of at least 2/);
-    expect(() => LeastRequestLoadBalancingConfig.createFromJson({ choices: 3 })).toThrow(/field "choices": is not a field of this policy; allowed: "choiceCount"/);
-    expect(() => WeightedRoundRobinLoadBalancingConfig.createFromJson({ weights: [] })).toThrow(/field "weights": is not a field of this policy; allowed: "loadReports"/);
-    expect(() => WeightedRoundRobinLoadBalancingConfig.createFromJson('x')).toThrow(/must be an object/);
+    expect(LeastRequestLoadBalancingConfig.fromJson({}, grpc).choiceCount).toBe(2);
+    expect(LeastRequestLoadBalancingConfig.fromJson({ choiceCount: 50 }, grpc).choiceCount).toBe(10);
+    expect(() => LeastRequestLoadBalancingConfig.fromJson({ choiceCount: 1 }, grpc)).toThrow(/lookaside_least_request config field "choiceCount": must be a whole number of at least 2/);
+    expect(() => LeastRequestLoadBalancingConfig.fromJson({ choices: 3 }, grpc)).toThrow(/field "choices": is not a field of this policy; allowed: "choiceCount"/);
+    expect(() => WeightedRoundRobinLoadBalancingConfig.fromJson({ weights: [] }, grpc)).toThrow(/field "weights": is not a field of this policy; allowed: "loadReports"/);
+    expect(() => WeightedRoundRobinLoadBalancingConfig.fromJson('x', grpc)).toThrow(/must be an object/);
+  });
+});
+
+describe('durations', () => {
+  const allowed = /must be a duration in seconds such as "10s" or "0\.25s" \(at most nine digits after the point\)/;
+  // Refused by grpc-js's parseDuration, or (the last) finer than a nanosecond,
+  // which grpc-js would read as 1.23 s.
+  const refused: unknown[] = ['250ms', '1m', '-1s', '.5s', '1.s', ' 1s', '1S', '', 1, null, '0.1234567891s'];
+
+  it("of the policies are read by the registered module's parseDuration, as milliseconds", () => {
+    const read: string[] = [];
+    const observed = { ...grpc, experimental: { ...grpc.experimental, parseDuration: (value: string) => (read.push(value), grpc.experimental.parseDuration(value)) } };
+    expect(weightedRoundRobinConfigClass(observed).createFromJson({ coldStartWait: '0.5s' }).coldStartWaitMs).toBe(500);
+    expect(leastRequestConfigClass(observed).createFromJson({ coldStartWait: '1.000000001s' }).coldStartWaitMs).toBe(1_000.000001);
+    const reports = WeightedRoundRobinLoadBalancingConfig.fromJson({ loadReports: { blackoutPeriod: '0s', weightExpirationPeriod: '180s', weightUpdatePeriod: '0.1s' } }, observed).loadReports;
+    expect(reports).toMatchObject({ blackoutPeriodMs: 0, weightExpirationPeriodMs: 180_000, weightUpdatePeriodMs: 100 });
+    expect(read).toEqual(['0.5s', '1.000000001s', '0s', '180s', '0.1s']);
+  });
+
+  it.each(refused)('of the policies refuse %j, naming the policy and the field', (value) => {
+    expect(() => LeastRequestLoadBalancingConfig.fromJson({ coldStartWait: value }, grpc)).toThrow(/^lookaside_least_request config field "coldStartWait": /);
+    expect(() => LeastRequestLoadBalancingConfig.fromJson({ coldStartWait: value }, grpc)).toThrow(allowed);
+    expect(() => WeightedRoundRobinLoadBalancingConfig.fromJson({ loadReports: { weightUpdatePeriod: value } }, grpc)).toThrow(/lookaside_weighted_round_robin config field "loadReports\.weightUpdatePeriod": .*, at least 0\.1s \(got /);
+  });
+
+  it('of the service config become the {seconds, nanos} the channel takes', () => {
+    const methodConfig = (timeout: string) => validateServiceConfig({ methodConfig: [{ name: [{}], timeout }] }, grpc).methodConfig[0]!.timeout;
+    expect(methodConfig('2s')).toEqual({ seconds: 2, nanos: 0 });
+    expect(methodConfig('1.5s')).toEqual({ seconds: 1, nanos: 500_000_000 });
+    expect(methodConfig('0.000000001s')).toEqual({ seconds: 0, nanos: 1 });
+  });
+
+  it.each(refused)('of the service config refuse %j, naming the field', (value) => {
+    expect(() => validateServiceConfig({ methodConfig: [{ name: [{}], timeout: value }] }, grpc)).toThrow(/^invalid service config: "methodConfig\[0\]\.timeout" /);
+    expect(() => validateServiceConfig({ methodConfig: [{ name: [{}], timeout: value }] }, grpc)).toThrow(allowed);
+    const retryPolicy = { maxAttempts: 2, initialBackoff: '0.1s', maxBackoff: value, backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] };
+    expect(() => validateServiceConfig({ methodConfig: [{ name: [{}], retryPolicy }] }, grpc)).toThrow(/"methodConfig\[0\]\.retryPolicy\.maxBackoff" must be a duration/);
   });
 });

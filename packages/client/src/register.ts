@@ -13,8 +13,8 @@ import type { ChannelCredentials, ChannelOptions, experimental } from '@grpc/grp
 import { defaultGrpc } from './grpc/default-grpc.js';
 import { guardOtherGrpcCopies, SUPPORTED_GRPC_RANGE } from './grpc/grpc-copies.js';
 import { isGrpcModule, supportsLookaside, type GrpcModule } from './grpc/grpc-module.js';
-import { LeastRequestLoadBalancer, LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from './policies/load-balancer-least-request.js';
-import { WeightedRoundRobinLoadBalancer, WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from './policies/load-balancer-weighted-round-robin.js';
+import { leastRequestConfigClass, LeastRequestLoadBalancer, LEAST_REQUEST_POLICY } from './policies/load-balancer-least-request.js';
+import { WeightedRoundRobinLoadBalancer, weightedRoundRobinConfigClass, WEIGHTED_ROUND_ROBIN_POLICY } from './policies/load-balancer-weighted-round-robin.js';
 import { createLookasideLogger, type LookasideLogFunction } from './lookaside-logger.js';
 import type { PickObserver } from './pick-observer.js';
 import { createLookasideResolverClass, type FallbackTarget } from './resolver/lookaside-resolver.js';
@@ -276,7 +276,7 @@ export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void 
         super(helper, grpc);
       }
     },
-    WeightedRoundRobinLoadBalancingConfig,
+    weightedRoundRobinConfigClass(grpc),
   );
   grpc.experimental.registerLoadBalancerType(
     LEAST_REQUEST_POLICY,
@@ -285,7 +285,7 @@ export function registerLookasidePolicies(grpc: GrpcModule = defaultGrpc): void 
         super(helper, grpc);
       }
     },
-    LeastRequestLoadBalancingConfig,
+    leastRequestConfigClass(grpc),
   );
   grpc.experimental.registerLoadBalancerType(
     ROUTING_POLICY,

@@ -6,6 +6,7 @@
 //   {"loadBalancingConfig": [{"lookaside_least_request": {"choiceCount": 2}}]}
 
 import type { experimental } from '@grpc/grpc-js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
 import { checkConfigObject, DEFAULT_COLD_START_WAIT_MS, LoadBalancingConfigError, parseColdStartWait } from './load-balancing-config-error.js';
 import { WeightedEndpointBalancer } from './weighted-endpoint-balancer.js';
 import { LeastRequestPicker, type PickableBackend } from './weighted-picker.js';
@@ -33,9 +34,10 @@ export class LeastRequestLoadBalancingConfig implements experimental.TypedLoadBa
     return { [LEAST_REQUEST_POLICY]: { choiceCount: this.choiceCount, coldStartWait: `${this.coldStartWaitMs / 1_000}s` } };
   }
 
-  static createFromJson(json: unknown): LeastRequestLoadBalancingConfig {
+  /** Parses the policy's JSON config; durations are read by `grpc`'s parseDuration. */
+  static fromJson(json: unknown, grpc: GrpcModule): LeastRequestLoadBalancingConfig {
     const fields = checkConfigObject(LEAST_REQUEST_POLICY, json, ['choiceCount', 'coldStartWait']);
-    const coldStartWaitMs = parseColdStartWait(LEAST_REQUEST_POLICY, fields.coldStartWait);
+    const coldStartWaitMs = parseColdStartWait(grpc, LEAST_REQUEST_POLICY, fields.coldStartWait);
     const value = fields.choiceCount;
     if (value === undefined) return new LeastRequestLoadBalancingConfig(DEFAULT_CHOICE_COUNT, coldStartWaitMs);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
@@ -43,6 +45,15 @@ export class LeastRequestLoadBalancingConfig implements experimental.TypedLoadBa
     }
     return new LeastRequestLoadBalancingConfig(Math.min(value, MAX_CHOICE_COUNT), coldStartWaitMs);
   }
+}
+
+/** The config class registered in `grpc` (see weightedRoundRobinConfigClass). */
+export function leastRequestConfigClass(grpc: GrpcModule) {
+  return class extends LeastRequestLoadBalancingConfig {
+    static createFromJson(json: unknown): LeastRequestLoadBalancingConfig {
+      return LeastRequestLoadBalancingConfig.fromJson(json, grpc);
+    }
+  };
 }
 
 export class LeastRequestLoadBalancer extends WeightedEndpointBalancer<LeastRequestLoadBalancingConfig> {

@@ -9,6 +9,7 @@
 //   {"loadBalancingConfig": [{"lookaside_weighted_round_robin": {"loadReports": {"blackoutPeriod": "10s"}}}]}
 
 import type { experimental } from '@grpc/grpc-js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
 import { checkConfigObject, DEFAULT_COLD_START_WAIT_MS, LoadBalancingConfigError, parseColdStartWait, parseDurationMs } from './load-balancing-config-error.js';
 import { DEFAULT_LOAD_REPORT_SETTINGS, LoadReportWeights, type LoadReportSettings } from './load-report-weights.js';
 import { WeightedEndpointBalancer } from './weighted-endpoint-balancer.js';
@@ -18,8 +19,8 @@ export const WEIGHTED_ROUND_ROBIN_POLICY = 'lookaside_weighted_round_robin';
 
 const LOAD_REPORT_FIELDS = ['blackoutPeriod', 'weightExpirationPeriod', 'weightUpdatePeriod', 'errorUtilizationPenalty'] as const;
 
-function durationMs(field: string, value: unknown, fallback: number, minimumMs: number): number {
-  return parseDurationMs(WEIGHTED_ROUND_ROBIN_POLICY, `loadReports.${field}`, value, fallback, minimumMs);
+function durationMs(grpc: GrpcModule, field: string, value: unknown, fallback: number, minimumMs: number): number {
+  return parseDurationMs(grpc, WEIGHTED_ROUND_ROBIN_POLICY, `loadReports.${field}`, value, fallback, minimumMs);
 }
 
 /** The policy's config: optional "loadReports" (ORCA, gRFC A58) and "coldStartWait"; unknown fields are rejected by name. */
@@ -54,9 +55,10 @@ export class WeightedRoundRobinLoadBalancingConfig implements experimental.Typed
     };
   }
 
-  static createFromJson(json: unknown): WeightedRoundRobinLoadBalancingConfig {
+  /** Parses the policy's JSON config; durations are read by `grpc`'s parseDuration. */
+  static fromJson(json: unknown, grpc: GrpcModule): WeightedRoundRobinLoadBalancingConfig {
     const fields = checkConfigObject(WEIGHTED_ROUND_ROBIN_POLICY, json, ['loadReports', 'coldStartWait']);
-    const coldStartWaitMs = parseColdStartWait(WEIGHTED_ROUND_ROBIN_POLICY, fields.coldStartWait);
+    const coldStartWaitMs = parseColdStartWait(grpc, WEIGHTED_ROUND_ROBIN_POLICY, fields.coldStartWait);
     if (fields.loadReports === undefined) return new WeightedRoundRobinLoadBalancingConfig(undefined, coldStartWaitMs);
     const reports = checkConfigObject(`${WEIGHTED_ROUND_ROBIN_POLICY} loadReports`, fields.loadReports, [...LOAD_REPORT_FIELDS]);
     const penalty = reports.errorUtilizationPenalty ?? DEFAULT_LOAD_REPORT_SETTINGS.errorUtilizationPenalty;
@@ -64,13 +66,25 @@ export class WeightedRoundRobinLoadBalancingConfig implements experimental.Typed
       throw new LoadBalancingConfigError(WEIGHTED_ROUND_ROBIN_POLICY, 'loadReports.errorUtilizationPenalty', `must be a number of at least 0 (got ${JSON.stringify(penalty)})`);
     }
     return new WeightedRoundRobinLoadBalancingConfig({
-      blackoutPeriodMs: durationMs('blackoutPeriod', reports.blackoutPeriod, DEFAULT_LOAD_REPORT_SETTINGS.blackoutPeriodMs, 0),
-      weightExpirationPeriodMs: durationMs('weightExpirationPeriod', reports.weightExpirationPeriod, DEFAULT_LOAD_REPORT_SETTINGS.weightExpirationPeriodMs, 1_000),
+      blackoutPeriodMs: durationMs(grpc, 'blackoutPeriod', reports.blackoutPeriod, DEFAULT_LOAD_REPORT_SETTINGS.blackoutPeriodMs, 0),
+      weightExpirationPeriodMs: durationMs(grpc, 'weightExpirationPeriod', reports.weightExpirationPeriod, DEFAULT_LOAD_REPORT_SETTINGS.weightExpirationPeriodMs, 1_000),
       // A58 floors the update period at 100 ms.
-      weightUpdatePeriodMs: durationMs('weightUpdatePeriod', reports.weightUpdatePeriod, DEFAULT_LOAD_REPORT_SETTINGS.weightUpdatePeriodMs, 100),
+      weightUpdatePeriodMs: durationMs(grpc, 'weightUpdatePeriod', reports.weightUpdatePeriod, DEFAULT_LOAD_REPORT_SETTINGS.weightUpdatePeriodMs, 100),
       errorUtilizationPenalty: penalty,
     }, coldStartWaitMs);
   }
+}
+
+/**
+ * The config class registered in `grpc`: grpc-js calls createFromJson with
+ * the JSON alone, so each registration binds the module it parses with.
+ */
+export function weightedRoundRobinConfigClass(grpc: GrpcModule) {
+  return class extends WeightedRoundRobinLoadBalancingConfig {
+    static createFromJson(json: unknown): WeightedRoundRobinLoadBalancingConfig {
+      return WeightedRoundRobinLoadBalancingConfig.fromJson(json, grpc);
+    }
+  };
 }
 
 export class WeightedRoundRobinLoadBalancer extends WeightedEndpointBalancer<WeightedRoundRobinLoadBalancingConfig> {

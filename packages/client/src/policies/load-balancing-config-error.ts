@@ -2,6 +2,9 @@
 // as an invalid service config; the message names the policy, the field and
 // what is allowed.
 
+import { DURATION_FORMS, durationMs, readDuration } from '../grpc/grpc-duration.js';
+import type { GrpcModule } from '../grpc/grpc-module.js';
+
 export class LoadBalancingConfigError extends Error {
   constructor(policy: string, field: string | undefined, rule: string) {
     super(`${policy} config${field ? ` field "${field}"` : ''}: ${rule}`);
@@ -27,15 +30,16 @@ export function checkConfigObject(policy: string, json: unknown, allowed: readon
 }
 
 /**
- * A protobuf JSON Duration ("10s", "0.5s") in ms: `fallback` when absent,
- * else an error naming the field unless it is at least `minimumMs`.
+ * A duration field ("10s", "0.5s", read by grpc-js's parseDuration) in ms:
+ * `fallback` when absent, else an error naming the field unless it is at
+ * least `minimumMs`.
  */
-export function parseDurationMs(policy: string, field: string, value: unknown, fallback: number, minimumMs: number): number {
+export function parseDurationMs(grpc: GrpcModule, policy: string, field: string, value: unknown, fallback: number, minimumMs: number): number {
   if (value === undefined) return fallback;
-  const match = typeof value === 'string' ? /^([0-9]+(?:\.[0-9]+)?)s$/.exec(value) : null;
-  const ms = match ? Number(match[1]) * 1_000 : NaN;
+  const duration = readDuration(grpc, value);
+  const ms = duration ? durationMs(duration) : NaN;
   if (!Number.isFinite(ms) || ms < minimumMs) {
-    throw new LoadBalancingConfigError(policy, field, `must be a duration such as "10s", at least ${minimumMs / 1_000}s (got ${JSON.stringify(value)})`);
+    throw new LoadBalancingConfigError(policy, field, `must be ${DURATION_FORMS}, at least ${minimumMs / 1_000}s (got ${JSON.stringify(value)})`);
   }
   return ms;
 }
@@ -51,8 +55,8 @@ export const DEFAULT_COLD_START_WAIT_MS = 250;
 export const MAX_COLD_START_WAIT_MS = 60_000;
 
 /** Parses the "coldStartWait" field both lookaside policies take. */
-export function parseColdStartWait(policy: string, value: unknown): number {
-  const ms = parseDurationMs(policy, 'coldStartWait', value, DEFAULT_COLD_START_WAIT_MS, 0);
+export function parseColdStartWait(grpc: GrpcModule, policy: string, value: unknown): number {
+  const ms = parseDurationMs(grpc, policy, 'coldStartWait', value, DEFAULT_COLD_START_WAIT_MS, 0);
   if (ms > MAX_COLD_START_WAIT_MS) throw new LoadBalancingConfigError(policy, 'coldStartWait', `must be at most ${MAX_COLD_START_WAIT_MS / 1_000}s (got ${JSON.stringify(value)})`);
   return ms;
 }

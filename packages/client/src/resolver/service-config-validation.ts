@@ -12,6 +12,7 @@
 
 import type { ServiceConfig } from '@grpc/grpc-js';
 import type { GrpcModule } from '../grpc/grpc-module.js';
+import { DURATION_FORMS, readDuration } from '../grpc/grpc-duration.js';
 import { Status } from '../grpc/grpc-module.js';
 import { LeastRequestLoadBalancingConfig, LEAST_REQUEST_POLICY } from '../policies/load-balancer-least-request.js';
 import { WeightedRoundRobinLoadBalancingConfig, WEIGHTED_ROUND_ROBIN_POLICY } from '../policies/load-balancer-weighted-round-robin.js';
@@ -30,12 +31,11 @@ export class ServiceConfigError extends Error {
 }
 
 /** This package's policies, parsed with their own config classes even before they are registered. */
-const OWN_POLICIES: Record<string, (json: unknown) => unknown> = {
-  [WEIGHTED_ROUND_ROBIN_POLICY]: (json) => WeightedRoundRobinLoadBalancingConfig.createFromJson(json),
-  [LEAST_REQUEST_POLICY]: (json) => LeastRequestLoadBalancingConfig.createFromJson(json),
+const OWN_POLICIES: Record<string, (json: unknown, grpc: GrpcModule) => unknown> = {
+  [WEIGHTED_ROUND_ROBIN_POLICY]: (json, grpc) => WeightedRoundRobinLoadBalancingConfig.fromJson(json, grpc),
+  [LEAST_REQUEST_POLICY]: (json, grpc) => LeastRequestLoadBalancingConfig.fromJson(json, grpc),
 };
 
-const DURATION = /^(\d+)(?:\.(\d{1,9}))?s$/;
 const TOP_LEVEL_FIELDS = ['loadBalancingConfig', 'loadBalancingPolicy', 'methodConfig', 'retryThrottling', 'healthCheckConfig'];
 const METHOD_FIELDS = ['name', 'waitForReady', 'timeout', 'maxRequestBytes', 'maxResponseBytes', 'retryPolicy', 'hedgingPolicy'];
 const RETRY_FIELDS = ['maxAttempts', 'initialBackoff', 'maxBackoff', 'backoffMultiplier', 'retryableStatusCodes'];
@@ -57,10 +57,11 @@ function arrayAt(field: string, value: unknown): unknown[] {
   return value;
 }
 
-function durationAt(field: string, value: unknown): { seconds: number; nanos: number } {
-  const match = typeof value === 'string' ? DURATION.exec(value) : null;
-  if (!match) throw new ServiceConfigError(field, `must be a duration in seconds such as "1.5s", got ${JSON.stringify(value)}`);
-  return { seconds: Number(match[1]), nanos: Number((match[2] ?? '').padEnd(9, '0')) };
+/** A duration as grpc-js reads one (grpc-duration.ts): timeouts become {seconds, nanos}, as the channel takes them. */
+function durationAt(field: string, value: unknown, grpc: GrpcModule): { seconds: number; nanos: number } {
+  const duration = readDuration(grpc, value);
+  if (!duration) throw new ServiceConfigError(field, `must be ${DURATION_FORMS}, got ${JSON.stringify(value)}`);
+  return { seconds: duration.seconds, nanos: duration.nanos };
 }
 
 function statusCodesAt(field: string, value: unknown, required: boolean): (number | string)[] {
@@ -78,7 +79,7 @@ function integerAt(field: string, value: unknown, min: number): number {
   return value;
 }
 
-function methodConfigAt(field: string, value: unknown): MethodConfig {
+function methodConfigAt(field: string, value: unknown, grpc: GrpcModule): MethodConfig {
   const raw = objectAt(field, value, METHOD_FIELDS);
   const names = arrayAt(`${field}.name`, raw.name).map((entry, i) => {
     const name = objectAt(`${field}.name[${i}]`, entry, ['service', 'method']);
@@ -95,7 +96,7 @@ function methodConfigAt(field: string, value: unknown): MethodConfig {
     if (typeof raw.waitForReady !== 'boolean') throw new ServiceConfigError(`${field}.waitForReady`, `must be true or false, got ${JSON.stringify(raw.waitForReady)}`);
     result.waitForReady = raw.waitForReady;
   }
-  if (raw.timeout !== undefined) result.timeout = durationAt(`${field}.timeout`, raw.timeout);
+  if (raw.timeout !== undefined) result.timeout = durationAt(`${field}.timeout`, raw.timeout, grpc);
   for (const limit of ['maxRequestBytes', 'maxResponseBytes'] as const) {
     if (raw[limit] !== undefined) result[limit] = integerAt(`${field}.${limit}`, raw[limit], 0);
   }
@@ -105,8 +106,8 @@ function methodConfigAt(field: string, value: unknown): MethodConfig {
   if (raw.retryPolicy !== undefined) {
     const at = `${field}.retryPolicy`;
     const retry = objectAt(at, raw.retryPolicy, RETRY_FIELDS);
-    durationAt(`${at}.initialBackoff`, retry.initialBackoff);
-    durationAt(`${at}.maxBackoff`, retry.maxBackoff);
+    durationAt(`${at}.initialBackoff`, retry.initialBackoff, grpc);
+    durationAt(`${at}.maxBackoff`, retry.maxBackoff, grpc);
     if (typeof retry.backoffMultiplier !== 'number' || !(retry.backoffMultiplier > 0)) {
       throw new ServiceConfigError(`${at}.backoffMultiplier`, `must be a number above 0, got ${JSON.stringify(retry.backoffMultiplier)}`);
     }
@@ -123,7 +124,7 @@ function methodConfigAt(field: string, value: unknown): MethodConfig {
     const hedging = objectAt(at, raw.hedgingPolicy, HEDGING_FIELDS);
     result.hedgingPolicy = { maxAttempts: integerAt(`${at}.maxAttempts`, hedging.maxAttempts, 2) };
     if (hedging.hedgingDelay !== undefined) {
-      durationAt(`${at}.hedgingDelay`, hedging.hedgingDelay);
+      durationAt(`${at}.hedgingDelay`, hedging.hedgingDelay, grpc);
       result.hedgingPolicy.hedgingDelay = hedging.hedgingDelay as string;
     }
     if (hedging.nonFatalStatusCodes !== undefined) result.hedgingPolicy.nonFatalStatusCodes = statusCodesAt(`${at}.nonFatalStatusCodes`, hedging.nonFatalStatusCodes, false);
@@ -150,7 +151,7 @@ function loadBalancingConfigAt(field: string, value: unknown, grpc: GrpcModule):
   const children = (config as { child_policy?: unknown } | null)?.child_policy;
   if (Array.isArray(children)) children.forEach((child, i) => loadBalancingConfigAt(`${field}.${name}.child_policy[${i}]`, child, grpc));
   try {
-    if (own) own(config);
+    if (own) own(config, grpc);
     else grpc.experimental.parseLoadBalancingConfig(value as Record<string, object>);
   } catch (error) {
     const message = (error as Error).message;
@@ -178,7 +179,7 @@ export function validateServiceConfig(json: unknown, grpc: GrpcModule): ServiceC
     result.loadBalancingConfig = arrayAt('loadBalancingConfig', raw.loadBalancingConfig).map((entry, i) => loadBalancingConfigAt(`loadBalancingConfig[${i}]`, entry, grpc));
   }
   if (raw.methodConfig !== undefined) {
-    result.methodConfig = arrayAt('methodConfig', raw.methodConfig).map((entry, i) => methodConfigAt(`methodConfig[${i}]`, entry));
+    result.methodConfig = arrayAt('methodConfig', raw.methodConfig).map((entry, i) => methodConfigAt(`methodConfig[${i}]`, entry, grpc));
     const seen = new Set<string>();
     result.methodConfig.forEach((method, i) =>
       method.name.forEach((name, j) => {
