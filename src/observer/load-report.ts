@@ -22,9 +22,21 @@ export interface LoadReporter {
   readonly clientId: string;
   /** The stream the report came on, when it is one the observer tracks (a WatchServers stream). */
   readonly stream?: object;
+  /**
+   * The connection's peer address the report came on (lookaside.v1: the
+   * control-plane channel that carries the client's WatchServers streams
+   * too): only that client's streams on that connection are the reporter's.
+   */
+  readonly peer?: string;
 }
 
 export interface LoadReportHooks {
   /** A client's report, translated to backends. */
   readonly onLoadReport?: (reporter: LoadReporter, entries: readonly LoadReportEntry[]) => void;
+  /**
+   * A lookaside.v1 client reported the server list it applied for a target
+   * ("name.namespace:port" as it watches it): the version and whether that
+   * list said the service exists.
+   */
+  readonly onAppliedServerList?: (reporter: LoadReporter, target: string, version: string, exists: boolean) => void;
 }

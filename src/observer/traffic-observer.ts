@@ -127,6 +127,10 @@ interface BackendRecord {
   estimatedFrom: string | undefined;
 }
 
+function reporterKey(protocol: ClientProtocol, clientId: string): string {
+  return `${protocol} ${clientId}`;
+}
+
 export class TrafficObserver {
   readonly windowMs: number;
   private readonly clock: ServerClock;
@@ -141,6 +145,8 @@ export class TrafficObserver {
    * answers alive.
    */
   private readonly clients = new Map<object | number, ClientRecord>();
+  /** The open streams by protocol and client id (reporterKey), so a report finds its reporter's streams without a scan. */
+  private readonly openByClient = new Map<string, Set<object>>();
   /** Load per cluster, then backend. */
   private readonly load = new Map<string, Map<string, BackendRecord>>();
   private backendCount = 0;
@@ -180,6 +186,7 @@ export class TrafficObserver {
       lastReportAt: undefined,
       callsInProgress: 0,
     });
+    this.indexOpen(key, identity);
     this.changed();
   }
 
@@ -187,7 +194,9 @@ export class TrafficObserver {
   identified(key: object, identity: Partial<ClientIdentity>): void {
     const record = this.clients.get(key);
     if (!record) return;
+    this.unindexOpen(key, record.identity);
     record.identity = { ...record.identity, ...identity };
+    this.indexOpen(key, record.identity);
     this.changed();
   }
 
@@ -226,6 +235,7 @@ export class TrafficObserver {
     const record = this.clients.get(key);
     if (!record || record.closedAt !== undefined) return;
     record.closedAt = this.clock.now();
+    this.unindexOpen(key, record.identity);
     this.clients.delete(key);
     this.clients.set(record.stream, record);
     this.changed();
@@ -251,13 +261,48 @@ export class TrafficObserver {
         record.estimatedFrom = entry.backends.length > 1 ? entry.group ?? 'group' : undefined;
       }
     }
-    const reporters = reporter.stream ? [this.clients.get(reporter.stream)] : [...this.clients.values()].filter((record) => record.closedAt === undefined && record.identity.protocol === reporter.protocol && record.identity.clientId === reporter.clientId);
+    const reporters = reporter.stream ? [this.clients.get(reporter.stream)] : this.openStreamsOf(reporter).map((key) => this.clients.get(key));
     for (const record of reporters) {
       if (!record) continue;
       record.lastReportAt = now;
       record.callsInProgress = inProgress;
     }
     this.changed();
+  }
+
+  /**
+   * A lookaside.v1 client reported the server list it applied for `target`
+   * (as its WatchServers request named it): an acknowledgement, under
+   * `type`, of its open streams of that target on the reporting connection.
+   */
+  applied(reporter: LoadReporter, target: string, type: string, version: string): void {
+    for (const key of this.openStreamsOf(reporter)) {
+      if (this.clients.get(key)?.identity.targets.includes(target)) this.acked(key, type, version);
+    }
+  }
+
+  /** The reporter's open streams: by protocol and client id, on its connection when it names one. */
+  private openStreamsOf(reporter: LoadReporter): object[] {
+    const keys = [...(this.openByClient.get(reporterKey(reporter.protocol, reporter.clientId)) ?? [])];
+    return reporter.peer === undefined ? keys : keys.filter((key) => this.clients.get(key)?.identity.peer === reporter.peer);
+  }
+
+  private indexOpen(key: object, identity: ClientIdentity): void {
+    const index = reporterKey(identity.protocol, identity.clientId);
+    let keys = this.openByClient.get(index);
+    if (!keys) {
+      keys = new Set();
+      this.openByClient.set(index, keys);
+    }
+    keys.add(key);
+  }
+
+  private unindexOpen(key: object, identity: ClientIdentity): void {
+    const index = reporterKey(identity.protocol, identity.clientId);
+    const keys = this.openByClient.get(index);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.openByClient.delete(index);
   }
 
   /** Everything the observer holds now: load over the window, and every tracked stream. */

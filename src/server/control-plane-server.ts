@@ -10,11 +10,11 @@ import type { Registry } from '../registry/registry.js';
 import type { CallerAuthorizer } from './shared/caller-authorization/caller-authorizer.js';
 import { LoadBalancerService } from './lookaside/load-balancer-service.js';
 import { LOAD_BALANCER_SERVICE, reflectionPackageDefinition } from './lookaside/proto-definitions.js';
-import { repairReflectionDescriptors } from './shared/reflection-descriptors.js';
 import type { FanoutHooks } from './lookaside/watch-fanout.js';
 import { AggregatedDiscoveryService, xdsReflectionDefinition } from './xds/aggregated-discovery-service.js';
 import type { AdsHooks } from './xds/ads-stream.js';
 import { LoadReportingService, loadReportingReflectionDefinition } from './xds/load-reporting-service.js';
+import { LoadReportService } from './lookaside/load-report-service.js';
 import type { LoadReportHooks } from '../observer/load-report.js';
 import { ClientStatusService, clientStatusReflectionDefinition } from './xds/client-status-service.js';
 import type { ClientStatus } from '../observer/traffic-observer.js';
@@ -86,6 +86,8 @@ export class ControlPlaneServer {
   readonly xds: AggregatedDiscoveryService;
   /** The LRS face; undefined when load reports are off. */
   readonly loadReporting: LoadReportingService | undefined;
+  /** lookaside.v1 ReportLoad; undefined when load reports are off (clients are answered UNIMPLEMENTED). */
+  readonly lookasideLoadReports: LoadReportService | undefined;
   readonly health: HealthImplementation;
   /** The caller authorization every face that reveals backends asks (--caller-auth); undefined: callers are not checked. */
   readonly authorizer: CallerAuthorizer | undefined;
@@ -157,12 +159,22 @@ export class ControlPlaneServer {
       ...(options.authorizer && { authorizer: options.authorizer }),
     });
     if (this.loadReporting) this.server.addService(this.loadReporting.definition, this.loadReporting.implementation);
+    this.lookasideLoadReports = options.loadReports === false ? undefined : new LoadReportService({
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.loadReports?.hooks && { hooks: options.loadReports.hooks }),
+      ...(options.loadReports?.intervalMs !== undefined && { intervalMs: options.loadReports.intervalMs }),
+      limits: this.loadBalancer.watchLimits,
+      ...(options.authorizer && { authorizer: options.authorizer }),
+    });
+    // A method of lookaside.v1.LoadBalancer, served from its own definition: grpc-js routes calls by path.
+    if (this.lookasideLoadReports) this.server.addService(this.lookasideLoadReports.definition, this.lookasideLoadReports.implementation);
     const clientStatus = options.clientStatus && new ClientStatusService(options.clientStatus);
     if (clientStatus) this.server.addService(clientStatus.definition, clientStatus.implementation);
     // Invariant 1 (docs/design.md): NOT_SERVING until the source has synced once.
     this.health = new HealthImplementation({ '': 'NOT_SERVING', [LOAD_BALANCER_SERVICE]: 'NOT_SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService(repairReflectionDescriptors({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition(), ...(this.loadReporting && loadReportingReflectionDefinition()), ...(clientStatus && clientStatusReflectionDefinition()) })).addToServer(this.server);
+    new ReflectionService({ ...reflectionPackageDefinition(), ...xdsReflectionDefinition(), ...(this.loadReporting && loadReportingReflectionDefinition()), ...(clientStatus && clientStatusReflectionDefinition()) }).addToServer(this.server);
   }
 
   get port(): number {
@@ -209,6 +221,7 @@ export class ControlPlaneServer {
     this.loadBalancer.drain();
     this.xds.drain();
     this.loadReporting?.drain();
+    this.lookasideLoadReports?.drain();
     this.log.info({ watchers, xdsStreams, graceMs }, 'shutting down: watch and xDS streams ended, draining calls');
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

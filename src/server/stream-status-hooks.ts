@@ -53,7 +53,14 @@ export function adsStatusHooks(observer: TrafficObserver): AdsHooks {
   };
 }
 
-/** Load reports of both faces, into the observer's windows. */
+/**
+ * Load reports of both faces, into the observer's windows; a lookaside.v1
+ * client's applied server list acknowledges its WatchServers streams of the
+ * target, in the spelling their answers were listed in.
+ */
 export function loadReportHooks(observer: TrafficObserver): LoadReportHooks {
-  return { onLoadReport: (reporter, entries) => observer.report(reporter, entries) };
+  return {
+    onLoadReport: (reporter, entries) => observer.report(reporter, entries),
+    onAppliedServerList: (reporter, target, version, exists) => observer.applied(reporter, target, LOOKASIDE_RESOURCE_TYPE, exists ? version : NOT_FOUND_VERSION),
+  };
 }

@@ -25,6 +25,8 @@ import { validateServiceConfig } from './resolver/service-config-validation.js';
 import { LOOKASIDE_SCHEME, type LookasideTarget } from './resolver/target-parser.js';
 import { readCallerTokenFile, TOKEN_FILE_ENV } from './control-plane/caller-token-file.js';
 import { CONTROL_PLANE_FORMS, controlPlaneTargetProblem } from './control-plane/control-plane-target.js';
+import { CallLoadCounters } from './control-plane/call-load-counters.js';
+import { LoadReportSender } from './control-plane/load-report-sender.js';
 
 /** The environment variable that names the control plane when the options do not. */
 export const CONTROL_PLANE_ENV = 'LOOKASIDE_CONTROL_PLANE';
@@ -110,6 +112,17 @@ export interface LookasideOptions {
    * used from the next reconnect on. Default: $LOOKASIDE_TOKEN_FILE, else no token.
    */
   readonly callerToken?: { readonly file: string };
+  /**
+   * Whether this client sends load reports to the control plane (lookaside.v1
+   * ReportLoad, on the channel its watches use): per service port, the server
+   * list it applied and its calls per backend (succeeded, failed, in
+   * progress), at the interval the control plane asks for. The control plane
+   * shows them in `lookaside status`, its metrics and its live page, and
+   * tells from them whether this client is in sync. Default true; false
+   * counts nothing and opens no report stream. A control plane that does
+   * not take reports turns them off by itself.
+   */
+  readonly loadReports?: boolean;
 }
 
 /** A registration: what registerLookaside set up, and the way to undo it. */
@@ -340,7 +353,17 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
       `"${scheme}" is already served by the registration for the control plane at ${holder.controlPlane}; close() that registration first, or give this one its own scheme (for example { scheme: "${scheme}-2" }) and target "${scheme}-2:///name.namespace:port"`,
     );
   }
+  if (options.loadReports !== undefined && typeof options.loadReports !== 'boolean') throw new LookasideOptionsError('loadReports', `must be true or false, got ${JSON.stringify(options.loadReports)}`);
   const logger = createLookasideLogger(grpc, options.logger);
+  const client = {
+    clientId: hostname(),
+    ...(process.env[ZONE_ENV] && { zone: process.env[ZONE_ENV] }),
+    ...(process.env[NODE_NAME_ENV] && { node: process.env[NODE_NAME_ENV] }),
+    ...options.client,
+  };
+  const callerToken = resolved.tokenFile !== undefined ? () => readCallerTokenFile(resolved.tokenFile!) : undefined;
+  const callLoads = options.loadReports === false ? undefined : new CallLoadCounters();
+  let reports: LoadReportSender | undefined;
   const pool = new ServerListWatchPool({
     grpc,
     controlPlane: resolved.controlPlane,
@@ -348,15 +371,22 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     ...(options.controlPlaneChannelOptions && { channelOptions: options.controlPlaneChannelOptions }),
     startTimeoutMs: resolved.startTimeoutMs,
     backoff: resolved.backoff,
-    client: {
-      clientId: hostname(),
-      ...(process.env[ZONE_ENV] && { zone: process.env[ZONE_ENV] }),
-      ...(process.env[NODE_NAME_ENV] && { node: process.env[NODE_NAME_ENV] }),
-      ...options.client,
-    },
+    client,
     logger,
-    ...(resolved.tokenFile !== undefined && { callerToken: () => readCallerTokenFile(resolved.tokenFile!) }),
+    ...(callerToken && { callerToken }),
+    ...(callLoads && { onChannel: (stub) => reports?.connect(stub) }),
   });
+  if (callLoads) {
+    reports = new LoadReportSender({
+      counters: callLoads,
+      watches: () => pool.openWatches(),
+      client,
+      backoff: resolved.backoff,
+      logger,
+      controlPlane: resolved.controlPlane,
+      ...(callerToken && { callerToken }),
+    });
+  }
   let closed = false;
   registerLookasidePolicies(grpc);
   grpc.experimental.registerResolver(
@@ -370,6 +400,7 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
       serviceConfig: resolved.serviceConfig,
       logger,
       onPick: options.onPick,
+      ...(callLoads && { callLoads }),
       isClosed: () => closed,
     }),
   );
@@ -385,6 +416,7 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     close() {
       if (closed) return;
       closed = true;
+      reports?.close();
       pool.close();
       if (schemes.get(scheme) === registration) schemes.delete(scheme);
       logger.info('lookaside registration closed', { scheme, controlPlane: resolved.controlPlane });

@@ -45,11 +45,16 @@ export function validateServersRequest(request: ServersRequest): ValidRequest {
     if (error instanceof InvalidServiceRefError) throw new InvalidRequestError(error.message);
     throw error;
   }
-  const client = { zone: request.client?.zone ?? '', node: request.client?.node ?? '', clientId: request.client?.client_id ?? '' };
+  return { service, port, target: { service: serviceText, port: portText }, client: validateClientInfo(request.client) };
+}
+
+/** A request's caller info (optional: unset fields read as ""), within the lengths allowed. */
+export function validateClientInfo(info: ServersRequest['client']): ValidRequest['client'] {
+  const client = { zone: info?.zone ?? '', node: info?.node ?? '', clientId: info?.client_id ?? '' };
   for (const field of ['zone', 'node', 'client_id'] as const) {
     const limit = CLIENT_FIELD_LIMITS[field];
     const value = field === 'client_id' ? client.clientId : client[field];
     if (value.length > limit) throw new InvalidRequestError(`client.${field}: has ${value.length} characters; at most ${limit} are allowed`);
   }
-  return { service, port, target: { service: serviceText, port: portText }, client };
+  return client;
 }

@@ -23,6 +23,7 @@ import { locate } from '../../translation/caller-topology.js';
 import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
 import type { LoadReportEntry, LoadReportHooks } from '../../observer/load-report.js';
 import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
+import { DEFAULT_LOAD_REPORT_INTERVAL_MS } from '../shared/load-report-interval.js';
 import { kubernetesNodeOf } from './ads-stream.js';
 import type { XdsResources } from './xds-resources.js';
 
@@ -31,11 +32,7 @@ export const LRS_METHOD = 'StreamLoadStats';
 const REQUEST_TYPE = 'envoy.service.load_stats.v3.LoadStatsRequest';
 const RESPONSE_TYPE = 'envoy.service.load_stats.v3.LoadStatsResponse';
 
-/** How often clients report unless the control plane is told otherwise. */
-export const DEFAULT_LOAD_REPORT_INTERVAL_MS = 10_000;
-/** Bounds of --load-report-interval. */
-export const MIN_LOAD_REPORT_INTERVAL_MS = 100;
-export const MAX_LOAD_REPORT_INTERVAL_MS = 10 * 60_000;
+export { DEFAULT_LOAD_REPORT_INTERVAL_MS, MAX_LOAD_REPORT_INTERVAL_MS, MIN_LOAD_REPORT_INTERVAL_MS } from '../shared/load-report-interval.js';
 
 export const LRS_SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another replica';
 

@@ -11,7 +11,7 @@
 
 import { fromWireRouteTable, type RouteTable, type WireRouteTable } from '../policies/route-table.js';
 import { defaultGrpc } from '../grpc/default-grpc.js';
-import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
+import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientDuplexStream, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { GrpcModule } from '../grpc/grpc-module.js';
 import { LOOKASIDE_DESCRIPTOR } from '../lookaside-descriptor.js';
@@ -55,7 +55,23 @@ interface WireServers {
   routeTable?: WireRouteTable | null;
 }
 
+/** A lookaside.v1 ReportLoadRequest, field names as protobufjs gives them (camelCase). */
+export interface LoadReportRequest {
+  readonly client?: { readonly zone?: string; readonly node?: string; readonly clientId?: string };
+  readonly targets: readonly {
+    readonly target: { readonly service: string; readonly port: string };
+    readonly applied?: { readonly version: number; readonly exists: boolean };
+    readonly backends: readonly { readonly address: string; readonly succeededCalls: number; readonly failedCalls: number; readonly issuedCalls: number; readonly inProgressCalls: number }[];
+  }[];
+}
+
+/** A ReportLoadResponse: how often the control plane wants reports (0: it did not say). */
+export interface LoadReportAnswer {
+  readonly reportIntervalMs: number;
+}
+
 type RawClient = Client & {
+  ReportLoad(metadata: Metadata, options: CallOptions): ClientDuplexStream<LoadReportRequest, LoadReportAnswer>;
   GetServers(request: object, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, value?: ServersUpdate) => void): void;
   WatchServers(request: object, metadata: Metadata, options: CallOptions): ClientReadableStream<ServersUpdate>;
 };
@@ -64,7 +80,21 @@ type RawClientConstructor = new (address: string, credentials: ChannelCredential
 
 /** One client class per grpc-js copy (keyed by its `experimental` object): a class made by one copy cannot run on another. */
 const clientConstructors = new WeakMap<object, RawClientConstructor>();
-let definition: Record<'GetServers' | 'WatchServers', MethodDefinition<object, ServersUpdate>> | undefined;
+let definition: (Record<'GetServers' | 'WatchServers', MethodDefinition<object, ServersUpdate>> & { ReportLoad: MethodDefinition<LoadReportRequest, LoadReportAnswer> }) | undefined;
+
+function reportLoadMethod(root: protobuf.Root): MethodDefinition<LoadReportRequest, LoadReportAnswer> {
+  const request = root.lookupType('lookaside.v1.ReportLoadRequest');
+  const response = root.lookupType('lookaside.v1.ReportLoadResponse');
+  return {
+    path: '/lookaside.v1.LoadBalancer/ReportLoad',
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value)).finish()),
+    requestDeserialize: (bytes) => request.toObject(request.decode(bytes), { longs: Number }) as LoadReportRequest,
+    responseSerialize: (value) => Buffer.from(response.encode(response.fromObject(value)).finish()),
+    responseDeserialize: (bytes) => ({ reportIntervalMs: (response.decode(bytes) as { reportIntervalMs?: number }).reportIntervalMs ?? 0 }),
+  };
+}
 
 function method(name: 'GetServers' | 'WatchServers', root: protobuf.Root): MethodDefinition<object, ServersUpdate> {
   const request = root.lookupType(`lookaside.v1.${name}Request`);
@@ -87,7 +117,7 @@ function loadConstructor(grpc: GrpcModule): RawClientConstructor {
   if (!constructor) {
     if (!definition) {
       const root = protobuf.Root.fromJSON(LOOKASIDE_DESCRIPTOR as protobuf.INamespace);
-      definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root) };
+      definition = { GetServers: method('GetServers', root), WatchServers: method('WatchServers', root), ReportLoad: reportLoadMethod(root) };
     }
     constructor = grpc.makeGenericClientConstructor(definition, 'LoadBalancer') as unknown as RawClientConstructor;
     clientConstructors.set(grpc.experimental, constructor);
@@ -161,6 +191,16 @@ export class LoadBalancerStub {
     const metadata = this.metadata(options);
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     return this.raw.WatchServers(toRequest(query), metadata, {});
+  }
+
+  /**
+   * Opens a ReportLoad stream (load-report-sender.ts). Like WatchServers it
+   * has no deadline and may wait for the control plane (waitForReady).
+   */
+  reportLoad(options: StubCallOptions & { readonly waitForReady?: boolean } = {}): ClientDuplexStream<LoadReportRequest, LoadReportAnswer> {
+    const metadata = this.metadata(options);
+    if (options.waitForReady) metadata.setOptions({ waitForReady: true });
+    return this.raw.ReportLoad(metadata, {});
   }
 
   private metadata(options: StubCallOptions): Metadata {

@@ -25,6 +25,11 @@ export interface ServerListWatchPoolOptions {
   readonly logger: LookasideLogger;
   /** Reads the caller token each WatchServers stream sends; see ServerListWatchOptions. */
   readonly callerToken?: () => string;
+  /**
+   * Told when the control-plane channel opens (its stub) and just before it
+   * closes (undefined): the load report stream lives on it.
+   */
+  readonly onChannel?: (stub: LoadBalancerStub | undefined) => void;
 }
 
 /** A subscriber's hold on a shared watch. */
@@ -55,6 +60,11 @@ export class ServerListWatchPool {
   /** Number of open watches (one per service port in use). */
   get size(): number {
     return this.watches.size;
+  }
+
+  /** The open watches. */
+  openWatches(): IterableIterator<ServerListWatch> {
+    return this.watches.values();
   }
 
   /** The open watch for a target, if any. */
@@ -119,6 +129,7 @@ export class ServerListWatchPool {
     if (this.watches.get(key) === watch) this.watches.delete(key);
     this.options.logger.debug('watch closed', { target: key, watches: this.watches.size });
     if (this.watches.size === 0 && this.stub) {
+      this.options.onChannel?.(undefined);
       this.stub.close();
       this.stub = undefined;
     }
@@ -134,6 +145,7 @@ export class ServerListWatchPool {
       'grpc.use_local_subchannel_pool': 1,
       ...this.options.channelOptions,
     }, this.options.grpc);
+    this.options.onChannel?.(this.stub);
     return this.stub;
   }
 }

@@ -73,6 +73,7 @@ export class ServerListWatch {
   private readonly backoff: ReconnectBackoff;
   private lastError = NO_ANSWER_YET;
   private closed = false;
+  private appliedList: { readonly version: number; readonly exists: boolean } | undefined;
 
   constructor(private readonly options: ServerListWatchOptions) {
     this.backoff = new ReconnectBackoff(options.backoff);
@@ -85,6 +86,20 @@ export class ServerListWatch {
 
   get listenerCount(): number {
     return this.listeners.size;
+  }
+
+  /** The service port this watch follows. */
+  get target(): LookasideTarget {
+    return this.options.target;
+  }
+
+  /**
+   * The version (and exists) of the last list received and applied: also of
+   * one that changed nothing, as after a reconnect to a restarted control
+   * plane, whose versions start afresh. What load reports say was applied.
+   */
+  get applied(): { readonly version: number; readonly exists: boolean } | undefined {
+    return this.appliedList;
   }
 
   /** Opens the stream and starts the start-wait timer. Called once. */
@@ -228,6 +243,7 @@ export class ServerListWatch {
     // all of it that the policies read, so that a change of ranks or zones
     // alone reaches them.
     const signature = serverListSignature(update.exists, endpoints) + (update.routeTable ? `\nroutes ${JSON.stringify(update.routeTable)}` : '');
+    this.appliedList = { version: update.version, exists: update.exists };
     if (this.current?.kind === 'list' && signature === this.signature) return;
     this.signature = signature;
     clearTimeout(this.startTimer);

@@ -13,6 +13,9 @@
 import type { ChannelOptions, connectivityState, experimental } from '@grpc/grpc-js';
 import { ConnectivityState, type GrpcModule } from '../grpc/grpc-module.js';
 import { LoadBalancingConfigError } from './load-balancing-config-error.js';
+import { readResolverContext } from './resolver-context.js';
+import { countCall } from './call-counting.js';
+import type { CallLoadCounters } from '../control-plane/call-load-counters.js';
 
 export const ROUTING_POLICY = 'lookaside_routing';
 /** The channel option under which the resolver passes each route target's endpoints (a Map by target key). */
@@ -58,6 +61,8 @@ interface Child {
 export class RoutingLoadBalancer implements experimental.LoadBalancer {
   private readonly children = new Map<string, Child>();
   private destroyed = false;
+  /** The registration's counters (load reports on) and the channel's own target, which key "" stands for. */
+  private loads: { readonly counters: CallLoadCounters; readonly ownTarget: string } | undefined;
 
   constructor(
     private readonly helper: experimental.ChannelControlHelper,
@@ -66,6 +71,8 @@ export class RoutingLoadBalancer implements experimental.LoadBalancer {
 
   updateAddressList(endpoints: StatusOr<Endpoint[]>, config: experimental.TypedLoadBalancingConfig, options: ChannelOptions, resolutionNote: string): boolean {
     if (!(config instanceof RoutingLoadBalancingConfig)) return false;
+    const context = readResolverContext(this.grpc, options);
+    this.loads = context?.callLoads && { counters: context.callLoads, ownTarget: context.service };
     const targets = ((options as Record<string, unknown>)[ROUTE_TARGETS_OPTION] as RouteTargetEndpoints | undefined) ?? new Map();
     const wanted = new Map<string, StatusOr<Endpoint[]>>([['', endpoints], ...targets]);
     for (const [key, child] of this.children) {
@@ -125,7 +132,14 @@ export class RoutingLoadBalancer implements experimental.LoadBalancer {
     const state: connectivityState = states.includes(READY) ? READY : states.includes(CONNECTING) ? CONNECTING : states.includes(IDLE) ? IDLE : TRANSIENT_FAILURE;
     const pickers = new Map([...this.children].map(([key, child]) => [key, child.picker]));
     const queue = new this.grpc.experimental.QueuePicker(this);
-    this.helper.updateState(state, {
+    const loads = this.loads;
+    this.helper.updateState(state, loads ? {
+      // Each call is counted for the target it was routed to (load reports).
+      pick: (args) => {
+        const key = args.extraPickInfo[ROUTE_PICK_KEY] ?? '';
+        return countCall((pickers.get(key) ?? queue).pick(args), loads.counters, key || loads.ownTarget);
+      },
+    } : {
       pick: (args) => (pickers.get(args.extraPickInfo[ROUTE_PICK_KEY] ?? '') ?? queue).pick(args),
     }, null);
   }

@@ -11,6 +11,7 @@ import { Status, type GrpcModule } from '../grpc/grpc-module.js';
 import type { LookasideLogger } from '../lookaside-logger.js';
 import type { PickObserver } from '../pick-observer.js';
 import { resolverContextAttributes } from '../policies/resolver-context.js';
+import type { CallLoadCounters } from '../control-plane/call-load-counters.js';
 import type { ServerListState, ServerListWatch } from '../control-plane/server-list-watch.js';
 import type { ServerListSubscription, ServerListWatchPool } from '../control-plane/server-list-watch-pool.js';
 import { resolveServiceConfig, type ServiceConfigJson } from './service-config.js';
@@ -37,6 +38,8 @@ export interface LookasideResolverContext {
   readonly serviceConfig: Readonly<ServiceConfigJson>;
   readonly logger: LookasideLogger;
   readonly onPick: PickObserver | undefined;
+  /** Where the channels count their calls for load reports; undefined with reports off. */
+  readonly callLoads?: CallLoadCounters;
   /** Set once the registration is closed: its resolvers then fail every resolution, saying so. */
   readonly isClosed: () => boolean;
 }
@@ -95,7 +98,7 @@ export function createLookasideResolverClass(context: LookasideResolverContext):
         context.logger.error('the channel\'s service config cannot be used', { target: this.target?.key, err: error });
         throw error;
       }
-      this.attributes = resolverContextAttributes(context.grpc, { service: this.target?.key ?? 'the service', onPick: context.onPick });
+      this.attributes = resolverContextAttributes(context.grpc, { service: this.target?.key ?? 'the service', onPick: context.onPick, ...(context.callLoads && { callLoads: context.callLoads }) });
     }
 
     /**
