@@ -258,6 +258,8 @@ function trialStats(t: TrialSamples) {
   return { endToEndMs: stats(t.endToEnd), afterSourceMs: stats(t.afterSource), firstWatcherAfterSourceMs: stats(t.firstWatcherAfterSource), fanoutMs: stats(t.fanout), pickerMs: stats(t.picker), coldEndToEndMs: stats(t.cold), cpuPerChangeMs: round(t.cpuPerChange, 2) };
 }
 type TrialStats = ReturnType<typeof trialStats>;
+/** What the JSON keeps of each trial besides its samples (which let runs be pooled later). */
+const pick = (t: TrialStats) => ({ endToEndMs: t.endToEndMs, afterSourceMs: t.afterSourceMs });
 
 async function main(): Promise<void> {
   const watcherCounts = listArgument('watchers', quick ? [1, 100, 1_000] : [1, 100, 1_000, 5_000]);
@@ -383,7 +385,7 @@ async function main(): Promise<void> {
         }
       }
       const pooled = trialStats(pool(trials));
-      results[String(count)] = { ...pooled, changesPerTrial: changes, warmup, trials: trials.map(trialStats).map((t) => ({ endToEndMs: t.endToEndMs, afterSourceMs: t.afterSourceMs })) };
+      results[String(count)] = { ...pooled, changesPerTrial: changes, warmup, trials: trials.map((t) => ({ ...pick(trialStats(t)), cpuPerChangeMs: round(t.cpuPerChange, 2), samplesMs: { endToEnd: t.endToEnd.map((v) => round(v, 2)), afterSource: t.afterSource.map((v) => round(v, 2)) } })) };
       if (isJudged) judged.set(count, { trials, baselines });
       if (count === GOAL.watchers) {
         // Extra, not judged: the same size with bare HTTP/2 readers.
@@ -424,7 +426,7 @@ async function main(): Promise<void> {
     const base = stats(run.baselines.flatMap((b) => b.times));
     const ratio = round(row.afterSourceMs.p99 / base.p99, 2);
     const baselineCpu = run.baselines.reduce((sum, b) => sum + b.cpuPerChange, 0) / run.baselines.length;
-    metrics[`baselineAt${count}`] = { pooled: base, trials: run.baselines.map((b) => stats(b.times)), cpuPerChangeMs: round(baselineCpu, 2) };
+    metrics[`baselineAt${count}`] = { pooled: base, trials: run.baselines.map((b) => ({ ...stats(b.times), cpuPerChangeMs: round(b.cpuPerChange, 2), samplesMs: b.times.map((v) => round(v, 2)) })), cpuPerChangeMs: round(baselineCpu, 2) };
     metrics[`p99RatioToBaselineAt${count}`] = ratio;
     goals.push({ metric: `p99RatioToBaselineAt${count}`, op: '<=', limit: GOAL.maxRatio });
     summary.push({ label: `${count} ${JUDGED} watchers, baseline: bare grpc-js server, write → last watcher, p50 / p99 / max, pooled`, value: ms(base) });
