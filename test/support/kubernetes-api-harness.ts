@@ -20,6 +20,11 @@
 //    Expired), then the stream ends, as the real API server does; the
 //    `goneAsHttpStatus` option answers HTTP 410 instead;
 //  - errors are Status objects (kind Status, code, reason, message);
+//  - a request whose Accept header asks first for PartialObjectMetadata
+//    (as=PartialObjectMetadataList;g=meta.k8s.io;v=v1 for a list,
+//    as=PartialObjectMetadata for a watch) gets objects of kind
+//    PartialObjectMetadata (meta.k8s.io/v1) holding only their metadata, as
+//    the API server answers client-go's metadata client;
 //  - POST authentication.k8s.io/v1 tokenreviews and authorization.k8s.io/v1
 //    subjectaccessreviews, answered from tokens and access rules the test
 //    sets (addToken, grantAccess): a TokenReview with spec.audiences accepts
@@ -42,7 +47,8 @@
 //    access rules stand in for RBAC (subject, namespace, verb, group,
 //    resource; no wildcards);
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
-//    stalled watches (open but silent), graceful closes, compaction, and
+//    stalled watches (open but silent), lists that are never answered,
+//    graceful closes, compaction, and
 //    reviews that fail with a status or never answer.
 //
 // Gateway API (gateway.networking.k8s.io), as a cluster with its CRDs:
@@ -99,6 +105,15 @@ function mergePatch(target: unknown, patch: unknown): unknown {
     else result[key] = mergePatch(result[key], value);
   }
   return result;
+}
+
+/** Whether an Accept header asks first for PartialObjectMetadata (a metadata-only client). */
+function asksForMetadataOnly(accept: string | undefined): boolean {
+  return /;\s*as=PartialObjectMetadata(List)?\s*;/.test(`${accept?.split(',')[0] ?? ''};`);
+}
+
+function toPartialObjectMetadata(object: KubeObject): unknown {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
 }
 
 /** One requirement of an equality-based label selector. */
@@ -216,6 +231,8 @@ interface WatchConnection {
   readonly namespace: string | undefined;
   readonly bookmarks: boolean;
   readonly selector: readonly LabelRequirement[];
+  /** Objects are sent as PartialObjectMetadata. */
+  readonly metadataOnly: boolean;
   readonly response: ServerResponse;
   stalled: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -238,10 +255,18 @@ export class KubernetesApiHarness {
    * replica), as a race on the real API server would.
    */
   beforeStatusWrite: ((namespace: string, name: string) => void) | undefined;
+  /**
+   * Called when a list request has arrived and before it is answered, with
+   * its query (limit, continue): a test can change state between the pages
+   * of a paged list, or compact history so its continue token expires.
+   */
+  beforeListPage: ((resource: ResourceKind, query: Readonly<Record<string, string>>) => void) | undefined;
   /** Paths of the API discovery documents asked for (/apis/gateway.networking.k8s.io/...). */
   readonly discoveryRequests: string[] = [];
   private readonly watches = new Set<WatchConnection>();
   private readonly forbidden = new Set<string>();
+  /** Resources whose list requests are taken and never answered. */
+  private readonly stalledLists = new Set<ResourceKind>();
   private readonly sockets = new Set<Socket>();
   private down = false;
   private readonly watchListeners = new Set<() => void>();
@@ -422,6 +447,15 @@ export class KubernetesApiHarness {
     return count;
   }
 
+  /** Takes list requests of a resource from now on and never answers them (the connection stays open) until resumeLists(). */
+  stallLists(resource: ResourceKind): void {
+    this.stalledLists.add(resource);
+  }
+
+  resumeLists(resource: ResourceKind): void {
+    this.stalledLists.delete(resource);
+  }
+
   /** Sends a BOOKMARK now on every watch that asked for bookmarks. */
   bookmark(resource?: ResourceKind): void {
     for (const watch of this.watches) if (!resource || watch.resource === resource) this.sendBookmark(watch);
@@ -589,8 +623,13 @@ export class KubernetesApiHarness {
       if (watch.resource !== resource || watch.stalled) continue;
       if (watch.namespace && watch.namespace !== event.object.metadata.namespace) continue;
       if (!matchesLabels(event.object, watch.selector)) continue;
-      this.write(watch.response, event.type, this.withKind(resource, event.object));
+      this.write(watch.response, event.type, this.render(watch, event.object));
     }
+  }
+
+  /** An object as a watch sends it: whole, or its metadata alone. */
+  private render(watch: WatchConnection, object: KubeObject): unknown {
+    return watch.metadataOnly ? toPartialObjectMetadata(object) : this.withKind(watch.resource, object);
   }
 
   private withKind(resource: ResourceKind, object: KubeObject): KubeObject {
@@ -666,8 +705,8 @@ export class KubernetesApiHarness {
     }
     if (verb === 'patch' || verb === 'update') this.writeStatus(request, verb, route.resource, route.namespace!, route.name!, response);
     else if (verb === 'get') this.getOne(route.resource, route.namespace!, route.name!, response);
-    else if (verb === 'list') this.list(route.resource, route.namespace, query, response);
-    else this.watch(route.resource, route.namespace, query, response);
+    else if (verb === 'list') this.list(route.resource, route.namespace, query, asksForMetadataOnly(request.headers.accept), response);
+    else this.watch(route.resource, route.namespace, query, asksForMetadataOnly(request.headers.accept), response);
   }
 
   /** The Gateway API group's discovery documents (APIResourceList), while its CRDs are installed. */
@@ -754,7 +793,9 @@ export class KubernetesApiHarness {
     response.end(JSON.stringify(this.withKind(resource, object)));
   }
 
-  private list(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+  private list(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, metadataOnly: boolean, response: ServerResponse): void {
+    if (this.stalledLists.has(resource)) return;
+    this.beforeListPage?.(resource, query);
     let snapshot: { revision: number; items: KubeObject[] };
     if (query.continue) {
       const found = this.pagedLists.get(query.continue);
@@ -780,10 +821,13 @@ export class KubernetesApiHarness {
       metadata.remainingItemCount = rest.length;
     }
     response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ kind: `${KINDS[resource].kind}List`, apiVersion: KINDS[resource].apiVersion, metadata, items: page }));
+    const list = metadataOnly
+      ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: page.map(toPartialObjectMetadata) }
+      : { kind: `${KINDS[resource].kind}List`, apiVersion: KINDS[resource].apiVersion, metadata, items: page };
+    response.end(JSON.stringify(list));
   }
 
-  private watch(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+  private watch(resource: ResourceKind, namespace: string | undefined, query: Record<string, string>, metadataOnly: boolean, response: ServerResponse): void {
     const from = query.resourceVersion ?? '';
     const fromNumber = from === '' || from === '0' ? undefined : Number(from);
     if (fromNumber !== undefined && (!Number.isInteger(fromNumber) || fromNumber < this.compactedRevision)) {
@@ -800,13 +844,13 @@ export class KubernetesApiHarness {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     response.flushHeaders();
     const selector = parseLabelSelector(query.labelSelector);
-    const watch: WatchConnection = { resource, namespace, bookmarks: query.allowWatchBookmarks === 'true', selector, response, stalled: false, timer: undefined };
+    const watch: WatchConnection = { resource, namespace, bookmarks: query.allowWatchBookmarks === 'true', selector, metadataOnly, response, stalled: false, timer: undefined };
     const inScope = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(o, selector);
     if (fromNumber === undefined) {
-      for (const object of this.objects[resource].values()) if (inScope(object)) this.write(response, 'ADDED', this.withKind(resource, object));
+      for (const object of this.objects[resource].values()) if (inScope(object)) this.write(response, 'ADDED', this.render(watch, object));
     } else {
       for (const event of this.events[resource]) {
-        if (event.rv > fromNumber && inScope(event.object)) this.write(response, event.type, this.withKind(resource, event.object));
+        if (event.rv > fromNumber && inScope(event.object)) this.write(response, event.type, this.render(watch, event.object));
       }
     }
     this.watches.add(watch);

@@ -33,7 +33,9 @@ import { GATEWAY_GROUP, routeKey, type ReferenceGrantSource, type RouteSource } 
 import type { RouteStore } from '../../registry/route-store.js';
 import { explainFailure, httpStatusOf } from './api-failure.js';
 import { withDeadline } from './api-deadline.js';
-import { InformerSupervisor, type CachedObject, type InformerTiming, type ListPage } from './informer-supervisor.js';
+import { collectionPath } from './api-request.js';
+import { InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
+import type { SourceClock, SourceTimers } from './source-clock.js';
 
 export const GRPC_ROUTE_VERSION = 'v1';
 export const REFERENCE_GRANT_VERSION = 'v1beta1';
@@ -42,18 +44,7 @@ export const DEFAULT_CRD_RECHECK_MS = 30_000;
 /** The deadline of each request that is not a watch. */
 export const DEFAULT_API_TIMEOUT_MS = 10_000;
 
-/** A timer the source runs on; tests pass a clock they advance by hand. */
-export interface SourceTimers {
-  setTimer(callback: () => void, delayMs: number): { cancel(): void };
-}
-
-export const SYSTEM_TIMERS: SourceTimers = {
-  setTimer: (callback, delayMs) => {
-    const timer = setTimeout(callback, delayMs);
-    timer.unref();
-    return { cancel: () => clearTimeout(timer) };
-  },
-};
+export { SYSTEM_TIMERS, type SourceTimers } from './source-clock.js';
 
 type GatewayResource = 'grpcroutes' | 'referencegrants';
 
@@ -88,6 +79,8 @@ export interface GatewayRouteWatcherOptions {
   readonly kubeConfig: KubeConfig;
   readonly logger: Logger;
   readonly timing: InformerTiming;
+  /** The clock of the watches' timeouts, deadlines and delays; default the process's. */
+  readonly watchClock?: SourceClock;
   readonly listPageSize?: number;
   /** Namespaces to watch; empty: all. */
   readonly namespaces: readonly string[];
@@ -260,21 +253,15 @@ export class GatewayRouteWatcher {
     const { version, kind } = RESOURCES[resource];
     const scopes: (string | undefined)[] = this.options.namespaces.length > 0 ? [...this.options.namespaces] : [undefined];
     if (this.reportedAbsent.has(resource)) this.log.info({ resource: `${resource}.${GATEWAY_GROUP}` }, `the ${kind} CRD is installed now: watching ${kind}s`);
-    const timeoutMs = this.options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     const list = scopes.map((namespace) => {
-      const listPage = async (page: { limit: number; _continue?: string }): Promise<ListPage> => {
-        const { options } = withDeadline(timeoutMs);
-        const params = { group: GATEWAY_GROUP, version, plural: resource, ...page };
-        return (namespace ? await this.api.listNamespacedCustomObject({ ...params, namespace }, options) : await this.api.listClusterCustomObject(params, options)) as ListPage;
-      };
       const hooks = this.options.metricHooks(resource);
       const supervisor: InformerSupervisor<RouteView | GrantView> = new InformerSupervisor<RouteView | GrantView>({
         kubeConfig: this.options.kubeConfig,
         logger: this.options.logger,
         timing: this.options.timing,
+        ...(this.options.watchClock && { clock: this.options.watchClock }),
         ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
-        path: namespace ? `/apis/${GATEWAY_GROUP}/${version}/namespaces/${namespace}/${resource}` : `/apis/${GATEWAY_GROUP}/${version}/${resource}`,
-        listPage,
+        path: collectionPath(GATEWAY_GROUP, version, resource, namespace),
         toView: resource === 'grpcroutes' ? toRouteView : toGrantView,
         resource: { group: GATEWAY_GROUP, resource, namespace },
         ...(hooks.onEventLag && { onEventLag: hooks.onEventLag }),

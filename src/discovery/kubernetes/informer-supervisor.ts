@@ -1,37 +1,52 @@
-// Keeps one client-node informer (list, then watch) alive for as long as the
-// source runs. The informer handles the routine cases itself: a 410 Gone
-// relists, a quiet watch is re-opened from its last resourceVersion, a
-// normal server close reconnects. Every other failure (a list that fails, a
-// 403, a socket cut mid-stream) makes it emit 'error' and STOP. This class
-// logs why, in words a person can act on, and starts it again after a
-// capped exponential backoff with jitter; the informer keeps its cache and
-// resourceVersion across that restart, so a restart resumes the watch where
-// it was, and only a 410 costs a relist.
+// Keeps one collection of the Kubernetes API listed and watched for as long
+// as the source runs: the project's own list/watch loop, on the public
+// request API of @kubernetes/client-node (api-request.ts). It does what
+// client-go's reflector does, no more:
+//  - list in pages (limit/continue), each page with a deadline; all pages
+//    are one snapshot, at the first page's resourceVersion;
+//  - watch from that resourceVersion with allowWatchBookmarks, so a quiet
+//    watch still advances its resourceVersion and a reconnect rarely needs
+//    a relist;
+//  - a watch with no data (events or bookmarks) for watchTimeoutMs is
+//    re-opened at once from its last resourceVersion; a normal server close
+//    reconnects after a delay that doubles from 1 s to 30 s, reset by any
+//    event;
+//  - 410 Gone (HTTP, or an ERROR event) relists; the relist is diffed
+//    against the cache (ObjectCache), so only real differences reach the
+//    handlers and the list is never empty or partial on the way
+//    (invariant 2, docs/design.md); the handlers are told when a list has
+//    been applied completely, synchronously after its last difference;
+//  - with metadataOnly, lists and watches ask for PartialObjectMetadata.
+// Every other failure (a list that fails, a 403, a socket cut mid-stream, a
+// deadline) is logged in words a person can act on, and the loop starts
+// again after a capped exponential backoff with jitter, keeping its cache
+// and resourceVersion: a restart resumes the watch where it was, and only a
+// 410 costs a relist. All of its time (timeouts, deadlines, delays) runs on
+// an injectable clock.
 //
-// The informer caches every object it sees. To keep that cache small (a
-// real Service or EndpointSlice carries managedFields, annotations, owner
-// references, often kilobytes), objects are converted at the edge, as they
-// come out of a list page or a watch event, into a CachedObject: name,
-// namespace, resourceVersion and the source's own compact view. Lists are
-// read in pages (limit/continue), so a large cluster is never held twice.
-//
-// It also tells its owner when a list has been applied completely: the
-// informer delivers a list as a burst of add/update/delete callbacks with
-// no end marker, so the list function is wrapped and the end is signalled
-// on the next turn of the event loop, after the informer's synchronous
-// processing of the items.
+// The cache is kept small: objects are converted at the edge, as they come
+// out of a list page or a watch event, into a CachedObject (name,
+// namespace, resourceVersion and the source's own compact view); a real
+// Service or EndpointSlice carries managedFields, annotations and owner
+// references, often kilobytes.
 
-import { setTimeout as delay } from 'node:timers/promises';
-import { ListWatch, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { explainFailure, httpStatusOf, type ApiRequestDescription } from './api-failure.js';
+import { apiGet, PARTIAL_OBJECT_METADATA_ACCEPT, PARTIAL_OBJECT_METADATA_LIST_ACCEPT } from './api-request.js';
+import { ObjectCache, type CachedObject } from './object-cache.js';
 import { lastChangeTime } from './object-change-time.js';
-import { BookmarkWatch } from './bookmark-watch.js';
+import { SYSTEM_SOURCE_CLOCK, type SourceClock } from './source-clock.js';
+import { readWatchEvents, type WatchEvent } from './watch-event-stream.js';
+
+export type { CachedObject } from './object-cache.js';
 
 export interface InformerTiming {
-  /** A watch with no data (events or bookmarks) for this long is re-opened. client-node: 30 s. */
+  /** A watch with no data (events or bookmarks) for this long is re-opened; also the deadline for its response headers. */
   readonly watchTimeoutMs: number;
-  /** First delay before restarting a stopped informer. */
+  /** The deadline of each list page request. */
+  readonly requestTimeoutMs: number;
+  /** First delay before restarting after a failure. */
   readonly restartInitialMs: number;
   /** Longest delay between restarts after an answer the API server gave (403, 429, 5xx). */
   readonly restartMaxMs: number;
@@ -44,15 +59,13 @@ export interface InformerTiming {
   readonly connectionRetryMaxMs: number;
   /** How long after a watch reopens the changes it replays are counted for the "restored" log line. */
   readonly restoreSettleMs: number;
-  /**
-   * Scales the informer's own reconnect delays after a normal server close
-   * (1 s doubling to 30 s in client-node); tests set it small.
-   */
+  /** Scales the reconnect delays after a normal server close (1 s doubling to 30 s); tests set it small. */
   readonly reconnectDelayScale: number;
 }
 
 export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   watchTimeoutMs: 30_000,
+  requestTimeoutMs: 30_000,
   restartInitialMs: 500,
   restartMaxMs: 30_000,
   connectionRetryMaxMs: 2_000,
@@ -60,20 +73,17 @@ export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   reconnectDelayScale: 1,
 };
 
-/** What the informer caches for one object: its identity and a compact view. */
-export interface CachedObject<V> {
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string };
-  /** undefined when the object could not be read (the failure was logged). */
-  readonly view: V | undefined;
-}
-
-/** One page of a list, as the generated API client returns it. */
-export interface ListPage {
-  readonly metadata?: { readonly resourceVersion?: string; readonly _continue?: string };
-  readonly items: readonly unknown[];
-}
+/** Reconnect delays after a normal server close, as client-go's and client-node's. */
+const RECONNECT_BASE_MS = 1_000;
+const RECONNECT_MAX_MS = 30_000;
 
 export const DEFAULT_LIST_PAGE_SIZE = 500;
+
+/** One page of a list, as the API server answers it. */
+interface ListPage {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+  readonly items?: readonly unknown[];
+}
 
 export interface InformerHandlers<V> {
   /** An object was added or changed. */
@@ -85,14 +95,12 @@ export interface InformerHandlers<V> {
 
 export interface InformerSupervisorOptions<V> {
   readonly kubeConfig: KubeConfig;
-  /** The API path to watch, e.g. /apis/discovery.k8s.io/v1/endpointslices. */
+  /** The API path of the collection, e.g. /apis/discovery.k8s.io/v1/endpointslices (see collectionPath). */
   readonly path: string;
   /** Objects have no namespace (Nodes); they are cached under namespace "". */
   readonly clusterScoped?: boolean;
-  /** The Accept header of watch requests (a metadata-only watch); default client-node's. */
-  readonly watchAccept?: string;
-  /** Fetches one page of the list. */
-  readonly listPage: (page: { limit: number; _continue?: string }) => Promise<ListPage>;
+  /** List and watch as PartialObjectMetadata: only metadata is read. */
+  readonly metadataOnly?: boolean;
   /** Items per list page. */
   readonly listPageSize?: number;
   /** Reads the source's view out of a raw object; may throw on a malformed one. */
@@ -102,6 +110,8 @@ export interface InformerSupervisorOptions<V> {
   readonly handlers: InformerHandlers<V>;
   readonly logger: Logger;
   readonly timing: InformerTiming;
+  /** The clock of timeouts, deadlines and delays; default the process's. */
+  readonly clock?: SourceClock;
   /** A source of randomness in [0, 1) for jitter. */
   readonly random?: () => number;
   /** Told of every restart: after a failure (its reason) or a 410 relist ("expired"). */
@@ -110,47 +120,42 @@ export interface InformerSupervisorOptions<V> {
   readonly onEventLag?: (seconds: number) => void;
 }
 
+/** Why a watch ended without a failure. */
+type WatchEnd = 'closed' | 'quiet' | 'expired';
+
+/** A request that got no answer within its deadline. */
+class RequestDeadlineError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'RequestDeadlineError';
+  }
+}
+
 export class InformerSupervisor<V> {
   private readonly log: Logger;
-  private readonly watch: BookmarkWatch;
-  private readonly informer: ListWatch<CachedObject<V>>;
+  private readonly clock: SourceClock;
+  private readonly cache = new ObjectCache<V>();
+  /** Where the next watch starts; "" when a list is needed first. */
+  private resourceVersion = '';
   private phase: 'list' | 'watch' = 'list';
   private failures = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 0;
+  private restartTimer: { cancel(): void } | undefined;
+  /** The request in flight, aborted by stop(). */
+  private request: AbortController | undefined;
+  /** Ends a reconnect delay early (stop). */
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
   private stopped = false;
   private started = false;
   private listsApplied = 0;
   /** Set from the first failure until the watch is restored: when it began and the changes applied since. */
-  private outage: { since: number; changes: number; settle?: NodeJS.Timeout } | undefined;
+  private outage: { since: number; changes: number; settle?: { cancel(): void } } | undefined;
 
   constructor(private readonly options: InformerSupervisorOptions<V>) {
     const { resource } = options;
+    this.clock = options.clock ?? SYSTEM_SOURCE_CLOCK;
     this.log = options.logger.child({ component: 'informer', resource: resource.group ? `${resource.resource}.${resource.group}` : resource.resource, namespace: resource.namespace ?? '*' });
-    this.watch = new BookmarkWatch(
-      options.kubeConfig,
-      {
-        onEvent: (type, object) => this.onWatchEvent(type, object),
-        convert: (object) => this.toCached(object),
-        onHandlerError: (error) => this.log.error({ err: error }, 'handling a watch event failed; the watch carries on'),
-        onOpen: () => this.onWatchOpen(),
-      },
-      options.timing.watchTimeoutMs,
-      options.watchAccept,
-    );
-    const scale = options.timing.reconnectDelayScale;
-    this.informer = new ListWatch<CachedObject<V>>(options.path, this.watch, () => this.list(), false, undefined, undefined, {
-      // unref'd: a pending reconnect must not keep a stopping process alive.
-      delayFn: (ms) => delay(ms * scale, undefined, { ref: false }),
-    });
-    this.informer.on('add', (object) => this.guard('add', () => options.handlers.onUpsert(object)));
-    this.informer.on('update', (object) => this.guard('update', () => options.handlers.onUpsert(object)));
-    this.informer.on('delete', (object) => this.guard('delete', () => options.handlers.onDelete(object)));
-    for (const event of ['add', 'update', 'delete'] as const) {
-      this.informer.on(event, () => {
-        if (this.outage) this.outage.changes++;
-      });
-    }
-    this.informer.on('error', (error) => this.onFailure(error));
   }
 
   /** True once a list has been applied. */
@@ -168,61 +173,232 @@ export class InformerSupervisor<V> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.outage?.settle) clearTimeout(this.outage.settle);
-    this.watch.close();
-    await this.informer.stop();
+    this.restartTimer?.cancel();
+    this.outage?.settle?.cancel();
+    this.request?.abort();
+    this.wake?.();
+    await this.loop;
   }
 
   private run(): void {
     if (this.stopped) return;
-    this.phase = 'list';
-    this.informer.start().catch((error: unknown) => this.onFailure(error));
+    this.loop = this.listAndWatch().catch((error: unknown) => this.onFailure(error));
   }
 
-  private async list(): Promise<KubernetesListObject<CachedObject<V>>> {
+  /** Lists when there is no resourceVersion to watch from, then watches, until a failure or stop. */
+  private async listAndWatch(): Promise<void> {
+    this.reconnectDelayMs = 0;
+    while (!this.stopped) {
+      if (this.resourceVersion === '') await this.relist();
+      if (this.stopped) return;
+      const end = await this.watchOnce();
+      if (end === 'expired') {
+        this.resourceVersion = '';
+        this.options.onRestart?.('expired');
+      } else if (end === 'closed') {
+        await this.pause(this.reconnectDelayMs * this.options.timing.reconnectDelayScale);
+        this.reconnectDelayMs = Math.min(this.reconnectDelayMs > 0 ? this.reconnectDelayMs * 2 : RECONNECT_BASE_MS, RECONNECT_MAX_MS);
+      }
+      // 'quiet': the silence itself was the wait; re-open at once.
+    }
+  }
+
+  /** Lists every page and applies the differences to the cache, then says the list is applied. */
+  private async relist(): Promise<void> {
     this.phase = 'list';
-    const list = await this.listAllPages();
-    // A list that lands after stop() must not be applied or followed by a
-    // watch; failing it makes the informer end quietly (errors after stop
-    // are ignored).
-    if (this.stopped) throw new Error('stopped');
+    const { items, resourceVersion } = await this.listAllPages();
+    if (this.stopped) return;
+    const difference = this.cache.replace(items);
+    this.resourceVersion = resourceVersion;
     this.phase = 'watch';
     this.failures = 0;
-    setImmediate(() => {
-      if (this.stopped) return;
-      this.listsApplied++;
-      this.log.debug({ items: list.items.length, resourceVersion: list.metadata?.resourceVersion, lists: this.listsApplied }, 'list applied');
-      this.guard('list', () => this.options.handlers.onListApplied());
-    });
-    return list;
+    for (const object of difference.deleted) this.emit('delete', object);
+    for (const object of difference.upserted) this.emit('upsert', object);
+    this.listsApplied++;
+    this.log.debug({ items: items.length, resourceVersion, lists: this.listsApplied }, 'list applied');
+    this.guard('list', () => this.options.handlers.onListApplied());
   }
 
   /**
    * Reads every page of the list. The resourceVersion of a paged list is the
-   * first page's: all pages are one consistent snapshot.
+   * first page's: all pages are one consistent snapshot. A continue token
+   * that expired (410) starts the list again from its first page.
    */
-  private async listAllPages(): Promise<KubernetesListObject<CachedObject<V>>> {
+  private async listAllPages(): Promise<{ items: CachedObject<V>[]; resourceVersion: string }> {
     const limit = this.options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
-    const items: CachedObject<V>[] = [];
+    let items: CachedObject<V>[] = [];
     let resourceVersion: string | undefined;
     let next: string | undefined;
-    do {
-      const page = await this.options.listPage({ limit, ...(next !== undefined && { _continue: next }) });
+    while (!this.stopped) {
+      let page: ListPage;
+      try {
+        page = await this.listPage(limit, next);
+      } catch (error) {
+        if (next === undefined || httpStatusOf(error) !== 410) throw error;
+        this.log.info('the continue token of a paged list expired (410 Gone); listing again from the first page');
+        [items, resourceVersion, next] = [[], undefined, undefined];
+        continue;
+      }
       resourceVersion ??= page.metadata?.resourceVersion;
-      for (const raw of page.items) {
+      for (const raw of page.items ?? []) {
         const cached = this.toCached(raw);
         if (cached) items.push(cached);
       }
-      next = page.metadata?._continue || undefined;
-    } while (next !== undefined && !this.stopped);
-    return { metadata: { resourceVersion: resourceVersion ?? '' }, items };
+      next = page.metadata?.continue || undefined;
+      if (next === undefined) break;
+    }
+    if (this.stopped) return { items, resourceVersion: '' };
+    if (!resourceVersion) throw new Error(`the API server's list carried no metadata.resourceVersion to watch from (GET ${this.options.path})`);
+    return { items, resourceVersion };
+  }
+
+  private async listPage(limit: number, next: string | undefined): Promise<ListPage> {
+    const { requestTimeoutMs } = this.options.timing;
+    const controller = this.startRequest();
+    const deadline = this.clock.setTimer(() => controller.abort(new RequestDeadlineError(requestTimeoutMs)), requestTimeoutMs);
+    try {
+      const response = await apiGet(this.options.kubeConfig, this.options.path, {
+        query: { limit, continue: next },
+        ...(this.options.metadataOnly && { accept: PARTIAL_OBJECT_METADATA_LIST_ACCEPT }),
+        signal: controller.signal,
+      });
+      return JSON.parse(await response.body.text()) as ListPage;
+    } catch (error) {
+      throw controller.signal.reason instanceof RequestDeadlineError ? controller.signal.reason : error;
+    } finally {
+      deadline.cancel();
+      this.endRequest(controller);
+    }
+  }
+
+  /** One watch request, read until it ends; how it ended, or a failure thrown. */
+  private async watchOnce(): Promise<WatchEnd> {
+    this.phase = 'watch';
+    const quietMs = this.options.timing.watchTimeoutMs;
+    const controller = this.startRequest();
+    let end: WatchEnd | undefined;
+    const finish = (how: WatchEnd) => {
+      end ??= how;
+      controller.abort();
+    };
+    let quietTimer = this.clock.setTimer(() => finish('quiet'), quietMs);
+    const rearm = () => {
+      quietTimer.cancel();
+      quietTimer = this.clock.setTimer(() => finish('quiet'), quietMs);
+    };
+    try {
+      const response = await apiGet(this.options.kubeConfig, this.options.path, {
+        query: { watch: true, resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+        ...(this.options.metadataOnly && { accept: PARTIAL_OBJECT_METADATA_ACCEPT }),
+        signal: controller.signal,
+      });
+      rearm();
+      this.onWatchOpen();
+      const body = response.body.stream();
+      if (body) {
+        await readWatchEvents(body, {
+          onData: rearm,
+          onEvent: (event) => {
+            if (end !== undefined) return;
+            const ended = this.onWatchEvent(event);
+            if (ended) finish(ended);
+          },
+          onMalformed: (line, error) => this.log.warn({ err: error, line: line.slice(0, 200) }, 'skipping a watch line that is not an event; the watch carries on'),
+        });
+      }
+      return end ?? 'closed';
+    } catch (error) {
+      if (end !== undefined) {
+        if (end === 'quiet') this.log.debug({ quietMs, resourceVersion: this.resourceVersion }, 'no data on the watch; re-opening it from its resourceVersion');
+        return end;
+      }
+      if (httpStatusOf(error) === 410) {
+        this.logExpired(undefined);
+        return 'expired';
+      }
+      if (this.stopped) return 'closed';
+      throw error;
+    } finally {
+      quietTimer.cancel();
+      this.endRequest(controller);
+    }
+  }
+
+  /** Applies one watch event; says how the watch ends when the event ends it. */
+  private onWatchEvent(event: WatchEvent): WatchEnd | undefined {
+    // Any event, a bookmark included, proves the watch works again.
+    this.failures = 0;
+    this.reconnectDelayMs = 0;
+    const { type, object } = event;
+    if (type === 'ERROR') {
+      const status = object as { code?: number; message?: string } | undefined;
+      if (status?.code === 410) {
+        this.logExpired(status.message);
+        return 'expired';
+      }
+      this.log.warn({ status }, 'the watch reported an error; it will be re-opened');
+      return 'closed';
+    }
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+      if (this.options.onEventLag) {
+        const changedAt = lastChangeTime(object);
+        if (changedAt !== undefined) this.options.onEventLag(Math.max(0, Date.now() - changedAt) / 1000);
+      }
+      const cached = this.toCached(object);
+      if (cached && type === 'DELETED') {
+        if (this.cache.delete(cached)) this.emit('delete', cached);
+      } else if (cached && this.cache.upsert(cached)) {
+        this.emit('upsert', cached);
+      }
+    } else if (type !== 'BOOKMARK') {
+      this.log.warn({ type }, 'ignoring a watch event of an unknown type');
+    }
+    const resourceVersion = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+    if (typeof resourceVersion === 'string' && resourceVersion !== '') this.resourceVersion = resourceVersion;
+    return undefined;
+  }
+
+  private logExpired(message: string | undefined): void {
+    this.log.info({ message }, 'resource version expired (410 Gone); relisting, and publishing only real changes');
+  }
+
+  private emit(kind: 'upsert' | 'delete', object: CachedObject<V>): void {
+    if (this.outage) this.outage.changes++;
+    const { handlers } = this.options;
+    this.guard(kind, () => (kind === 'upsert' ? handlers.onUpsert(object) : handlers.onDelete(object)));
+  }
+
+  private startRequest(): AbortController {
+    const controller = new AbortController();
+    this.request = controller;
+    return controller;
+  }
+
+  private endRequest(controller: AbortController): void {
+    // Aborting a request that has ended releases its connection at once.
+    controller.abort();
+    if (this.request === controller) this.request = undefined;
+  }
+
+  /** Waits `ms` on the clock, or until stop(). */
+  private pause(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimer(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        timer.cancel();
+        resolve();
+      };
+    });
   }
 
   /**
-   * The cache entry for a raw object, or undefined when it has no name (the
-   * informer could not key it). A view that cannot be read is logged and
-   * cached as undefined, so the informer still advances past the object.
+   * The cache entry for a raw object, or undefined when it has no name (it
+   * cannot be keyed). A view that cannot be read is logged and cached as
+   * undefined, so the watch still advances past the object.
    */
   private toCached(raw: unknown): CachedObject<V> | undefined {
     const metadata = (raw as { metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null)?.metadata;
@@ -240,21 +416,6 @@ export class InformerSupervisor<V> {
     };
   }
 
-  private onWatchEvent(type: string, object: unknown): void {
-    // Any event, a bookmark included, proves the watch works again.
-    this.failures = 0;
-    if ((type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') && this.options.onEventLag) {
-      const changedAt = lastChangeTime(object);
-      if (changedAt !== undefined) this.options.onEventLag(Math.max(0, Date.now() - changedAt) / 1000);
-    }
-    if (type === 'ERROR') {
-      const status = object as { code?: number; message?: string } | undefined;
-      if (status?.code === 410) this.options.onRestart?.('expired');
-      if (status?.code === 410) this.log.info({ message: status.message }, 'resource version expired (410 Gone); relisting, and publishing only real changes');
-      else this.log.warn({ status }, 'the watch reported an error; it will be re-opened');
-    }
-  }
-
   /**
    * A watch is open again. After an outage, the changes the API server
    * replays (or the relist's differences) arrive at once; they are counted
@@ -263,13 +424,12 @@ export class InformerSupervisor<V> {
   private onWatchOpen(): void {
     const outage = this.outage;
     if (!outage || outage.settle || this.stopped) return;
-    const restoredAfterS = (Date.now() - outage.since) / 1000;
-    outage.settle = setTimeout(() => {
+    const restoredAfterS = (this.clock.now() - outage.since) / 1000;
+    outage.settle = this.clock.setTimer(() => {
       if (this.outage !== outage) return;
       this.outage = undefined;
       this.log.info({ outageSeconds: Number(restoredAfterS.toFixed(1)), changesApplied: outage.changes }, `watch restored after ${restoredAfterS.toFixed(1)} s, ${outage.changes} change${outage.changes === 1 ? '' : 's'} applied`);
     }, this.options.timing.restoreSettleMs);
-    outage.settle.unref();
   }
 
   private onFailure(error: unknown): void {
@@ -279,20 +439,19 @@ export class InformerSupervisor<V> {
     this.options.onRestart?.(explained.reason);
     if (this.outage?.settle) {
       // It failed again while settling: still the same outage.
-      clearTimeout(this.outage.settle);
+      this.outage.settle.cancel();
       this.outage.settle = undefined;
     }
-    this.outage ??= { since: Date.now(), changes: 0 };
+    this.outage ??= { since: this.clock.now(), changes: 0 };
     const waitMs = this.backoff(explained.reason === 'unreachable' || explained.reason === 'connection_lost');
     const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
     if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);
     else this.log.warn({ ...fields, err: error }, `${explained.message}; restarting the watch`);
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
+    this.restartTimer?.cancel();
+    this.restartTimer = this.clock.setTimer(() => {
       this.restartTimer = undefined;
       this.run();
     }, waitMs);
-    this.restartTimer.unref();
   }
 
   /**
@@ -313,9 +472,9 @@ export class InformerSupervisor<V> {
     try {
       action();
     } catch (error) {
-      // Invariant 9 (docs/design.md): one bad object costs a log line, never the watch. The
-      // informer has already updated its cache, so the next event or relist
-      // for this object is handled afresh.
+      // Invariant 9 (docs/design.md): one bad object costs a log line, never
+      // the watch. The cache has been updated already, so the next event or
+      // relist for this object is handled afresh.
       this.log.error({ err: error, event: what }, 'a watch handler threw; the watch carries on');
     }
   }

@@ -15,27 +15,27 @@
 // reconnect re-publishes identical specs that the registry ignores, and no
 // partial or empty state is ever written (invariant 2, docs/design.md).
 
-import { CoreV1Api, DiscoveryV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from '../../registry/registry.js';
 import { checkNamespace } from '../../registry/service-ref.js';
 import type { DiscoverySource } from '../source.js';
 import type { IpFamilyPreference } from './endpoint-slice-merger.js';
 import { FlushPacer } from './flush-pacer.js';
-import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerTiming } from './informer-supervisor.js';
+import { collectionPath } from './api-request.js';
+import { DEFAULT_INFORMER_TIMING, InformerSupervisor, type CachedObject, type InformerHandlers, type InformerSupervisorOptions, type InformerTiming } from './informer-supervisor.js';
 import { loadKubeConfig } from './kube-config-loader.js';
 import { toNodeView, toPodView, toServiceView, toSliceView, type NodeView, type PodView, type RawEndpointSlice, type RawService, type ServiceView, type SliceView } from './kubernetes-objects.js';
 import { BackendWeights } from './backend-weights.js';
 import { RAMP_STEP_MS, SlowStart } from './slow-start.js';
-import { SYSTEM_SOURCE_CLOCK, type SourceClock } from './source-clock.js';
+import { SYSTEM_SOURCE_CLOCK, SYSTEM_TIMERS, type SourceClock, type SourceTimers } from './source-clock.js';
 import { ServiceEndpointsIndex } from './service-endpoints-index.js';
-import { GatewayRouteWatcher, SYSTEM_TIMERS, type SourceTimers } from './gateway-route-watcher.js';
+import { GatewayRouteWatcher } from './gateway-route-watcher.js';
 import { RouteStatusWriter, type RouteParentStatusInput } from './route-status-writer.js';
 
 export type { IpFamilyPreference } from './endpoint-slice-merger.js';
 export type { InformerTiming } from './informer-supervisor.js';
-export type { SourceTimers } from './gateway-route-watcher.js';
-export type { SourceClock } from './source-clock.js';
+export type { SourceClock, SourceTimers } from './source-clock.js';
 
 export interface KubernetesSourceOptions {
   readonly registry: Registry;
@@ -84,6 +84,8 @@ export interface KubernetesSourceOptions {
   readonly timers?: SourceTimers;
   /** The clock of slow-start ramps and of the pacing of registry writes; tests pass one they advance. */
   readonly clock?: SourceClock;
+  /** The clock of the watches: quiet-watch timeouts, request deadlines, reconnect and restart delays. */
+  readonly watchClock?: SourceClock;
   /** How often API discovery is asked again for Gateway API CRDs that are not installed. Default 30 s. */
   readonly crdRecheckMs?: number;
   /** Milliseconds since the epoch, for the lastTransitionTime of route conditions. */
@@ -97,26 +99,35 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Discov
   return new KubernetesSource(options);
 }
 
-const SERVICES = { group: '', resource: 'services' } as const;
-const ENDPOINT_SLICES = { group: 'discovery.k8s.io', resource: 'endpointslices' } as const;
-const NODES = { group: '', resource: 'nodes', namespace: undefined } as const;
-const PODS = { group: '', resource: 'pods' } as const;
+const SERVICES = { group: '', version: 'v1', resource: 'services' } as const;
+const ENDPOINT_SLICES = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' } as const;
+const NODES = { group: '', version: 'v1', resource: 'nodes' } as const;
+const PODS = { group: '', version: 'v1', resource: 'pods' } as const;
 
-/**
- * Pods and Nodes are read as metadata only (PartialObjectMetadata, as
- * client-go's metadata client asks), with plain JSON as the fallback an API
- * server without it answers with: only their labels and annotations are
- * used, and a Pod's or Node's status is most of its size.
- */
-export const PARTIAL_OBJECT_METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
-export const PARTIAL_OBJECT_METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
-const METADATA_LIST_OPTIONS = setHeaderOptions('Accept', PARTIAL_OBJECT_METADATA_LIST_ACCEPT);
+/** One kind of object the source lists and watches, and what it does with each. */
+interface WatchedKind<V> {
+  readonly resource: { readonly group: string; readonly version: string; readonly resource: string };
+  /** Objects have no namespace (Nodes). */
+  readonly clusterScoped?: boolean;
+  /** Only metadata is read (PartialObjectMetadata). */
+  readonly metadataOnly?: boolean;
+  readonly toView: (raw: unknown) => V | undefined;
+  readonly handlers: InformerHandlers<V>;
+}
+
+/** A kind of object, typed by its view where it is written, kept among the others. */
+function watchedKind<V>(kind: WatchedKind<V>): WatchedKind<unknown> {
+  return kind;
+}
+
+/** What every list/watch of the source shares. */
+type WatchSettings = Pick<InformerSupervisorOptions<unknown>, 'kubeConfig' | 'logger' | 'timing' | 'clock' | 'listPageSize'>;
 
 export class KubernetesSource implements DiscoverySource {
   readonly kind = 'kubernetes';
   private readonly log: Logger;
   private readonly index: ServiceEndpointsIndex;
-  private readonly supervisors: (InformerSupervisor<ServiceView> | InformerSupervisor<SliceView> | InformerSupervisor<PodView>)[] = [];
+  private readonly supervisors: InformerSupervisor<unknown>[] = [];
   private readonly weights: BackendWeights;
   private readonly slowStart: SlowStart;
   /** Services whose ramp is due to move on, with their timers. */
@@ -155,123 +166,34 @@ export class KubernetesSource implements DiscoverySource {
   async start(): Promise<void> {
     const namespaces = [...new Set(this.options.namespaces ?? [])];
     for (const namespace of namespaces) checkNamespace(namespace, 'namespaces');
-    let kubeConfig = this.options.kubeConfig;
-    let description = 'the given KubeConfig';
-    if (!kubeConfig) {
-      const loaded = loadKubeConfig({
-        ...(this.options.kubeconfig !== undefined && { kubeconfig: this.options.kubeconfig }),
-        ...(this.options.context !== undefined && { context: this.options.context }),
-      });
-      kubeConfig = loaded.kubeConfig;
-      description = loaded.description;
-    }
-    const timing: InformerTiming = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
-    const scopes: (string | undefined)[] = namespaces.length > 0 ? namespaces : [undefined];
-    const common = { kubeConfig, logger: this.options.logger, timing, ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }) };
-    for (const namespace of scopes) {
-      this.supervisors.push(
-        new InformerSupervisor<ServiceView>({
-          ...common,
-          path: namespace ? `/api/v1/namespaces/${namespace}/services` : '/api/v1/services',
-          listPage: (page) => (namespace ? core.listNamespacedService({ namespace, ...page }) : core.listServiceForAllNamespaces(page)),
-          toView: (raw) => toServiceView(raw as RawService),
-          resource: { ...SERVICES, namespace },
-          ...this.metricHooks('services'),
-          handlers: {
-            onUpsert: (object) => this.onServiceUpsert(object),
-            onDelete: (object) => this.onServiceDelete(object),
-            onListApplied: () => this.onListApplied(),
-          },
-        }),
-        new InformerSupervisor<SliceView>({
-          ...common,
-          path: namespace ? `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices` : '/apis/discovery.k8s.io/v1/endpointslices',
-          listPage: (page) => (namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...page }) : discovery.listEndpointSliceForAllNamespaces(page)),
-          toView: (raw) => toSliceView(raw as RawEndpointSlice),
-          resource: { ...ENDPOINT_SLICES, namespace },
-          ...this.metricHooks('endpointslices'),
-          handlers: {
-            onUpsert: (object) => this.onSliceUpsert(object),
-            onDelete: (object) => this.onSliceDelete(object),
-            onListApplied: () => this.onListApplied(),
-          },
-        }),
-      );
-      if (this.options.podWeights) {
-        // Each Pod is read at the edge down to its weight annotation.
-        this.supervisors.push(
-          new InformerSupervisor<PodView>({
-            ...common,
-            path: namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods',
-            listPage: (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }, METADATA_LIST_OPTIONS) : core.listPodForAllNamespaces(page, METADATA_LIST_OPTIONS)),
-            watchAccept: PARTIAL_OBJECT_METADATA_ACCEPT,
-            toView: (raw) => toPodView(raw as { metadata?: { annotations?: Record<string, string> } }),
-            resource: { ...PODS, namespace },
-            ...this.metricHooks('pods'),
-            handlers: {
-              onUpsert: (object) => this.onPodWeight(object.metadata.namespace, this.weights.setPod(object.metadata.namespace, object.metadata.name, object.view?.weightAnnotation)),
-              onDelete: (object) => this.onPodWeight(object.metadata.namespace, this.weights.deletePod(object.metadata.namespace, object.metadata.name)),
-              onListApplied: () => this.onListApplied(),
-            },
-          }),
-        );
-      }
+    const { kubeConfig, description } = this.kubeConfig();
+    const watch: WatchSettings = {
+      kubeConfig,
+      logger: this.options.logger,
+      timing: { ...DEFAULT_INFORMER_TIMING, ...this.options.timing },
+      ...(this.options.watchClock && { clock: this.options.watchClock }),
+      ...(this.options.listPageSize !== undefined && { listPageSize: this.options.listPageSize }),
+    };
+    for (const namespace of namespaces.length > 0 ? namespaces : [undefined]) {
+      for (const kind of this.namespacedKinds()) this.supervisors.push(this.supervise(kind, namespace, watch));
     }
     // Nodes are cluster-scoped: watched only when the whole cluster is (a
-    // namespaced install has no cluster-wide rights). The object is read at
-    // the edge down to its zone label, so memory is a name and a zone per node.
-    if (namespaces.length === 0) {
-      this.nodes = new InformerSupervisor<NodeView>({
-        ...common,
-        path: '/api/v1/nodes',
-        clusterScoped: true,
-        listPage: (page) => core.listNode(page, METADATA_LIST_OPTIONS),
-        watchAccept: PARTIAL_OBJECT_METADATA_ACCEPT,
-        toView: (raw) => toNodeView(raw as { metadata?: { labels?: Record<string, string> } }),
-        resource: NODES,
-        ...this.metricHooks('nodes'),
-        handlers: {
-          onUpsert: (object) => this.options.registry.setNodeZone(object.metadata.name, object.view?.zone),
-          onDelete: (object) => this.options.registry.setNodeZone(object.metadata.name, undefined),
-          onListApplied: () => {},
-        },
-      });
-    }
+    // namespaced install has no cluster-wide rights). They are not part of
+    // the sync: without them answers are only not zone-aware.
+    if (namespaces.length === 0) this.nodes = this.supervise(this.nodeKind(), undefined, watch);
     const timers = this.options.timers ?? SYSTEM_TIMERS;
-    const registry = this.options.registry;
     this.routeWatcher = new GatewayRouteWatcher({
-      ...common,
+      ...watch,
+      ...(this.options.watchClock && { watchClock: this.options.watchClock }),
       namespaces,
-      routes: registry.routes,
+      routes: this.options.registry.routes,
       timers,
       ...(this.options.crdRecheckMs !== undefined && { crdRecheckMs: this.options.crdRecheckMs }),
       metricHooks: (resource) => this.metricHooks(resource),
       onSynced: () => this.onListApplied(),
       onRouteObjectChange: () => this.statusWriter?.request(),
     });
-    const routeStatuses = this.options.routeStatuses;
-    if (routeStatuses) {
-      const watcher = this.routeWatcher;
-      const writer = new RouteStatusWriter({
-        kubeConfig,
-        logger: this.options.logger,
-        statuses: routeStatuses,
-        objects: () => watcher.routeObjects(),
-        ready: () => this.synced,
-        onWritten: (previous, object) => watcher.recordWritten(previous, object),
-        timers,
-        ...(this.options.wallClock && { wallClock: this.options.wallClock }),
-      });
-      this.statusWriter = writer;
-      // A status depends on the routes, the grants, and which Services and ports exist.
-      this.unsubscribe.push(
-        registry.onChange(() => writer.request()),
-        registry.routes.onChange(() => writer.request()),
-        registry.onSynced(() => writer.request()),
-      );
-    }
+    this.startStatusWriter(kubeConfig, this.routeWatcher, timers);
     this.log.info(
       { namespaces: namespaces.length > 0 ? namespaces : 'all', ipFamily: this.options.ipFamily ?? 'IPv4', config: description },
       `watching Services and EndpointSlices in ${namespaces.length > 0 ? `namespaces ${namespaces.join(', ')}` : 'all namespaces'} (${description}); not serving until both have synced`,
@@ -280,6 +202,102 @@ export class KubernetesSource implements DiscoverySource {
     for (const supervisor of this.supervisors) supervisor.start();
     this.nodes?.start();
     this.routeWatcher.start();
+  }
+
+  /** The KubeConfig given, or the one loaded from --kubeconfig, --context or the defaults. */
+  private kubeConfig(): { kubeConfig: KubeConfig; description: string } {
+    if (this.options.kubeConfig) return { kubeConfig: this.options.kubeConfig, description: 'the given KubeConfig' };
+    return loadKubeConfig({
+      ...(this.options.kubeconfig !== undefined && { kubeconfig: this.options.kubeconfig }),
+      ...(this.options.context !== undefined && { context: this.options.context }),
+    });
+  }
+
+  /** What is watched in each namespace (or cluster-wide): Services, EndpointSlices, and Pods for --pod-weights. */
+  private namespacedKinds(): WatchedKind<unknown>[] {
+    const onListApplied = () => this.onListApplied();
+    const kinds = [
+      watchedKind<ServiceView>({
+        resource: SERVICES,
+        toView: (raw) => toServiceView(raw as RawService),
+        handlers: { onUpsert: (object) => this.onServiceUpsert(object), onDelete: (object) => this.onServiceDelete(object), onListApplied },
+      }),
+      watchedKind<SliceView>({
+        resource: ENDPOINT_SLICES,
+        toView: (raw) => toSliceView(raw as RawEndpointSlice),
+        handlers: { onUpsert: (object) => this.onSliceUpsert(object), onDelete: (object) => this.onSliceDelete(object), onListApplied },
+      }),
+    ];
+    if (this.options.podWeights) {
+      // Each Pod is read at the edge down to its weight annotation, from its metadata alone.
+      kinds.push(
+        watchedKind<PodView>({
+          resource: PODS,
+          metadataOnly: true,
+          toView: (raw) => toPodView(raw as { metadata?: { annotations?: Record<string, string> } }),
+          handlers: {
+            onUpsert: ({ metadata, view }) => this.onPodWeight(metadata.namespace, this.weights.setPod(metadata.namespace, metadata.name, view?.weightAnnotation)),
+            onDelete: ({ metadata }) => this.onPodWeight(metadata.namespace, this.weights.deletePod(metadata.namespace, metadata.name)),
+            onListApplied,
+          },
+        }),
+      );
+    }
+    return kinds;
+  }
+
+  /** Nodes, read at the edge down to their zone label from their metadata: a name and a zone per node. */
+  private nodeKind(): WatchedKind<NodeView> {
+    const registry = this.options.registry;
+    return {
+      resource: NODES,
+      clusterScoped: true,
+      metadataOnly: true,
+      toView: (raw) => toNodeView(raw as { metadata?: { labels?: Record<string, string> } }),
+      handlers: {
+        onUpsert: (object) => registry.setNodeZone(object.metadata.name, object.view?.zone),
+        onDelete: (object) => registry.setNodeZone(object.metadata.name, undefined),
+        onListApplied: () => {},
+      },
+    };
+  }
+
+  /** One list/watch of a kind of object, in a namespace or (namespace undefined) the whole cluster. */
+  private supervise<V>(kind: WatchedKind<V>, namespace: string | undefined, watch: WatchSettings): InformerSupervisor<V> {
+    const { group, version, resource } = kind.resource;
+    return new InformerSupervisor<V>({
+      ...watch,
+      path: collectionPath(group, version, resource, namespace),
+      ...(kind.clusterScoped && { clusterScoped: true }),
+      ...(kind.metadataOnly && { metadataOnly: true }),
+      toView: kind.toView,
+      resource: { group, resource, namespace },
+      handlers: kind.handlers,
+      ...this.metricHooks(resource),
+    });
+  }
+
+  /** With routeStatuses, writes the status of the GRPCRoutes the source acts on. */
+  private startStatusWriter(kubeConfig: KubeConfig, watcher: GatewayRouteWatcher, timers: SourceTimers): void {
+    const { routeStatuses, registry } = this.options;
+    if (!routeStatuses) return;
+    const writer = new RouteStatusWriter({
+      kubeConfig,
+      logger: this.options.logger,
+      statuses: routeStatuses,
+      objects: () => watcher.routeObjects(),
+      ready: () => this.synced,
+      onWritten: (previous, object) => watcher.recordWritten(previous, object),
+      timers,
+      ...(this.options.wallClock && { wallClock: this.options.wallClock }),
+    });
+    this.statusWriter = writer;
+    // A status depends on the routes, the grants, and which Services and ports exist.
+    this.unsubscribe.push(
+      registry.onChange(() => writer.request()),
+      registry.routes.onChange(() => writer.request()),
+      registry.onSynced(() => writer.request()),
+    );
   }
 
   /** The writer of GRPCRoute status, when routeStatuses was given. */

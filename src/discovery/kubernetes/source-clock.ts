@@ -1,10 +1,23 @@
-// The time slow-start ramps and the pacing of registry writes run on.
-// Production uses the process's clock; tests pass a clock they advance by
-// hand, so a ramp over seconds or a burst held for an interval is asserted
-// without waiting for it. It is apart from KubernetesSourceOptions.timers
-// (CRD re-checks, status writes) so a test of one counts only its own timers.
+// The time the Kubernetes source runs on. Production uses the process's
+// clock; tests pass a clock they advance by hand, so a ramp over seconds, a
+// burst held for an interval or a watch silent past its timeout is asserted
+// without waiting for it. The source takes separate clocks for separate
+// concerns (KubernetesSourceOptions.clock, .timers, .watchClock), so a test
+// of one counts only its own timers.
 
-import { SYSTEM_TIMERS, type SourceTimers } from './gateway-route-watcher.js';
+/** A timer the source runs on; tests pass a clock they advance by hand. */
+export interface SourceTimers {
+  setTimer(callback: () => void, delayMs: number): { cancel(): void };
+}
+
+export const SYSTEM_TIMERS: SourceTimers = {
+  setTimer: (callback, delayMs) => {
+    // unref'd: a pending timer must not keep a stopping process alive.
+    const timer = setTimeout(callback, delayMs);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
 
 export interface SourceClock extends SourceTimers {
   /** Milliseconds, on a clock that never goes back. */
