@@ -1,15 +1,17 @@
 // The xDS messages the control plane reads and writes, over the generated
-// descriptor (xds-descriptor.ts): one protobufjs Root, built once, with the
-// field names the protos spell (snake_case), so what the code writes is what
-// `grpcurl describe` shows.
+// descriptors (src/generated/xds.ts): one protobufjs Root, built once, with
+// the field names the protos spell (snake_case), so what the code writes is
+// what reflection describes.
 //
-// Type.fromObject drops a field it does not know without a word, so
-// encodeMessage checks every field name first: a misspelt field fails the
-// first test instead of vanishing from the wire.
+// What is the project's own here, beside the generated types: encodeMessage
+// checks every field name first, as Type.fromObject drops a field it does
+// not know without a word (a misspelt field fails the first test instead of
+// vanishing from the wire); and a DiscoveryResponse is assembled from
+// resource bytes encoded once and shared (lengthDelimitedField).
 
 import protobuf from 'protobufjs';
-import { fileDescriptorProtos, resolvedRoot } from './file-descriptors.js';
-import { XDS_DESCRIPTOR, XDS_FILES } from './xds-descriptor.js';
+import { XDS_FILE_DESCRIPTORS } from '../generated/xds.js';
+import { descriptorRoot, fileDescriptorProtos } from './descriptor-types.js';
 
 export const ADS_SERVICE = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 export const ADS_METHOD = 'StreamAggregatedResources';
@@ -28,7 +30,7 @@ let root: protobuf.Root | undefined;
 
 /** The xDS types as one resolved Root, built on first use. */
 export function xdsRoot(): protobuf.Root {
-  root ??= resolvedRoot(XDS_DESCRIPTOR);
+  root ??= descriptorRoot(XDS_FILE_DESCRIPTORS);
   return root;
 }
 
@@ -116,7 +118,7 @@ export const DISCOVERY_RESPONSE_FIELDS = {
   nonce: 5,
 } as const;
 
-/** The xDS types as FileDescriptorProtos, one per .proto file, for server reflection. */
+/** The xDS files as buf built them (the served types and what they import), for server reflection. */
 export function xdsFileDescriptorProtos(): Buffer[] {
-  return fileDescriptorProtos(xdsRoot(), XDS_FILES);
+  return fileDescriptorProtos(XDS_FILE_DESCRIPTORS);
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LoadBalancerStub } from 'grpc-lookaside-client';
-import { LOOKASIDE_DESCRIPTOR } from '../../packages/client/src/lookaside-descriptor.js';
+import { LOOKASIDE_DESCRIPTOR } from '../../packages/client/src/generated/lookaside-v1.js';
 import { runCli, type CliRun } from '../support/cli-process.js';
 import { registryYaml, type FileService } from '../support/file-control-plane.js';
 import { waitFor } from '../support/wait-until.js';

@@ -1,5 +1,8 @@
-// Reflection, checked with a third-party client: `buf curl` (from the
+// Reflection, checked with a strict third-party client: `buf curl` (from the
 // @bufbuild/buf package) lists and calls the services with no proto files.
+// It rejects a file descriptor that is not as protoc would write it (an
+// unresolved reference, a missing import, a misnamed map entry); the control
+// plane serves the descriptors `buf build` made (src/generated/), untouched.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,7 +17,7 @@ const BUF = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 
 let cp: FileControlPlane;
 beforeAll(async () => {
   cp = await startFileControlPlane([
-    { name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ address: '10.0.0.1:8080', weight: 3, zone: 'a', metadata: { pod: 'greeter-0' } }] }] },
+    { name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: [{ address: '127.10.0.1:8080', weight: 3, zone: 'a', metadata: { pod: 'greeter-0' } }] }] },
   ]);
 });
 afterAll(() => cp.close());
@@ -54,7 +57,7 @@ it('calls GetServers through reflection', async () => {
   expect(answer).toMatchObject({
     target: { service: 'greeter.default', port: 'grpc' },
     exists: true,
-    servers: [{ address: '10.0.0.1:8080', weight: 3, zone: 'a', metadata: { pod: 'greeter-0' } }],
+    servers: [{ address: '127.10.0.1:8080', weight: 3, zone: 'a', metadata: { pod: 'greeter-0' } }],
   });
 });
 
@@ -66,7 +69,7 @@ it('calls WatchServers through reflection and reads the first message', async ()
     (error: { stdout: string }) => error.stdout,
   );
   const first = JSON.parse(out.slice(0, out.indexOf('\n}') + 2));
-  expect(first).toMatchObject({ target: { service: 'greeter.default', port: '50051' }, exists: true, servers: [{ address: '10.0.0.1:8080' }] });
+  expect(first).toMatchObject({ target: { service: 'greeter.default', port: '50051' }, exists: true, servers: [{ address: '127.10.0.1:8080' }] });
 });
 
 it('calls StreamAggregatedResources through reflection, with field names as the xDS protos spell them', async () => {
@@ -78,7 +81,7 @@ it('calls StreamAggregatedResources through reflection, with field names as the 
   expect(response.resources[0]).toMatchObject({
     '@type': request.type_url,
     clusterName: 'greeter.default:50051',
-    endpoints: [{ locality: { zone: 'a', subZone: '10.0.0.1:8080' }, loadBalancingWeight: 3, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '10.0.0.1', portValue: 8080 } } } }] }],
+    endpoints: [{ locality: { zone: 'a', subZone: '127.10.0.1:8080' }, loadBalancingWeight: 3, lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '127.10.0.1', portValue: 8080 } } } }] }],
   });
 });
 

@@ -1,11 +1,11 @@
 // A grpc.health.v1 client for doctor: Check with a deadline, answering with
 // what came back (a serving status, or the gRPC error code) and how long it
-// took. The messages come from the proto grpc-health-check ships, the same
-// one the control plane serves.
+// took. The messages come from the descriptors generated from
+// proto/third_party/grpc/health/v1/health.proto (src/wire/health-messages.ts),
+// the service the control plane serves; no .proto file is read at run time.
 
-import { loadPackageDefinition, status, type ChannelCredentials, type ChannelOptions, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath } from 'grpc-health-check';
+import { makeGenericClientConstructor, status, type ChannelCredentials, type ChannelOptions, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { HEALTH_SERVICE, healthType } from '../../wire/health-messages.js';
 
 type RawHealthClient = Client & {
   Check(request: { service: string }, options: { deadline: number }, callback: (error: ServiceError | null, response?: { status: string }) => void): ClientUnaryCall;
@@ -15,8 +15,23 @@ type HealthClientConstructor = new (target: string, credentials: ChannelCredenti
 let constructor: HealthClientConstructor | undefined;
 function healthClientConstructor(): HealthClientConstructor {
   if (!constructor) {
-    const loaded = loadPackageDefinition(loadSync(protoPath, { enums: String })) as unknown as { grpc: { health: { v1: { Health: HealthClientConstructor } } } };
-    constructor = loaded.grpc.health.v1.Health;
+    const request = healthType('HealthCheckRequest');
+    const response = healthType('HealthCheckResponse');
+    constructor = makeGenericClientConstructor(
+      {
+        Check: {
+          path: `/${HEALTH_SERVICE}/Check`,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (value: object) => Buffer.from(request.encode(request.fromObject(value)).finish()),
+          requestDeserialize: (bytes: Buffer) => request.toObject(request.decode(bytes)),
+          responseSerialize: (value: object) => Buffer.from(response.encode(response.fromObject(value)).finish()),
+          // The status by name (SERVING), as the answer reports it.
+          responseDeserialize: (bytes: Buffer) => response.toObject(response.decode(bytes), { enums: String, defaults: true }),
+        },
+      },
+      'Health',
+    ) as unknown as HealthClientConstructor;
   }
   return constructor;
 }

@@ -1,11 +1,12 @@
 // The lookaside.v1.LoadBalancer service as grpc-js serves it, and what
-// reflection describes, both from the generated wire module
-// (src/wire/lookaside-descriptor.ts, generated from proto/ at build time):
-// no .proto file is read at run time, and the field names are the proto's.
+// reflection describes, both from the descriptors `buf build` made of proto/
+// (src/generated/lookaside-v1.ts, through src/wire/): no .proto file is read
+// at run time, and the field names are the proto's.
 
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { LOAD_BALANCER_SERVICE, lookasideFileDescriptorProtos, lookasideType } from '../../wire/lookaside-messages.js';
+import { HEALTH_SERVICE, healthFileDescriptorProtos } from '../../wire/health-messages.js';
 import { UNDECODABLE } from './request-validation.js';
 
 export { LOAD_BALANCER_SERVICE };
@@ -53,9 +54,12 @@ export function loadBalancerDefinition(): ServiceDefinition {
   return definition;
 }
 
-/** What server reflection needs to describe lookaside.v1 and grpc.health.v1: their files as written. */
+/** What server reflection needs to describe lookaside.v1 and grpc.health.v1: their files as buf built them. */
 export function reflectionPackageDefinition(): PackageDefinition {
-  return { [LOAD_BALANCER_SERVICE]: { fileDescriptorProtos: lookasideFileDescriptorProtos() } } as unknown as PackageDefinition;
+  return {
+    [LOAD_BALANCER_SERVICE]: { fileDescriptorProtos: lookasideFileDescriptorProtos() },
+    [HEALTH_SERVICE]: { fileDescriptorProtos: healthFileDescriptorProtos() },
+  } as unknown as PackageDefinition;
 }
 
 /**

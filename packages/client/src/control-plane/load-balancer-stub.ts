@@ -1,7 +1,7 @@
 // A typed grpc-js client for lookaside.v1.LoadBalancer. The resolver uses it
 // to watch the control plane; the CLI uses it for `get` and `watch`. Its
 // message types come from the descriptor generated from proto/ at build
-// time (lookaside-descriptor.ts): no file is read at run time, so the
+// time (../generated/lookaside-v1.ts): no file is read at run time, so the
 // package works the same from ESM, CommonJS and a bundle.
 //
 // Responses are decoded with protobufjs straight into ServersUpdate, without
@@ -14,7 +14,7 @@ import { defaultGrpc } from '../grpc/default-grpc.js';
 import type { CallOptions, ChannelCredentials, ChannelOptions, Client, ClientDuplexStream, ClientReadableStream, Metadata, MethodDefinition, ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { GrpcModule } from '../grpc/grpc-module.js';
-import { LOOKASIDE_DESCRIPTOR } from '../lookaside-descriptor.js';
+import { LOOKASIDE_DESCRIPTOR } from '../generated/lookaside-v1.js';
 
 /** One backend as the control plane sends it. */
 export interface ServerEntry {
