@@ -12,6 +12,8 @@ import { startFileControlPlane, type FileControlPlane, type FileService } from '
 import { startHealthBackend, type HealthBackend } from '../support/health-backends.js';
 import { xdsIdentityClient } from '../support/xds-client.js';
 import { waitFor } from '../support/wait-until.js';
+import { IdentityClient } from '../support/identity-backends.js';
+import { registerLookaside } from 'grpc-lookaside-client';
 
 let cp: FileControlPlane;
 let backends: HealthBackend[];
@@ -52,6 +54,29 @@ describe('doctor with load reports', () => {
     expect(distribution.findings.at(-1)!.seen).toMatch(/^clients reported 1200 calls to skewed\.default:50051 over the last minute; 2 of 3 backends off their intended share$/);
     // Warnings alone exit 0.
     expect(code).toBe(0);
+  });
+
+  it('uses the measured shares a lookaside client reported', async () => {
+    const reported = (weights: number[]): FileService => ({ ...skewed(weights), name: 'reported' });
+    await cp.write([skewed([100, 100, 100]), reported([100, 200, 300])]);
+    const registration = registerLookaside({ scheme: 'lookaside-doctor', controlPlane: cp.address, client: { clientId: 'doctor-lookaside' } });
+    const client = new IdentityClient('lookaside-doctor:///reported.default:50051');
+    try {
+      const { failures } = await client.spread(1_200, 8, { timeoutMs: 10_000 });
+      expect(failures).toEqual([]);
+      await waitFor('the lookaside client\'s calls in the reports', () => cp.controlPlane.observer.snapshot().services.find((service) => service.cluster === 'reported.default:50051')?.succeeded === 1_200);
+    } finally {
+      client.close();
+      registration.close();
+    }
+    await cp.write([skewed([100, 100, 100]), reported([100, 100, 100])]);
+    const { stdout } = await runCliInProcess(['doctor', 'reported.default:50051', '--server', cp.address, '--metrics-server', metricsServer, '--calls', '20', '--json']);
+    const distribution = (JSON.parse(stdout) as DoctorReport).checks.find((c) => c.id === 'distribution')!;
+    const off = distribution.findings.filter((finding) => finding.verdict === 'warn');
+    expect(off.map((finding) => finding.subject).sort()).toEqual([backends[0]!.address, backends[2]!.address].sort());
+    // The lookaside client counts per backend: 1:2:3 exactly, 50.0% on the third.
+    expect(off.find((finding) => finding.subject === backends[2]!.address)!.seen).toMatch(/^calls to \S+ are 50\.0% against an intended 33\.3% \(load reports of the last minute\)$/);
+    expect(distribution.findings.at(-1)!.seen).toMatch(/^clients reported 1200 calls to reported\.default:50051 over the last minute; 2 of 3 backends off their intended share$/);
   });
 
   it('says when the metrics port cannot be read, without failing the check', async () => {

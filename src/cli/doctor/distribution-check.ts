@@ -96,6 +96,8 @@ export async function checkDistribution(run: DoctorRun, dns: DnsOutcome): Promis
     startTimeoutMs: run.settings.deadlineMs,
     onPick,
     client: { clientId: 'lookaside-doctor' },
+    // Doctor's probe calls are not the service's traffic: reporting them would skew the measured shares it reads.
+    loadReports: false,
     ...(run.settings.tokenFile !== undefined && { callerToken: { file: run.settings.tokenFile } }),
     // The client's log goes to grpc-js tracing by default; doctor's report says what matters.
     logger: () => {},
