@@ -45,7 +45,7 @@ export interface InformerTiming {
   /** A watch with no data (events or bookmarks) for this long is re-opened; also the deadline for its response headers. */
   readonly watchTimeoutMs: number;
   /** The deadline of each list page request. */
-  readonly requestTimeoutMs: number;
+  readonly listPageTimeoutMs: number;
   /** First delay before restarting after a failure. */
   readonly restartInitialMs: number;
   /** Longest delay between restarts after an answer the API server gave (403, 429, 5xx). */
@@ -65,7 +65,7 @@ export interface InformerTiming {
 
 export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   watchTimeoutMs: 30_000,
-  requestTimeoutMs: 30_000,
+  listPageTimeoutMs: 30_000,
   restartInitialMs: 500,
   restartMaxMs: 30_000,
   connectionRetryMaxMs: 2_000,
@@ -253,9 +253,9 @@ export class InformerSupervisor<V> {
   }
 
   private async listPage(limit: number, next: string | undefined): Promise<ListPage> {
-    const { requestTimeoutMs } = this.options.timing;
+    const { listPageTimeoutMs } = this.options.timing;
     const controller = this.startRequest();
-    const deadline = this.clock.setTimer(() => controller.abort(new RequestDeadlineError(requestTimeoutMs)), requestTimeoutMs);
+    const deadline = this.clock.setTimer(() => controller.abort(new RequestDeadlineError(listPageTimeoutMs)), listPageTimeoutMs);
     try {
       const response = await apiGet(this.options.kubeConfig, this.options.path, {
         query: { limit, continue: next },

@@ -120,7 +120,7 @@ it('gives up on a list page with no answer by its deadline, says so, and lists a
   const log = capturedLogger();
   const cp = await start({
     logger: log.logger,
-    source: { watchClock: clock, timing: { requestTimeoutMs: 10_000 } },
+    source: { watchClock: clock, timing: { listPageTimeoutMs: 10_000 } },
     seed: (h) => {
       seed(h);
       h.stallLists('endpointslices');
