@@ -10,6 +10,7 @@
 // log line.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { registerLookaside, type LookasideRegistration } from 'grpc-lookaside-client';
 import { LoadBalancerStub } from '../../packages/client/src/control-plane/load-balancer-stub.js';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
@@ -178,6 +179,27 @@ describe('load reports from lookaside channels', () => {
     expect(quiet.versions[0]?.sent).toMatch(/^\d+$/);
     expect(quiet.inSync).toBeUndefined();
     expect(quiet.lastReport).toBeUndefined();
+  });
+});
+
+describe('a malformed load report', () => {
+  it.each([
+    ['a first message without client', [{ targets: [] }], /^client: is required in the first ReportLoadRequest of a stream/],
+    ['a target that is not name.namespace', [{ client: { clientId: 'bad' }, targets: [] }, { targets: [{ target: { service: 'no-namespace', port: 'grpc' }, backends: [] }] }], /^targets\[0\]\.target\.service: /],
+    ['a backend without address', [{ client: { clientId: 'bad' }, targets: [{ target: { service: 'weighted.test', port: 'grpc' }, backends: [{ address: '', succeededCalls: 1, failedCalls: 0, issuedCalls: 1, inProgressCalls: 0 }] }] }], /^targets\[0\]\.backends\[0\]\.address: must be the backend's "host:port"/],
+  ])('ends the stream INVALID_ARGUMENT naming the field: %s', async (_case, messages, details) => {
+    const stub = new LoadBalancerStub(cp.address);
+    try {
+      const call = stub.reportLoad();
+      call.on('error', () => {});
+      const ended = new Promise<{ code: number; details: string }>((resolve) => call.on('status', resolve));
+      for (const message of messages) call.write(message as Parameters<typeof call.write>[0]);
+      const result = await ended;
+      expect(result.code).toBe(grpcStatus.INVALID_ARGUMENT);
+      expect(result.details).toMatch(details);
+    } finally {
+      stub.close();
+    }
   });
 });
 

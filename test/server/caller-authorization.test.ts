@@ -136,6 +136,34 @@ describe('--caller-auth kubernetes', () => {
     }
   });
 
+  it('holds load reports (ReportLoad) to the rule of WatchServers: a report naming a namespace the caller may not read ends the stream', async () => {
+    const revoke = harness.grantAccess(listSlices(WEB, 'payments'));
+    const calls: { cancel(): void }[] = [];
+    /** Opens ReportLoad and reports 5 calls to `target`; resolves with the stream's status if it ends. */
+    const report = (target: { service: string; port: string }, caller?: string) =>
+      new Promise<{ code: number; details: string }>((resolve) => {
+        const call = cp.stub.reportLoad(caller === undefined ? {} : { token: caller });
+        calls.push(call);
+        call.on('error', () => {});
+        call.on('status', resolve);
+        call.write({ client: { clientId: 'auth-reporter' }, targets: [] });
+        call.write({ targets: [{ target, backends: [{ address: '127.11.0.1:8080', succeededCalls: 5, failedCalls: 0, issuedCalls: 5, inProgressCalls: 0 }] }] });
+      });
+    const load = (cluster: string) => cp.controlPlane.observer.snapshot().services.find((service) => service.cluster === cluster)?.succeeded ?? 0;
+    try {
+      const caller = token();
+      void report(LEDGER, caller);
+      await waitFor('the allowed report in the observer', () => load('ledger.payments:50051') === 5);
+      expect(await report(GREETER, caller)).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/may not list endpointslices.* in namespace "app".*\(a load report for namespace app\)$/) });
+      expect(await report(LEDGER)).toMatchObject({ code: status.UNAUTHENTICATED });
+      expect(load('greeter.app:50051')).toBe(0);
+      expect(load('ledger.payments:50051')).toBe(5);
+    } finally {
+      for (const call of calls) call.cancel();
+      revoke();
+    }
+  });
+
   it('allows through a group, as a RoleBinding to system:serviceaccounts:<namespace> does', async () => {
     const revoke = harness.grantAccess(listSlices('system:serviceaccounts:app', 'app'));
     try {
