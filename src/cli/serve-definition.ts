@@ -120,7 +120,7 @@ function addMetricsOptions(command: Command): Command {
     .addOption(new Option('--no-metrics', 'do not serve metrics'))
     .addOption(new Option('--metrics-per-backend', 'also export traffic series per backend (intended and measured share, error ratio): one series per pod, off by default for cardinality (docs/observability.md)').env('LOOKASIDE_METRICS_PER_BACKEND'))
     .addOption(
-      new Option('--load-report-interval <duration>', 'how often xDS clients report their calls (LRS), 100ms to 10m')
+      new Option('--load-report-interval <duration>', 'how often clients report their calls: xDS clients (LRS) and lookaside clients (ReportLoad), 100ms to 10m')
         .env('LOOKASIDE_LOAD_REPORT_INTERVAL')
         .default(DEFAULT_LOAD_REPORT_INTERVAL_MS, '10s')
         .argParser((value: string) => {
