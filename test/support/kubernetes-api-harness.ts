@@ -456,6 +456,11 @@ export class KubernetesApiHarness {
     this.stalledLists.delete(resource);
   }
 
+  /** Writes `text` as it is on every open watch of a resource, as a broken API server or proxy might. */
+  writeRawLine(resource: ResourceKind, text: string): void {
+    for (const watch of this.watches) if (watch.resource === resource && !watch.stalled) watch.response.write(`${text}\n`);
+  }
+
   /** Sends a BOOKMARK now on every watch that asked for bookmarks. */
   bookmark(resource?: ResourceKind): void {
     for (const watch of this.watches) if (!resource || watch.resource === resource) this.sendBookmark(watch);

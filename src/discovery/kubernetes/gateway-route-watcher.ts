@@ -41,7 +41,7 @@ export const GRPC_ROUTE_VERSION = 'v1';
 export const REFERENCE_GRANT_VERSION = 'v1beta1';
 /** How often discovery is asked again for a CRD that is not installed. */
 export const DEFAULT_CRD_RECHECK_MS = 30_000;
-/** The deadline of each request that is not a watch. */
+/** The deadline of each API discovery request and status write (list pages: InformerTiming.listPageTimeoutMs). */
 export const DEFAULT_API_TIMEOUT_MS = 10_000;
 
 export { SYSTEM_TIMERS, type SourceTimers } from './source-clock.js';

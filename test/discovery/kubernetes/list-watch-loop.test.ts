@@ -138,3 +138,20 @@ it('gives up on a list page with no answer by its deadline, says so, and lists a
   await cp.synced();
   expect(cp.harness.requestsOf('endpointslices', 'list')).toHaveLength(2);
 });
+
+it('skips a watch line that is not an event, says so, and applies the events after it on the same watch', async () => {
+  const log = capturedLogger();
+  const cp = await start({ logger: log.logger });
+  await cp.synced();
+  const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
+  await watcher.waitForAddresses(seeded);
+  await cp.harness.waitForWatches('endpointslices');
+  cp.harness.writeRawLine('endpointslices', '{"type":"ADDED","object":{"metadata":');
+  cp.harness.writeRawLine('endpointslices', 'not json');
+  putSlice(cp.harness, 'greeter-5', ['10.0.0.5', '10.0.0.6']);
+  await watcher.waitForAddresses([...seeded, '10.0.0.6:8080']);
+  const skipped = log.lines.filter((l) => l.resource === 'endpointslices.discovery.k8s.io' && /skipping a watch line that is not an event/.test(l.msg));
+  expect(skipped.map((l) => l.line)).toEqual(['{"type":"ADDED","object":{"metadata":', 'not json']);
+  expect(cp.harness.requestsOf('endpointslices', 'watch')).toHaveLength(1);
+  expect(log.lines.filter((l) => /restarting the watch|handler threw/.test(l.msg))).toEqual([]);
+});
