@@ -48,7 +48,7 @@
 //    resource; no wildcards);
 //  - faults on demand: 403 for a resource and verb, abrupt disconnects,
 //    stalled watches (open but silent), lists that are never answered,
-//    graceful closes, compaction, and
+//    raw lines on watches (writeRawLine), graceful closes, compaction, and
 //    reviews that fail with a status or never answer.
 //
 // Gateway API (gateway.networking.k8s.io), as a cluster with its CRDs:
