@@ -107,6 +107,33 @@ describe('load over a sliding window, within bounds', () => {
     ]);
   });
 
+  it('takes a lookaside client\'s applied version as the acknowledgement of its streams of that target on the reporting connection only', () => {
+    const clock = new ManualClock(0);
+    const observer = new TrafficObserver({ clock });
+    const identity = (peer: string, target: string) => ({ protocol: 'lookaside' as const, clientId: 'pod', node: '', zone: '', peer, targets: [target] });
+    const [here, otherTarget, otherConnection] = [{}, {}, {}];
+    observer.streamOpened(here, identity('127.0.0.1:1000', 'a.ns:grpc'), false);
+    observer.streamOpened(otherTarget, identity('127.0.0.1:1000', 'b.ns:grpc'), false);
+    observer.streamOpened(otherConnection, identity('127.0.0.1:2000', 'a.ns:grpc'), false);
+    for (const stream of [here, otherTarget, otherConnection]) observer.sent(stream, 'servers', '7');
+    const reporter = { protocol: 'lookaside' as const, clientId: 'pod', peer: '127.0.0.1:1000' };
+    observer.applied(reporter, 'a.ns:grpc', 'servers', '6');
+    observer.report(reporter, []);
+    const byPeerAndTarget = (peer: string, target: string) => observer.snapshot().clients.find((client) => client.peer === peer && client.targets[0] === target)!;
+    expect(byPeerAndTarget('127.0.0.1:1000', 'a.ns:grpc')).toMatchObject({ inSync: false, versions: [{ type: 'servers', sent: '7', acked: '6' }] });
+    expect(byPeerAndTarget('127.0.0.1:1000', 'a.ns:grpc').lastReport).toBeDefined();
+    // Reported for nothing it watches there; another connection of the same client id is not the reporter's.
+    expect(byPeerAndTarget('127.0.0.1:1000', 'b.ns:grpc').inSync).toBeUndefined();
+    expect(byPeerAndTarget('127.0.0.1:2000', 'a.ns:grpc')).toMatchObject({ inSync: undefined });
+    expect(byPeerAndTarget('127.0.0.1:2000', 'a.ns:grpc').lastReport).toBeUndefined();
+    observer.applied(reporter, 'a.ns:grpc', 'servers', '7');
+    expect(byPeerAndTarget('127.0.0.1:1000', 'a.ns:grpc').inSync).toBe(true);
+    // A closed stream is no reporter's any more.
+    observer.streamClosed(here);
+    observer.applied(reporter, 'a.ns:grpc', 'servers', '8');
+    expect(byPeerAndTarget('127.0.0.1:1000', 'a.ns:grpc').versions[0]!.acked).toBe('7');
+  });
+
   it('tracks at most maxClients streams and maxBackends windows, counting the rest', () => {
     const clock = new ManualClock(0);
     const observer = new TrafficObserver({ clock, maxClients: 2, maxBackends: 3, closedRetentionMs: 10_000 });
