@@ -89,7 +89,7 @@ const TYPE_ENUM = 14;
 const LABEL_REPEATED = 3;
 
 /** Decodes FileDescriptorProtos (as a generated module holds them, base64) into plain objects with unset fields absent. */
-export function decodeFileDescriptors(encoded: readonly string[]): FileProto[] {
+function decodeFileDescriptors(encoded: readonly string[]): FileProto[] {
   return encoded.map((base64) => {
     const message = descriptor.FileDescriptorProto.decode(Buffer.from(base64, 'base64'));
     return descriptor.FileDescriptorProto.toObject(message as never, { defaults: false }) as unknown as FileProto;
