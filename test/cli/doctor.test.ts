@@ -1,6 +1,6 @@
 // `lookaside doctor` against a real control plane on the file source and real
-// grpc-js backends on 127.0.0.1 (the text report as a real process, the other
-// cases as the same program run in process): each symptom is
+// grpc-js backends on 127.0.0.1 (the program run in process; the built
+// command is spawned in test/packaging/packed-packages.test.ts): each symptom is
 // detected and named, the exit codes are the documented ones, and --json
 // output validates against the checked-in JSON Schema.
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { doctorReportJsonSchema, type DoctorReport } from '../../src/cli/doctor/doctor-report-schema.js';
-import { runCliToEnd } from '../support/cli-process.js';
 import { runCliInProcess } from '../support/cli-in-process.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { refusingAddress, startHealthBackend, type HealthBackend } from '../support/health-backends.js';
@@ -125,7 +124,7 @@ describe('lookaside doctor', () => {
   });
 
   it('prints one line per check with the findings indented, a backend table and a summary line', async () => {
-    const { code, stdout } = await runCliToEnd(['doctor', 'greeter.default:grpc', '--server', cp.address, '--calls', '10']);
+    const { code, stdout } = await runCliInProcess(['doctor', 'greeter.default:grpc', '--server', cp.address, '--calls', '10']);
     expect(code).toBe(5);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe(`lookaside doctor greeter.default:grpc  (control plane ${cp.address})`);
