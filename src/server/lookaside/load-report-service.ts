@@ -21,6 +21,7 @@ import { LOAD_BALANCER_SERVICE, lookasideType } from '../../wire/lookaside-messa
 import type { CallerAuthorizer } from '../shared/caller-authorization/caller-authorizer.js';
 import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
 import { DEFAULT_LOAD_REPORT_INTERVAL_MS } from '../shared/load-report-interval.js';
+import { ReportStreams } from '../shared/report-streams.js';
 import { InvalidRequestError, validateClientInfo } from './request-validation.js';
 
 export const REPORT_LOAD_METHOD = 'ReportLoad';
@@ -109,13 +110,13 @@ function readTargets(request: ReportLoadRequest): TargetReport[] {
 
 export class LoadReportService {
   readonly definition: ServiceDefinition;
-  private readonly calls = new Set<ReportCall>();
+  private readonly streams: ReportStreams<ReportCall>;
   private readonly log: Logger;
   private readonly response: Buffer;
-  private draining = false;
 
   constructor(private readonly options: LoadReportServiceOptions) {
     this.log = options.logger.child({ component: 'load-reports' });
+    this.streams = new ReportStreams(options.limits, SHUTTING_DOWN);
     const responseType = lookasideType('ReportLoadResponse');
     const requestType = lookasideType('ReportLoadRequest');
     this.response = Buffer.from(responseType.encode({ report_interval_ms: options.intervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS }).finish());
@@ -138,32 +139,25 @@ export class LoadReportService {
 
   /** Open ReportLoad streams. */
   get size(): number {
-    return this.calls.size;
+    return this.streams.size;
   }
 
   /** Refuses new streams and ends every open one with UNAVAILABLE. */
   drain(): void {
-    this.draining = true;
-    for (const call of [...this.calls]) call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
+    this.streams.drain();
   }
 
   private stream(call: ReportCall): void {
-    if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: SHUTTING_DOWN });
+    const release = this.streams.admit(call);
+    if (!release) return;
     const peer = call.getPeer();
-    const refusal = this.options.limits?.admit(peer);
-    if (refusal) return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
-    this.calls.add(call);
     let reporter: LoadReporter | undefined;
     let ended = false;
     /** Reports wait for the caller's authorization in order: each is handled after the one before. */
     let queue: Promise<void> = Promise.resolve();
-    let released = false;
     const done = () => {
       ended = true;
-      this.calls.delete(call);
-      if (released) return;
-      released = true;
-      this.options.limits?.release(peer);
+      release();
     };
     const fail = (code: status, details: string) => {
       if (ended) return;

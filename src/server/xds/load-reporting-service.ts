@@ -24,6 +24,7 @@ import type { CallerAuthorizer } from '../shared/caller-authorization/caller-aut
 import type { LoadReportEntry, LoadReportHooks } from '../../observer/load-report.js';
 import type { WatchStreamLimits } from '../shared/watch-stream-limits.js';
 import { DEFAULT_LOAD_REPORT_INTERVAL_MS } from '../shared/load-report-interval.js';
+import { ReportStreams } from '../shared/report-streams.js';
 import { kubernetesNodeOf } from './ads-stream.js';
 import type { XdsResources } from './xds-resources.js';
 
@@ -85,13 +86,13 @@ const count = (value: string | number | undefined): number => Number(value ?? 0)
 
 export class LoadReportingService {
   readonly definition: ServiceDefinition;
-  private readonly calls = new Set<LrsCall>();
+  private readonly streams: ReportStreams<LrsCall>;
   private readonly log: Logger;
   private readonly response: Buffer;
-  private draining = false;
 
   constructor(private readonly options: LoadReportingServiceOptions) {
     this.log = options.logger.child({ component: 'lrs' });
+    this.streams = new ReportStreams(options.limits, LRS_SHUTTING_DOWN);
     const intervalMs = options.intervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;
     this.response = Buffer.from(
       encodeMessage(RESPONSE_TYPE, {
@@ -118,31 +119,20 @@ export class LoadReportingService {
 
   /** Open StreamLoadStats calls. */
   get size(): number {
-    return this.calls.size;
+    return this.streams.size;
   }
 
   /** Refuses new streams and ends every open one with UNAVAILABLE. */
   drain(): void {
-    this.draining = true;
-    for (const call of [...this.calls]) call.emit('error', { code: status.UNAVAILABLE, details: LRS_SHUTTING_DOWN });
+    this.streams.drain();
   }
 
   private stream(call: LrsCall): void {
-    if (this.draining) return void call.emit('error', { code: status.UNAVAILABLE, details: LRS_SHUTTING_DOWN });
-    const peer = call.getPeer();
-    const refusal = this.options.limits?.admit(peer);
-    if (refusal) return void call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: refusal });
-    this.calls.add(call);
+    const done = this.streams.admit(call);
+    if (!done) return;
     let node: { id: string; zone: string; kubernetesNode: string } | undefined;
     /** Namespaces decided for this stream's caller (--caller-auth): true allowed, false not, a promise while asked. */
     const namespaces = new Map<string, boolean | Promise<unknown>>();
-    let released = false;
-    const done = () => {
-      this.calls.delete(call);
-      if (released) return;
-      released = true;
-      this.options.limits?.release(peer);
-    };
     call.on('data', (request: LoadStatsRequest | { readonly undecodable: string }) => {
       try {
         if ('undecodable' in request) return void call.emit('error', { code: status.INVALID_ARGUMENT, details: request.undecodable });
@@ -163,9 +153,6 @@ export class LoadReportingService {
       done();
       call.end();
     });
-    call.on('cancelled', done);
-    call.on('close', done);
-    call.on('error', done);
   }
 
   /**
