@@ -182,6 +182,32 @@ describe('load reports from lookaside channels', () => {
   });
 });
 
+describe('the last interval', () => {
+  it('is reported when the registration closes, though the interval has not come', async () => {
+    const reported: number[] = [];
+    const slow = await startFileControlPlane([weighted([100, 200, 300])], {
+      controlPlane: {
+        // Far longer than the test: only the last report can bring the calls.
+        loadReports: { intervalMs: 10 * 60_000, hooks: { onLoadReport: (_reporter, entries) => reported.push(entries.reduce((sum, entry) => sum + entry.succeeded, 0)) } },
+      },
+    });
+    const registration = registerLookaside({ scheme: 'lookaside-last-report', controlPlane: slow.address, client: { clientId: 'closing' } });
+    const client = new IdentityClient(`lookaside-last-report:///${TARGET}`);
+    try {
+      expect((await client.spread(90, 4)).failures).toEqual([]);
+      // The stream is answered (its first message) before the registration closes.
+      await waitFor('the first message taken', () => reported.length === 1);
+      client.close();
+      registration.close();
+      await waitFor('the last report with every call', () => reported.reduce((sum, calls) => sum + calls, 0) === 90);
+    } finally {
+      client.close();
+      registration.close();
+      await slow.close();
+    }
+  });
+});
+
 describe('a malformed load report', () => {
   it.each([
     ['a first message without client', [{ targets: [] }], /^client: is required in the first ReportLoadRequest of a stream/],

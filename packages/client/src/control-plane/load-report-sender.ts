@@ -25,6 +25,8 @@ export const DEFAULT_REPORT_INTERVAL_MS = 10_000;
 /** The bounds the control plane's interval is held to (lookaside.v1 ReportLoadResponse). */
 export const MIN_REPORT_INTERVAL_MS = 100;
 export const MAX_REPORT_INTERVAL_MS = 600_000;
+/** How long a last report may take to be taken before its stream is cancelled, so it cannot hold the process. */
+const LAST_REPORT_TIMEOUT_MS = 1_000;
 
 export interface LoadReportSenderOptions {
   readonly counters: CallLoadCounters;
@@ -44,6 +46,8 @@ type ReportCall = ClientDuplexStream<LoadReportRequest, LoadReportAnswer>;
 export class LoadReportSender {
   private stub: LoadBalancerStub | undefined;
   private call: ReportCall | undefined;
+  /** Whether the control plane answered the open stream: reports are sent only then. */
+  private answered = false;
   private intervalMs: number | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -74,6 +78,12 @@ export class LoadReportSender {
     this.stub = undefined;
   }
 
+  /**
+   * Ends the stream. One the control plane answered first takes a last
+   * report, of what was counted since the previous one, so the calls of a
+   * channel's last interval are not lost; then it is half-closed, and
+   * cancelled if the control plane has not ended it within a second.
+   */
   private hangUp(): void {
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.reportTimer);
@@ -81,7 +91,16 @@ export class LoadReportSender {
     this.reportTimer = undefined;
     const call = this.call;
     this.call = undefined;
-    call?.cancel();
+    if (!call) return;
+    if (!this.answered) return void call.cancel();
+    try {
+      this.send(call);
+      call.end();
+      setTimeout(() => call.cancel(), LAST_REPORT_TIMEOUT_MS).unref();
+    } catch (error) {
+      this.options.logger.debug('the last load report could not be sent', { err: error });
+      call.cancel();
+    }
   }
 
   private open(): void {
@@ -97,8 +116,10 @@ export class LoadReportSender {
       return;
     }
     this.call = call;
+    this.answered = false;
     call.on('data', (answer: LoadReportAnswer) => {
       if (this.call !== call) return;
+      this.answered = true;
       this.backoff.reset();
       const wanted = answer.reportIntervalMs > 0 ? answer.reportIntervalMs : DEFAULT_REPORT_INTERVAL_MS;
       const intervalMs = Math.min(MAX_REPORT_INTERVAL_MS, Math.max(MIN_REPORT_INTERVAL_MS, wanted));
@@ -127,7 +148,7 @@ export class LoadReportSender {
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined;
       try {
-        this.send();
+        if (this.call) this.send(this.call);
       } catch (error) {
         // Invariant 9 (docs/design.md): a report that cannot be made is logged; the next one is tried.
         this.options.logger.error('failed to send a load report', { err: error });
@@ -138,9 +159,7 @@ export class LoadReportSender {
   }
 
   /** One report: every watched target with the list it applied, and the calls counted since the last report. */
-  private send(): void {
-    const call = this.call;
-    if (!call) return;
+  private send(call: ReportCall): void {
     const counts = this.options.counters.take();
     const targets: LoadReportRequest['targets'][number][] = [];
     for (const watch of this.options.watches()) {
