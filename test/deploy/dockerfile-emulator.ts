@@ -13,11 +13,14 @@
 // checkout's node_modules. That keeps the reproduction to one real npm ci,
 // the production one. Everything else the Dockerfile says is done as said.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { DockerfileParser, type Copy, type Env, type From, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+
+const execFileAsync = promisify(execFile);
 
 export interface DockerStage {
   readonly name: string;
@@ -103,7 +106,8 @@ export interface EmulatorOptions {
 export class DockerfileEmulator {
   readonly stages: readonly DockerStage[];
   readonly workspace: string;
-  private readonly built = new Map<string, BuiltStage>();
+  /** Stages built or being built: a stage that others copy from is built once, while they wait. */
+  private readonly built = new Map<string, Promise<BuiltStage>>();
   private readonly ignore: DockerIgnore | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -119,10 +123,27 @@ export class DockerfileEmulator {
     return stage;
   }
 
-  build(name: string): BuiltStage {
-    const done = this.built.get(name);
-    if (done) return done;
-    const stage = this.stage(name);
+  /**
+   * Builds a stage, and first the stages it copies from, side by side (as
+   * BuildKit does: their RUN steps are independent), then its own
+   * instructions in order.
+   */
+  build(name: string): Promise<BuiltStage> {
+    let building = this.built.get(name);
+    if (!building) {
+      building = this.buildStage(this.stage(name));
+      this.built.set(name, building);
+    }
+    return building;
+  }
+
+  private async buildStage(stage: DockerStage): Promise<BuiltStage> {
+    const sourceStages = stage.instructions
+      .filter((i): i is Copy => i.getKeyword() === 'COPY')
+      .map((copy) => copy.getFromFlag()?.getValue())
+      .filter((from): from is string => from !== undefined);
+    // Started now, awaited at their COPY; a failure is reported there.
+    for (const from of sourceStages) this.build(from).catch(() => {});
     const root = join(this.workspace, stage.name);
     mkdirSync(root, { recursive: true });
     let workdir = '/';
@@ -150,7 +171,7 @@ export class DockerfileEmulator {
           for (const flag of copy.getFlags()) if (flag.getName() !== 'from') throw new Error(`COPY --${flag.getName()} is not reproduced by the emulator`);
           const sources = args.filter((a) => !a.startsWith('--'));
           const destination = sources.pop()!;
-          const source = from ? this.build(from) : undefined;
+          const source = from ? await this.build(from) : undefined;
           for (const path of sources) {
             const target = destination.endsWith('/') || sources.length > 1 ? join(inImage(destination), posix.basename(path)) : inImage(destination);
             if (source) {
@@ -179,7 +200,7 @@ export class DockerfileEmulator {
           break;
         }
         case 'RUN':
-          this.run(stage, instruction.getArgumentsContent() ?? '', inImage('.'), env);
+          await this.run(stage, instruction.getArgumentsContent() ?? '', inImage('.'), env);
           break;
         case 'USER':
           user = args[0];
@@ -202,9 +223,7 @@ export class DockerfileEmulator {
           throw new Error(`${keyword} is not reproduced by the emulator`);
       }
     }
-    const result: BuiltStage = { stage, root, workdir, env, user, exposed, entrypoint, cmd };
-    this.built.set(name, result);
-    return result;
+    return { stage, root, workdir, env, user, exposed, entrypoint, cmd };
   }
 
   /** A stage's path in the image, on this machine. */
@@ -237,7 +256,7 @@ export class DockerfileEmulator {
     }
   }
 
-  private run(stage: DockerStage, command: string, cwd: string, env: Record<string, string>): void {
+  private async run(stage: DockerStage, command: string, cwd: string, env: Record<string, string>): Promise<void> {
     const log = this.options.log ?? (() => {});
     if (/^npm ci\b/.test(command) && !/--omit[= ]dev\b/.test(command) && !/&&|;|\|/.test(command)) {
       log(`stage ${stage.name}: RUN ${command} -> linked to the checkout's full install (${this.options.installedNodeModules})`);
@@ -246,6 +265,11 @@ export class DockerfileEmulator {
     }
     log(`stage ${stage.name}: RUN ${command}`);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-    execFileSync('sh', ['-c', command], { cwd, env: { ...inherited, ...env, ...this.options.runEnv }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    try {
+      await execFileAsync('sh', ['-c', command], { cwd, env: { ...inherited, ...env, ...this.options.runEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    } catch (error) {
+      const failure = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`stage ${stage.name}: RUN ${command} failed: ${failure.message}\n${failure.stdout ?? ''}\n${failure.stderr ?? ''}`, { cause: error });
+    }
   }
 }

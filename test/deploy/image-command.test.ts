@@ -125,8 +125,8 @@ describe('the image command on a production install', () => {
   let command: string[];
   let runner: CommandRunner;
 
-  beforeAll(() => {
-    runtime = emulator.build(runtimeStage.name);
+  beforeAll(async () => {
+    runtime = await emulator.build(runtimeStage.name);
     command = [...runtime.entrypoint, ...runtime.cmd];
     // The Deployment's root file system is read-only; so are these files.
     execFileSync('chmod', ['-R', 'a-w', runtime.root]);
