@@ -7,8 +7,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCliToEnd } from '../support/cli-process.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { runCliToEnd, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
+
+// The test starts a real `lookaside` process, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 let dir: string;
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { registerLookaside } from 'grpc-lookaside-client';
+import { PROCESS_WAIT_MS, SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -40,7 +41,7 @@ it('shares one WatchServers stream among the channels of a target, and closes it
   registration.close();
 });
 
-it('lets a process that used the client exit on its own after close()', async () => {
+it('lets a process that used the client exit on its own after close()', { timeout: SPAWNING_TEST_TIMEOUT_MS }, async () => {
   const child = spawn(NODE, ['--import', 'tsx', 'test/client/fixtures/exit-after-close.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOOKASIDE_CONTROL_PLANE: cp.address },
@@ -51,8 +52,8 @@ it('lets a process that used the client exit on its own after close()', async ()
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'still running'>((resolve) => {
-    // Generous: this bounds a hang, it does not measure anything.
-    const timer = setTimeout(() => resolve('still running'), 25_000);
+    // Generous (a tsx start-up on a busy machine): this bounds a hang, it does not measure anything.
+    const timer = setTimeout(() => resolve('still running'), PROCESS_WAIT_MS);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });

@@ -11,13 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Greeter, type SayHelloResponse } from '../../deploy/examples/greeter/greeter-proto.js';
 import { startGreeterBackend, type GreeterBackend } from '../../deploy/examples/greeter/greeter-backend.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { checkHealth, healthClient } from '../support/health-client.js';
 import { EXAMPLE_APP_FILE, only, type Container, type DeploymentManifest, type EnvVar } from './deploy-files.js';
 import { readManifests } from './kustomization-renderer.js';
+import { SPAWNING_TEST_TIMEOUT_MS } from '../support/cli-process.js';
+
+// The examples run as real tsx processes, slow to start on a busy machine.
+vi.setConfig({ testTimeout: SPAWNING_TEST_TIMEOUT_MS });
 
 const GREETER_DIR = fileURLToPath(new URL('../../deploy/examples/greeter/', import.meta.url));
 const manifests = readManifests(EXAMPLE_APP_FILE);
