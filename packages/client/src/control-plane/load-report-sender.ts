@@ -193,13 +193,11 @@ export class LoadReportSender {
   private scheduleReconnect(retryable: boolean): void {
     if (this.stopped || !this.stub) return;
     // A non-retryable answer (a permission problem) is retried at the slowest pace, as the watches do.
-    const delay = retryable ? this.backoff.next() : this.backoff.maxDelayMs;
     clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = this.backoff.schedule(retryable, () => {
       this.reconnectTimer = undefined;
       this.open();
-    }, delay);
-    this.reconnectTimer.unref();
+    });
   }
 }
 

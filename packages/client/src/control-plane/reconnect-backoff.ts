@@ -38,6 +38,17 @@ export class ReconnectBackoff {
     this.nextBaseMs = this.options.initialMs;
   }
 
+  /**
+   * Runs `reconnect` after the next delay, or after the longest one when
+   * the failure is not `retryable` (a refusal the operator may fix: retried,
+   * at the slowest pace). The timer is unref'd: it keeps no process alive.
+   */
+  schedule(retryable: boolean, reconnect: () => void): NodeJS.Timeout {
+    const timer = setTimeout(reconnect, retryable ? this.next() : this.maxDelayMs);
+    timer.unref();
+    return timer;
+  }
+
   /** The longest delay this backoff ever returns. */
   get maxDelayMs(): number {
     return Math.ceil(this.options.maxMs * (1 + this.options.jitter));

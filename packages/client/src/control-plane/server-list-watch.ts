@@ -225,13 +225,11 @@ export class ServerListWatch {
     if (this.closed) return;
     // A non-retryable answer (a bug, a permission problem) is retried too,
     // but only at the slowest pace: the operator may fix it.
-    const delay = retryable ? this.backoff.next() : this.backoff.maxDelayMs;
     clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = this.backoff.schedule(retryable, () => {
       this.reconnectTimer = undefined;
       this.open();
-    }, delay);
-    this.reconnectTimer.unref();
+    });
   }
 
   private accept(update: ServersUpdate): void {
