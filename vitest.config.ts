@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { SlowestFilesReporter } from './test/support/slowest-files-reporter.js';
@@ -15,6 +16,15 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
+    // At least two files at a time, also on 2 cores (vitest's default is one
+    // fewer than the cores): a file mostly waits on its servers, timers and
+    // child processes, so a second one fills the CPU the first leaves idle.
+    // Each file still runs in its own process (the client's registrations
+    // and grpc-js's resolver table are per process, so files do not share them).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A backstop for a hang, not a budget. Files that spawn processes or
+    // drive thousands of calls set more for themselves (vi.setConfig or a
+    // test's own timeout), for a machine busy with other work.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // The ten slowest files close every run (test/support/slowest-files-reporter.ts).
