@@ -273,12 +273,16 @@ export class TrafficObserver {
   /**
    * A lookaside.v1 client reported the server list it applied for `target`
    * (as its WatchServers request named it): an acknowledgement, under
-   * `type`, of its open streams of that target on the reporting connection.
+   * `type`, of its open streams of that target on the reporting connection;
+   * when it has none there, of those on its other connections (a watch
+   * re-opened on a new connection after a connection age, while the report
+   * stream lives on the old one until it closes).
    */
   applied(reporter: LoadReporter, target: string, type: string, version: string): void {
-    for (const key of this.openStreamsOf(reporter)) {
-      if (this.clients.get(key)?.identity.targets.includes(target)) this.acked(key, type, version);
-    }
+    const watching = (keys: object[]) => keys.filter((key) => this.clients.get(key)?.identity.targets.includes(target));
+    let streams = watching(this.openStreamsOf(reporter));
+    if (streams.length === 0 && reporter.peer !== undefined) streams = watching(this.openStreamsOf({ ...reporter, peer: undefined }));
+    for (const key of streams) this.acked(key, type, version);
   }
 
   /** The reporter's open streams: by protocol and client id, on its connection when it names one. */

@@ -107,7 +107,7 @@ describe('load over a sliding window, within bounds', () => {
     ]);
   });
 
-  it('takes a lookaside client\'s applied version as the acknowledgement of its streams of that target on the reporting connection only', () => {
+  it('takes a lookaside client\'s applied version as the acknowledgement of its streams of that target on the reporting connection, else on its others', () => {
     const clock = new ManualClock(0);
     const observer = new TrafficObserver({ clock });
     const identity = (peer: string, target: string) => ({ protocol: 'lookaside' as const, clientId: 'pod', node: '', zone: '', peer, targets: [target] });
@@ -128,6 +128,12 @@ describe('load over a sliding window, within bounds', () => {
     expect(byPeerAndTarget('127.0.0.1:2000', 'a.ns:grpc').lastReport).toBeUndefined();
     observer.applied(reporter, 'a.ns:grpc', 'servers', '7');
     expect(byPeerAndTarget('127.0.0.1:1000', 'a.ns:grpc').inSync).toBe(true);
+    // A target watched only on another connection (re-opened there after a connection age) takes it from there.
+    const moved = {};
+    observer.streamOpened(moved, identity('127.0.0.1:2000', 'c.ns:grpc'), false);
+    observer.sent(moved, 'servers', '3');
+    observer.applied(reporter, 'c.ns:grpc', 'servers', '3');
+    expect(byPeerAndTarget('127.0.0.1:2000', 'c.ns:grpc').inSync).toBe(true);
     // A closed stream is no reporter's any more.
     observer.streamClosed(here);
     observer.applied(reporter, 'a.ns:grpc', 'servers', '8');
