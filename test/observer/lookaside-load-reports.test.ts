@@ -194,12 +194,35 @@ describe('the last interval', () => {
     const registration = registerLookaside({ scheme: 'lookaside-last-report', controlPlane: slow.address, client: { clientId: 'closing' } });
     const client = new IdentityClient(`lookaside-last-report:///${TARGET}`);
     try {
+      expect((await client.spread(10, 2)).failures).toEqual([]);
+      // Answered, and its list reported (the report sent for a newly applied list): nothing else is due for ten minutes.
+      await waitFor('the client in sync', () => slow.controlPlane.observer.snapshot().clients.some((entry) => entry.clientId === 'closing' && entry.inSync === true));
       expect((await client.spread(90, 4)).failures).toEqual([]);
-      // The stream is answered (its first message) before the registration closes.
-      await waitFor('the first message taken', () => reported.length === 1);
       client.close();
       registration.close();
-      await waitFor('the last report with every call', () => reported.reduce((sum, calls) => sum + calls, 0) === 90);
+      await waitFor('the last report with every call', () => reported.reduce((sum, calls) => sum + calls, 0) === 100);
+    } finally {
+      client.close();
+      registration.close();
+      await slow.close();
+    }
+  });
+});
+
+describe('a new server list', () => {
+  it('is reported soon after the client applied it, not at the next interval, so the client shows in sync', async () => {
+    const slow = await startFileControlPlane([weighted([100, 200, 300])], { controlPlane: { loadReports: { intervalMs: 10 * 60_000 } } });
+    const registration = registerLookaside({ scheme: 'lookaside-applied', controlPlane: slow.address, client: { clientId: 'applying' } });
+    const client = new IdentityClient(`lookaside-applied:///${TARGET}`);
+    const applying = () => slow.controlPlane.observer.snapshot().clients.find((entry) => entry.clientId === 'applying' && entry.connected);
+    try {
+      expect((await client.spread(30, 4)).failures).toEqual([]);
+      await waitFor('the first list acknowledged', () => applying()?.inSync === true);
+      const first = applying()!.versions[0]!.sent;
+      await slow.write([weighted([100, 200, 500])]);
+      await waitFor('the new version sent', () => applying()?.versions[0]?.sent !== first);
+      // The interval is ten minutes: only a report for the applied list can bring it in sync.
+      await waitFor('the client in sync with the new version', () => applying()?.inSync === true);
     } finally {
       client.close();
       registration.close();

@@ -374,7 +374,7 @@ export function registerLookaside(options: LookasideOptions = {}): LookasideRegi
     client,
     logger,
     ...(callerToken && { callerToken }),
-    ...(callLoads && { onChannel: (stub) => reports?.connect(stub) }),
+    ...(callLoads && { onChannel: (stub) => reports?.connect(stub), onApplied: () => reports?.applied() }),
   });
   if (callLoads) {
     reports = new LoadReportSender({

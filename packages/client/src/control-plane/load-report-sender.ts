@@ -25,6 +25,8 @@ export const DEFAULT_REPORT_INTERVAL_MS = 10_000;
 /** The bounds the control plane's interval is held to (lookaside.v1 ReportLoadResponse). */
 export const MIN_REPORT_INTERVAL_MS = 100;
 export const MAX_REPORT_INTERVAL_MS = 600_000;
+/** The least time between two reports sent early for a new server list: a burst of changes costs one a second. */
+export const APPLIED_REPORT_GAP_MS = 1_000;
 /** How long a last report may take to be taken before its stream is cancelled, so it cannot hold the process. */
 const LAST_REPORT_TIMEOUT_MS = 1_000;
 
@@ -50,6 +52,10 @@ export class LoadReportSender {
   private answered = false;
   private intervalMs: number | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
+  /** An early report for a new server list, when one is due. */
+  private appliedTimer: NodeJS.Timeout | undefined;
+  /** When the last report was written (performance.now()). */
+  private lastReportAt = -Infinity;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly backoff: ReconnectBackoff;
   /** Set for good by close() or an UNIMPLEMENTED answer. */
@@ -62,6 +68,28 @@ export class LoadReportSender {
   /** Whether this registration still reports (false after close() or an UNIMPLEMENTED answer). */
   get reporting(): boolean {
     return !this.stopped;
+  }
+
+  /**
+   * A watch applied a server list of a new version: report it soon, like
+   * an xDS ACK, rather than at the next interval, so the control plane does
+   * not show this client behind for up to an interval after every change.
+   * At most one such report per APPLIED_REPORT_GAP_MS; none when the
+   * interval is that short anyway. The report carries the calls counted so
+   * far, as any report does.
+   */
+  applied(): void {
+    if (!this.call || !this.answered || this.appliedTimer || (this.intervalMs ?? 0) <= APPLIED_REPORT_GAP_MS) return;
+    const wait = Math.max(0, this.lastReportAt + APPLIED_REPORT_GAP_MS - performance.now());
+    this.appliedTimer = setTimeout(() => {
+      this.appliedTimer = undefined;
+      try {
+        if (this.call) this.send(this.call);
+      } catch (error) {
+        this.options.logger.error('failed to send a load report', { err: error });
+      }
+    }, wait);
+    this.appliedTimer.unref();
   }
 
   /** The control-plane channel opened (its stub), or is about to close (undefined). */
@@ -87,8 +115,10 @@ export class LoadReportSender {
   private hangUp(): void {
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.reportTimer);
+    clearTimeout(this.appliedTimer);
     this.reconnectTimer = undefined;
     this.reportTimer = undefined;
+    this.appliedTimer = undefined;
     const call = this.call;
     this.call = undefined;
     if (!call) return;
@@ -119,13 +149,17 @@ export class LoadReportSender {
     this.answered = false;
     call.on('data', (answer: LoadReportAnswer) => {
       if (this.call !== call) return;
+      const first = !this.answered;
       this.answered = true;
       this.backoff.reset();
       const wanted = answer.reportIntervalMs > 0 ? answer.reportIntervalMs : DEFAULT_REPORT_INTERVAL_MS;
       const intervalMs = Math.min(MAX_REPORT_INTERVAL_MS, Math.max(MIN_REPORT_INTERVAL_MS, wanted));
-      if (intervalMs === this.intervalMs && this.reportTimer) return;
-      this.intervalMs = intervalMs;
-      this.scheduleReport();
+      if (intervalMs !== this.intervalMs || !this.reportTimer) {
+        this.intervalMs = intervalMs;
+        this.scheduleReport();
+      }
+      // The lists applied before this stream was answered (at start, or while it reconnected) are reported now.
+      if (first) this.applied();
     });
     // Errors arrive again as 'status'; this listener only keeps an error event from being thrown as unhandled.
     call.on('error', () => {});
@@ -174,6 +208,7 @@ export class LoadReportSender {
       targets.push({ target: { service: key.slice(0, colon), port: key.slice(colon + 1) }, backends: toWire(rows) });
     }
     call.write({ targets });
+    this.lastReportAt = performance.now();
   }
 
   private onStreamEnd(status: StatusObject): void {

@@ -30,6 +30,8 @@ export interface ServerListWatchPoolOptions {
    * closes (undefined): the load report stream lives on it.
    */
   readonly onChannel?: (stub: LoadBalancerStub | undefined) => void;
+  /** Told when a watch applies a server list of a new version (see ServerListWatchOptions.onApplied). */
+  readonly onApplied?: () => void;
 }
 
 /** A subscriber's hold on a shared watch. */
@@ -91,6 +93,7 @@ export class ServerListWatchPool {
         logger: this.options.logger,
         ...(this.options.client && { client: this.options.client }),
         ...(this.options.callerToken && { callerToken: this.options.callerToken }),
+        ...(this.options.onApplied && { onApplied: this.options.onApplied }),
         // Declared by ChannelCredentials itself: whether the channel speaks TLS.
         usesTls: this.options.credentials?._isSecure() ?? false,
       });

@@ -54,6 +54,8 @@ export interface ServerListWatchOptions {
    * file is used from the next reconnect on); throws when it cannot be read.
    */
   readonly callerToken?: () => string;
+  /** Told when a list of a new version (or exists) was received and applied, also one that changed nothing: load reports say so. */
+  readonly onApplied?: () => void;
   /** Whether the control-plane channel uses TLS credentials: said in errors, which a TLS mismatch otherwise leaves unexplained. */
   readonly usesTls?: boolean;
 }
@@ -241,7 +243,9 @@ export class ServerListWatch {
     // all of it that the policies read, so that a change of ranks or zones
     // alone reaches them.
     const signature = serverListSignature(update.exists, endpoints) + (update.routeTable ? `\nroutes ${JSON.stringify(update.routeTable)}` : '');
+    const newVersion = this.appliedList?.version !== update.version || this.appliedList.exists !== update.exists;
     this.appliedList = { version: update.version, exists: update.exists };
+    if (newVersion) this.options.onApplied?.();
     if (this.current?.kind === 'list' && signature === this.signature) return;
     this.signature = signature;
     clearTimeout(this.startTimer);
