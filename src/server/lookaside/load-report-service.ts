@@ -232,7 +232,20 @@ export class LoadReportService {
       }
       // Keyed as the xDS cluster is (the port by number), so both faces' reports of a port add up.
       const cluster = `${target.service.key}:${lookup.port.port}`;
-      for (const backend of target.backends) entries.push({ cluster, backends: [backend.address], succeeded: backend.succeeded, failed: backend.failed, inProgress: backend.inProgress });
+      // Only the port's backends now are counted, as LRS counts only the localities it serves: an
+      // address the control plane never sent (or no longer serves) would take a place among the
+      // observer's bounded backend windows, and enough of them would crowd out every honest report.
+      const served = new Set(lookup.port.backends.map((backend) => backend.address));
+      let unserved = 0;
+      for (const backend of target.backends) {
+        if (served.has(backend.address)) entries.push({ cluster, backends: [backend.address], succeeded: backend.succeeded, failed: backend.failed, inProgress: backend.inProgress });
+        else {
+          unserved++;
+          // Its calls in progress are still the client's own (a backend that just left).
+          entries.push({ cluster, backends: [], succeeded: 0, failed: 0, inProgress: backend.inProgress });
+        }
+      }
+      if (unserved > 0) this.log.debug({ client: reporter.clientId, target: target.written, backends: unserved }, 'load report names backends the service port does not have now; their calls are left out');
     }
     hooks?.onLoadReport?.(reporter, entries);
   }

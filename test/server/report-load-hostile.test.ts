@@ -1,0 +1,51 @@
+// lookaside.v1 ReportLoad against a hostile or careless client: real
+// grpc-js client and control plane (file source) on 127.0.0.1. A client
+// that reports calls to addresses the control plane never sent cannot take
+// the observer's bounded backend windows from the backends that exist, so
+// an honest client's figures still count (LRS counts only the localities it
+// serves, alike).
+
+import { afterEach, expect, it } from 'vitest';
+import type { LoadReporter, LoadReportEntry } from '../../src/observer/load-report.js';
+import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
+import { waitFor } from '../support/wait-until.js';
+
+const open: FileControlPlane[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((cp) => cp.close()));
+});
+
+const REAL = ['127.0.0.1:50051', '127.0.0.2:50051'];
+const target = { service: 'greeter.default', port: 'grpc' };
+
+it('leaves out calls to addresses the service port does not have, so a flood of invented backends crowds out no honest report', async () => {
+  const handled: { reporter: LoadReporter; entries: readonly LoadReportEntry[] }[] = [];
+  const cp = await startFileControlPlane([{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: REAL.map((address) => ({ address })) }] }], {
+    controlPlane: { loadReports: { intervalMs: 60_000, hooks: { onLoadReport: (reporter, entries) => void handled.push({ reporter, entries }) } } },
+  });
+  open.push(cp);
+  const observer = cp.controlPlane.observer;
+
+  // As many invented addresses as the observer keeps backend windows (100,000 by default), in one report.
+  const hostile = cp.stub.reportLoad();
+  hostile.on('error', () => {});
+  const invented = Array.from({ length: 100_000 }, (_, i) => ({ address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:50051`, succeededCalls: 1_000, failedCalls: 0, issuedCalls: 1_000, inProgressCalls: 0 }));
+  hostile.write({ client: { clientId: 'hostile' }, targets: [{ target, backends: invented }] });
+  await waitFor('the hostile report handled', () => handled.some((h) => h.reporter.clientId === 'hostile'));
+  expect(observer.trackedBackends).toBe(0);
+
+  const honest = cp.stub.reportLoad();
+  honest.on('error', () => {});
+  honest.write({ client: { clientId: 'honest' }, targets: [{ target, backends: REAL.map((address, i) => ({ address, succeededCalls: 10 * (i + 1), failedCalls: i, issuedCalls: 10 * (i + 1) + i, inProgressCalls: 0 })) }] });
+  await waitFor('the honest report handled', () => handled.some((h) => h.reporter.clientId === 'honest'));
+
+  const snapshot = observer.snapshot();
+  expect(snapshot.dropped.backends).toBe(0);
+  const service = snapshot.services.find((s) => s.cluster === 'greeter.default:50051');
+  expect(service?.backends.map((b) => [b.backend, b.succeeded, b.failed])).toEqual([
+    [REAL[0], 10, 0],
+    [REAL[1], 20, 1],
+  ]);
+  hostile.cancel();
+  honest.cancel();
+});
