@@ -261,6 +261,13 @@ export class KubernetesApiHarness {
    * of a paged list, or compact history so its continue token expires.
    */
   beforeListPage: ((resource: ResourceKind, query: Readonly<Record<string, string>>) => void) | undefined;
+  /**
+   * Called with each list, watch or get once it is recorded in `requests`
+   * and before the harness answers it: returning true means the test has
+   * answered it itself, as a misbehaving API server would (a body that is
+   * not JSON, a status with Retry-After, a watch that ends at once).
+   */
+  answerInstead: ((request: RequestRecord, response: ServerResponse) => boolean) | undefined;
   /** Paths of the API discovery documents asked for (/apis/gateway.networking.k8s.io/...). */
   readonly discoveryRequests: string[] = [];
   private readonly watches = new Set<WatchConnection>();
@@ -695,7 +702,9 @@ export class KubernetesApiHarness {
     }
     const query = Object.fromEntries(url.searchParams);
     const verb: Verb = writable ? (request.method === 'PATCH' ? 'patch' : 'update') : route.name !== undefined ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
-    this.requests.push({ resource: route.resource, namespace: route.namespace, verb, query, accept: request.headers.accept });
+    const record: RequestRecord = { resource: route.resource, namespace: route.namespace, verb, query, accept: request.headers.accept };
+    this.requests.push(record);
+    if (this.answerInstead?.(record, response)) return;
     if (this.forbidden.has(`${route.resource}:${verb}`)) {
       const { group } = KINDS[route.resource];
       const resourceName = group ? `${route.resource}.${group}` : route.resource;

@@ -9,8 +9,10 @@
 //    a relist;
 //  - a watch with no data (events or bookmarks) for watchTimeoutMs is
 //    re-opened at once from its last resourceVersion; a normal server close
-//    reconnects after a delay that doubles from 1 s to 30 s, reset by any
-//    event;
+//    reconnects after a delay that doubles from 1 s to 30 s, reset by a
+//    watch that stayed open for 30 s (not by an event: a server that sends
+//    one event, or an ERROR, and ends every watch at once would otherwise
+//    be asked again at once, forever);
 //  - 410 Gone (HTTP, or an ERROR event) relists; the relist is diffed
 //    against the cache (ObjectCache), so only real differences reach the
 //    handlers and the list is never empty or partial on the way
@@ -131,6 +133,25 @@ class RequestDeadlineError extends Error {
   }
 }
 
+/**
+ * A list page's body, or an error saying what came instead: a proxy or load
+ * balancer in front of the API server may answer 200 with a page of HTML.
+ */
+function readListPage(text: string, contentType: string | undefined): ListPage {
+  const sample = JSON.stringify(text.slice(0, 100));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`the answer is not JSON (Content-Type ${contentType ?? 'unset'}, body ${sample}); expected a List object. Is the kubeconfig's server the API server itself, not a proxy or a login page?`);
+  }
+  const page = parsed as ListPage | null;
+  if (typeof page !== 'object' || page === null || Array.isArray(page) || (page.items !== undefined && page.items !== null && !Array.isArray(page.items))) {
+    throw new Error(`the answer is JSON but not a List object with an "items" array (body ${sample})`);
+  }
+  return page;
+}
+
 export class InformerSupervisor<V> {
   private readonly log: Logger;
   private readonly clock: SourceClock;
@@ -196,7 +217,9 @@ export class InformerSupervisor<V> {
         this.resourceVersion = '';
         this.options.onRestart?.('expired');
       } else if (end === 'closed') {
-        await this.pause(this.reconnectDelayMs * this.options.timing.reconnectDelayScale);
+        const delayMs = this.reconnectDelayMs * this.options.timing.reconnectDelayScale;
+        this.log.debug({ delayMs }, `the API server ended the watch; re-opening it in ${delayMs} ms`);
+        await this.pause(delayMs);
         this.reconnectDelayMs = Math.min(this.reconnectDelayMs > 0 ? this.reconnectDelayMs * 2 : RECONNECT_BASE_MS, RECONNECT_MAX_MS);
       }
       // 'quiet': the silence itself was the wait; re-open at once.
@@ -229,6 +252,8 @@ export class InformerSupervisor<V> {
     let items: CachedObject<V>[] = [];
     let resourceVersion: string | undefined;
     let next: string | undefined;
+    /** The continue tokens of this list so far: one answered again means the list goes round, not on. */
+    let tokens = new Set<string>();
     while (!this.stopped) {
       let page: ListPage;
       try {
@@ -236,7 +261,7 @@ export class InformerSupervisor<V> {
       } catch (error) {
         if (next === undefined || httpStatusOf(error) !== 410) throw error;
         this.log.info('the continue token of a paged list expired (410 Gone); listing again from the first page');
-        [items, resourceVersion, next] = [[], undefined, undefined];
+        [items, resourceVersion, next, tokens] = [[], undefined, undefined, new Set()];
         continue;
       }
       resourceVersion ??= page.metadata?.resourceVersion;
@@ -246,6 +271,11 @@ export class InformerSupervisor<V> {
       }
       next = page.metadata?.continue || undefined;
       if (next === undefined) break;
+      if (tokens.has(next)) {
+        // Paging on would never end, and hold every page meanwhile; the list fails as a whole, so the cache keeps what it knew.
+        throw new Error(`the API server answered a continue token it had answered before in this list ("${next.slice(0, 100)}", after ${tokens.size + 1} pages): the paged list goes round instead of ending (GET ${this.options.path})`);
+      }
+      tokens.add(next);
     }
     if (this.stopped) return { items, resourceVersion: '' };
     if (!resourceVersion) throw new Error(`the API server's list carried no metadata.resourceVersion to watch from (GET ${this.options.path})`);
@@ -262,7 +292,7 @@ export class InformerSupervisor<V> {
         ...(this.options.metadataOnly && { accept: PARTIAL_OBJECT_METADATA_LIST_ACCEPT }),
         signal: controller.signal,
       });
-      return JSON.parse(await response.body.text()) as ListPage;
+      return readListPage(await response.body.text(), response.headers['content-type']);
     } catch (error) {
       throw controller.signal.reason instanceof RequestDeadlineError ? controller.signal.reason : error;
     } finally {
@@ -282,6 +312,7 @@ export class InformerSupervisor<V> {
       controller.abort();
     };
     let quietTimer = this.clock.setTimer(() => finish('quiet'), quietMs);
+    let openedAt: number | undefined;
     const rearm = () => {
       quietTimer.cancel();
       quietTimer = this.clock.setTimer(() => finish('quiet'), quietMs);
@@ -293,6 +324,7 @@ export class InformerSupervisor<V> {
         signal: controller.signal,
       });
       rearm();
+      openedAt = this.clock.now();
       this.onWatchOpen();
       const body = response.body.stream();
       if (body) {
@@ -319,6 +351,8 @@ export class InformerSupervisor<V> {
       if (this.stopped) return 'closed';
       throw error;
     } finally {
+      // A watch that lasted (the API server ends them after minutes) ended normally: the next opens at once.
+      if (openedAt !== undefined && this.clock.now() - openedAt >= RECONNECT_MAX_MS) this.reconnectDelayMs = 0;
       quietTimer.cancel();
       this.endRequest(controller);
     }
@@ -326,9 +360,10 @@ export class InformerSupervisor<V> {
 
   /** Applies one watch event; says how the watch ends when the event ends it. */
   private onWatchEvent(event: WatchEvent): WatchEnd | undefined {
-    // Any event, a bookmark included, proves the watch works again.
+    // Any event, a bookmark included, proves the watch works again (the
+    // reconnect delay after a normal close is reset only by a watch that
+    // lasted: see watchOnce).
     this.failures = 0;
-    this.reconnectDelayMs = 0;
     const { type, object } = event;
     if (type === 'ERROR') {
       const status = object as { code?: number; message?: string } | undefined;
