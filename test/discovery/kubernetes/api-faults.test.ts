@@ -5,7 +5,9 @@
 // delay rather than at once forever; a paged list whose continue token
 // comes round again fails as a whole, once logged with the resource named,
 // instead of paging forever; a list answered 200 with HTML or a JSON that
-// is no List is an error that says so. In every case the backends already
+// is no List is an error that says so; a watch line that never ends is
+// given up past its bound, and a line split inside a UTF-8 character is
+// read whole. In every case the backends already
 // known keep being served (invariant 2). Time runs on an injected clock.
 
 import type { ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { startKubernetesControlPlane, type KubernetesControlPlane, type Kubernet
 import type { KubernetesApiHarness } from '../../support/kubernetes-api-harness.js';
 import { endpointSlice, service } from '../../support/kubernetes-objects.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { MAX_WATCH_LINE_CHARS } from '../../../src/discovery/kubernetes/watch-event-stream.js';
 import { waitFor } from '../../support/wait-until.js';
 
 const ns = 'default';
@@ -135,4 +138,48 @@ it.each([
   const failure = await log.waitFor((l) => ofSlices(l) && l.level >= 40 && /^list endpointslices/.test(l.msg), 'the list failure logged');
   expect(failure.msg).toMatch(message);
   expect(await served(cp)).toEqual(seeded);
+});
+
+it('gives up a watch whose line grows past its bound without an end, logs it naming the resource, and keeps serving what it knew', async () => {
+  const clock = new ManualClock();
+  const log = capturedLogger();
+  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
+  const h = cp.harness;
+  await h.waitForWatches('endpointslices');
+  h.answerInstead = (request, response) => {
+    if (request.resource !== 'endpointslices' || request.verb !== 'watch') return false;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    // The start of an event whose object never ends, in 1 MiB writes; the connection stays open.
+    const chunk = 'x'.repeat(1024 * 1024);
+    response.write('{"type":"ADDED","object":{"metadata":{"name":"');
+    for (let sent = 0; sent <= MAX_WATCH_LINE_CHARS; sent += chunk.length) response.write(chunk);
+    return true;
+  };
+  h.closeWatches('endpointslices');
+  const failure = await log.waitFor((l) => ofSlices(l) && l.level >= 40 && /^watch endpointslices/.test(l.msg), 'the watch failure logged');
+  expect(failure.msg).toMatch(new RegExp(`failed: a watch line had \\d+ characters and no end; at most ${MAX_WATCH_LINE_CHARS} are held`));
+  expect(await served(cp)).toEqual(seeded);
+});
+
+it('reads a watch line split inside a multi-byte UTF-8 character as one event', async () => {
+  const clock = new ManualClock();
+  const cp = await start({ harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
+  const h = cp.harness;
+  await h.waitForWatches('endpointslices');
+  const slice = endpointSlice({ name: 'greeter-4', namespace: ns, service: 'greeter', ports, endpoints: [{ address: '10.0.0.4' }] });
+  slice.metadata.resourceVersion = String(h.resourceVersion + 1);
+  slice.metadata.annotations = { note: 'zoné ✓ 𝄞' };
+  const bytes = Buffer.from(`${JSON.stringify({ type: 'ADDED', object: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', ...slice } })}\n`);
+  const inside = bytes.indexOf(Buffer.from('é')) + 1;
+  h.answerInstead = (request, response) => {
+    if (request.resource !== 'endpointslices' || request.verb !== 'watch') return false;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.flushHeaders();
+    // Two writes, the first ending after the first byte of "é": two chunks on the wire.
+    response.write(bytes.subarray(0, inside), () => setImmediate(() => response.write(bytes.subarray(inside))));
+    return true;
+  };
+  h.closeWatches('endpointslices');
+  const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
+  await watcher.waitForAddresses([...seeded, '10.0.0.4:8080']);
 });
