@@ -7,6 +7,7 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { connect as http2Connect } from 'node:http2';
+import { experimental } from '@grpc/grpc-js';
 
 export type TcpOutcome = 'ok' | 'refused' | 'timeout' | 'unreachable' | 'error';
 
@@ -16,11 +17,11 @@ export interface TcpResult {
   readonly detail?: string;
 }
 
-/** Splits "host:port" or "[v6]:port". */
+/** Splits "host:port" or "[v6]:port" as grpc-js reads a target's address. */
 export function splitHostPort(address: string): { host: string; port: number } {
-  const match = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address);
-  if (!match) throw new Error(`"${address}" is not host:port`);
-  return { host: match[1]!, port: Number(match[2]) };
+  const parsed = experimental.splitHostPort(address);
+  if (!parsed || parsed.port === undefined) throw new Error(`"${address}" is not host:port`);
+  return { host: parsed.host, port: parsed.port };
 }
 
 export function probeTcp(address: string, deadlineMs: number): Promise<TcpResult> {
