@@ -29,18 +29,18 @@ export async function npm(args: string[], cwd: string): Promise<string> {
   }
 }
 
-/** Packs the package in `packageDir` into `destination`; returns the tarball's path. */
-export async function pack(packageDir: string, destination: string): Promise<string> {
-  const out = await npm(['pack', '--json', '--pack-destination', destination], packageDir);
-  const [result] = JSON.parse(out) as { filename: string }[];
-  return join(destination, result!.filename);
+export interface PackedTarball {
+  /** The tarball's path. */
+  readonly path: string;
+  /** The file paths it holds, sorted. */
+  readonly files: string[];
 }
 
-/** What `npm pack --dry-run` would put into the tarball: its file paths. */
-export async function packedFiles(packageDir: string): Promise<string[]> {
-  const out = await npm(['pack', '--dry-run', '--json', '--ignore-scripts'], packageDir);
-  const [result] = JSON.parse(out) as { files: { path: string }[] }[];
-  return result!.files.map((f) => f.path).sort();
+/** Packs the package in `packageDir` into `destination` (its prepack runs, as on publish). */
+export async function pack(packageDir: string, destination: string): Promise<PackedTarball> {
+  const out = await npm(['pack', '--json', '--pack-destination', destination], packageDir);
+  const [result] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+  return { path: join(destination, result!.filename), files: result!.files.map((f) => f.path).sort() };
 }
 
 /** Bytes on disk under `dir` (files only, symlinks not followed). */
