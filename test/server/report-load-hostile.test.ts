@@ -3,9 +3,15 @@
 // that reports calls to addresses the control plane never sent cannot take
 // the observer's bounded backend windows from the backends that exist, so
 // an honest client's figures still count (LRS counts only the localities it
-// serves, alike).
+// serves, alike). Under --caller-auth, a client sending reports far faster
+// than asked while its authorization is pending is ended with
+// RESOURCE_EXHAUSTED rather than held report by report in memory.
 
+import { status } from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
+import { MAX_REPORTS_AWAITING_AUTHORIZATION } from '../../src/server/lookaside/load-report-service.js';
+import { issueToken, listSlicesRule, startCallerAuthControlPlane } from '../support/caller-auth-control-plane.js';
+import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
 import type { LoadReporter, LoadReportEntry } from '../../src/observer/load-report.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { waitFor } from '../support/wait-until.js';
@@ -48,4 +54,36 @@ it('leaves out calls to addresses the service port does not have, so a flood of 
   ]);
   hostile.cancel();
   honest.cancel();
+});
+
+it('ends a stream whose reports pile up while the caller\'s authorization is pending with RESOURCE_EXHAUSTED naming the bound', async () => {
+  const harness = await KubernetesApiHarness.start();
+  const cp = await startCallerAuthControlPlane({
+    harness,
+    services: [{ name: 'greeter', namespace: 'app', ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.12.0.1', port: 8080 }] }] }],
+    // The reviews never answer within the test: every report waits.
+    timeoutMs: 600_000,
+  });
+  const revoke = harness.grantAccess(listSlicesRule('system:serviceaccount:app:web', 'app'));
+  harness.failReviews('stall');
+  const call = cp.stub.reportLoad({ token: issueToken(harness, 'system:serviceaccount:app:web') });
+  try {
+    const ended = new Promise<{ code: number; details: string }>((resolve) => call.on('status', resolve));
+    call.on('error', () => {});
+    call.write({ client: { clientId: 'flooding' }, targets: [] });
+    const report = { targets: [{ target: { service: 'greeter.app', port: 'grpc' }, backends: [{ address: '127.12.0.1:8080', succeededCalls: 1, failedCalls: 0, issuedCalls: 1, inProgressCalls: 0 }] }] };
+    for (let i = 0; i < MAX_REPORTS_AWAITING_AUTHORIZATION + 2; i++) call.write(report);
+    expect(await ended).toMatchObject({
+      code: status.RESOURCE_EXHAUSTED,
+      details: `${MAX_REPORTS_AWAITING_AUTHORIZATION} load reports of this stream are waiting for the caller's authorization; at most ${MAX_REPORTS_AWAITING_AUTHORIZATION} are held: send one report per report_interval_ms (10000 ms)`,
+    });
+    // Nothing of the held reports was counted.
+    expect(cp.controlPlane.observer.snapshot().services).toEqual([]);
+  } finally {
+    call.cancel();
+    revoke();
+    harness.failReviews(undefined);
+    await cp.close();
+    await harness.close();
+  }
 });

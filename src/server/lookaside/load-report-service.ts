@@ -31,6 +31,14 @@ const SHUTTING_DOWN = 'the control plane is shutting down; reconnect to another 
 /** The longest backend address accepted: a host name of 253 characters, a colon and a port. */
 const MAX_ADDRESS_LENGTH = 259;
 
+/**
+ * Reports of one stream held while the caller's authorization is decided
+ * (--caller-auth): a client reports once per interval, so more waiting means
+ * it sends far faster than asked, and each held report is kept in memory
+ * until the API server answers.
+ */
+export const MAX_REPORTS_AWAITING_AUTHORIZATION = 8;
+
 /** A request as decoded (field names as the proto spells them; uint64 as numbers). */
 interface ReportLoadRequest {
   readonly client?: { readonly zone?: string; readonly node?: string; readonly client_id?: string } | null;
@@ -113,13 +121,15 @@ export class LoadReportService {
   private readonly streams: ReportStreams<ReportCall>;
   private readonly log: Logger;
   private readonly response: Buffer;
+  private readonly intervalMs: number;
 
   constructor(private readonly options: LoadReportServiceOptions) {
     this.log = options.logger.child({ component: 'load-reports' });
+    this.intervalMs = options.intervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;
     this.streams = new ReportStreams(options.limits, SHUTTING_DOWN);
     const responseType = lookasideType('ReportLoadResponse');
     const requestType = lookasideType('ReportLoadRequest');
-    this.response = Buffer.from(responseType.encode({ report_interval_ms: options.intervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS }).finish());
+    this.response = Buffer.from(responseType.encode({ report_interval_ms: this.intervalMs }).finish());
     this.definition = {
       [REPORT_LOAD_METHOD]: {
         path: `/${LOAD_BALANCER_SERVICE}/${REPORT_LOAD_METHOD}`,
@@ -155,6 +165,7 @@ export class LoadReportService {
     let ended = false;
     /** Reports wait for the caller's authorization in order: each is handled after the one before. */
     let queue: Promise<void> = Promise.resolve();
+    let awaiting = 0;
     const done = () => {
       ended = true;
       release();
@@ -184,13 +195,24 @@ export class LoadReportService {
         const from = reporter;
         const authorizer = this.options.authorizer;
         if (!authorizer) return this.accept(from, targets);
+        if (awaiting >= MAX_REPORTS_AWAITING_AUTHORIZATION) {
+          return fail(
+            status.RESOURCE_EXHAUSTED,
+            `${awaiting} load reports of this stream are waiting for the caller's authorization; at most ${MAX_REPORTS_AWAITING_AUTHORIZATION} are held: send one report per report_interval_ms (${this.intervalMs} ms)`,
+          );
+        }
+        awaiting++;
         queue = queue.then(() => this.authorized(authorizer, call.metadata, targets)).then(
           (refusal) => {
+            awaiting--;
             if (ended) return;
             if (refusal) return fail(refusal.code, refusal.details);
             this.accept(from, targets);
           },
-          failWith,
+          (error: unknown) => {
+            awaiting--;
+            failWith(error);
+          },
         );
       } catch (error) {
         failWith(error);
