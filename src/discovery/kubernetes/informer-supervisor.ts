@@ -254,6 +254,8 @@ export class InformerSupervisor<V> {
     let next: string | undefined;
     /** The continue tokens of this list so far: one answered again means the list goes round, not on. */
     let tokens = new Set<string>();
+    /** Items that could not be keyed (no name, or no namespace): told once per list. */
+    let unkeyed = 0;
     while (!this.stopped) {
       let page: ListPage;
       try {
@@ -261,13 +263,14 @@ export class InformerSupervisor<V> {
       } catch (error) {
         if (next === undefined || httpStatusOf(error) !== 410) throw error;
         this.log.info('the continue token of a paged list expired (410 Gone); listing again from the first page');
-        [items, resourceVersion, next, tokens] = [[], undefined, undefined, new Set()];
+        [items, resourceVersion, next, tokens, unkeyed] = [[], undefined, undefined, new Set(), 0];
         continue;
       }
       resourceVersion ??= page.metadata?.resourceVersion;
       for (const raw of page.items ?? []) {
         const cached = this.toCached(raw);
         if (cached) items.push(cached);
+        else unkeyed++;
       }
       next = page.metadata?.continue || undefined;
       if (next === undefined) break;
@@ -278,6 +281,7 @@ export class InformerSupervisor<V> {
       tokens.add(next);
     }
     if (this.stopped) return { items, resourceVersion: '' };
+    if (unkeyed > 0) this.log.warn({ objects: unkeyed }, `${unkeyed} object${unkeyed === 1 ? '' : 's'} of the list had no ${this.keyFields}; left out`);
     if (!resourceVersion) throw new Error(`the API server's list carried no metadata.resourceVersion to watch from (GET ${this.options.path})`);
     return { items, resourceVersion };
   }
@@ -380,6 +384,7 @@ export class InformerSupervisor<V> {
         if (changedAt !== undefined) this.options.onEventLag(Math.max(0, Date.now() - changedAt) / 1000);
       }
       const cached = this.toCached(object);
+      if (!cached) this.log.warn({ type }, `a watch event's object had no ${this.keyFields}; left out`);
       if (cached && type === 'DELETED') {
         if (this.cache.delete(cached)) this.emit('delete', cached);
       } else if (cached && this.cache.upsert(cached)) {
@@ -428,6 +433,11 @@ export class InformerSupervisor<V> {
         resolve();
       };
     });
+  }
+
+  /** What keys an object, for the messages about one that lacks it. */
+  private get keyFields(): string {
+    return this.options.clusterScoped ? 'metadata.name (a string)' : 'metadata.name and metadata.namespace (strings)';
   }
 
   /**

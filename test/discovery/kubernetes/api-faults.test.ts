@@ -183,3 +183,35 @@ it('reads a watch line split inside a multi-byte UTF-8 character as one event', 
   const watcher = cp.watch({ service: `greeter.${ns}`, port: 'grpc' });
   await watcher.waitForAddresses([...seeded, '10.0.0.4:8080']);
 });
+
+it('leaves out list items and watch objects without metadata.name, says so once per list or event naming the resource, and keeps the rest', async () => {
+  const clock = new ManualClock();
+  const log = capturedLogger();
+  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
+  const h = cp.harness;
+  await h.waitForWatches('endpointslices');
+  const nameless = () => ({ kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { namespace: ns, resourceVersion: String(h.resourceVersion) }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.9'] }], ports });
+  // A relist whose answer carries two nameless objects beside the real ones.
+  h.answerInstead = (request, response) => {
+    if (request.resource !== 'endpointslices' || request.verb !== 'list') return false;
+    const real = [1, 2, 3].map((i) => h.get('endpointslices', ns, `greeter-${i}`));
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ kind: 'EndpointSliceList', apiVersion: 'discovery.k8s.io/v1', metadata: { resourceVersion: String(h.resourceVersion) }, items: [...real, nameless(), nameless()] }));
+    return true;
+  };
+  h.apply('services', service('unrelated', 'elsewhere', [{ port: 80 }]));
+  h.compact();
+  h.closeWatches('endpointslices');
+  const listed = await log.waitFor((l) => ofSlices(l) && /of the list had no/.test(l.msg), 'the nameless list items told');
+  expect(listed.msg).toBe('2 objects of the list had no metadata.name and metadata.namespace (strings); left out');
+  await log.waitFor((l) => ofSlices(l) && l.msg === 'list applied' && l.lists === 2, 'the relist applied');
+  expect(await served(cp)).toEqual(seeded);
+
+  h.answerInstead = undefined;
+  await h.waitForWatches('endpointslices');
+  h.writeRawLine('endpointslices', JSON.stringify({ type: 'DELETED', object: nameless() }));
+  const watched = await log.waitFor((l) => ofSlices(l) && /a watch event's object had no/.test(l.msg), 'the nameless watch object told');
+  expect(watched).toMatchObject({ type: 'DELETED', msg: "a watch event's object had no metadata.name and metadata.namespace (strings); left out" });
+  expect(await served(cp)).toEqual(seeded);
+  expect(log.lines.filter((l) => ofSlices(l) && /had no metadata\.name/.test(l.msg))).toHaveLength(2);
+});
