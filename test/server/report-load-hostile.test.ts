@@ -5,7 +5,9 @@
 // an honest client's figures still count (LRS counts only the localities it
 // serves, alike). Under --caller-auth, a client sending reports far faster
 // than asked while its authorization is pending is ended with
-// RESOURCE_EXHAUSTED rather than held report by report in memory.
+// RESOURCE_EXHAUSTED rather than held report by report in memory. A
+// careless client (half-close first, a version never sent, huge counters)
+// ends nothing and is shown behind.
 
 import { status } from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
@@ -85,5 +87,41 @@ it('ends a stream whose reports pile up while the caller\'s authorization is pen
     harness.failReviews(undefined);
     await cp.close();
     await harness.close();
+  }
+});
+
+it('holds against a careless client: a half-close before any message ends OK, a version never sent shows the client behind, counters at the largest exact number end nothing', async () => {
+  const handled: string[] = [];
+  const cp = await startFileControlPlane([{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: REAL.map((address) => ({ address })) }] }], {
+    controlPlane: { loadReports: { intervalMs: 60_000, hooks: { onLoadReport: (reporter) => void handled.push(reporter.clientId) } } },
+  });
+  open.push(cp);
+
+  const silent = cp.stub.reportLoad();
+  silent.on('error', () => {});
+  const silentStatus = new Promise<{ code: number }>((resolve) => silent.on('status', resolve));
+  silent.end();
+  expect(await silentStatus).toMatchObject({ code: status.OK });
+
+  const watch = cp.stub.watchServers({ ...target, client: { clientId: 'careless' } });
+  watch.on('error', () => {});
+  const versions: number[] = [];
+  watch.on('data', (update: { version: number }) => versions.push(update.version));
+  const call = cp.stub.reportLoad();
+  call.on('error', () => {});
+  try {
+    await waitFor('the first list', () => versions.length === 1);
+    const huge = Number.MAX_SAFE_INTEGER;
+    call.write({ client: { clientId: 'careless' }, targets: [] });
+    call.write({ targets: [{ target, applied: { version: versions[0]! + 1_000, exists: true }, backends: [{ address: REAL[0]!, succeededCalls: huge, failedCalls: huge, issuedCalls: huge, inProgressCalls: huge }] }] });
+    await waitFor('the report handled', () => handled.filter((id) => id === 'careless').length === 2);
+    const client = cp.controlPlane.observer.clientStatuses().find((c) => c.clientId === 'careless' && c.connected)!;
+    expect(client).toMatchObject({ inSync: false, versions: [{ type: 'servers', sent: String(versions[0]), acked: String(versions[0]! + 1_000) }] });
+    // The stream is still open: a later report is taken.
+    call.write({ targets: [{ target, applied: { version: versions[0]!, exists: true }, backends: [] }] });
+    await waitFor('the client in sync', () => cp.controlPlane.observer.clientStatuses().find((c) => c.clientId === 'careless' && c.connected)?.inSync === true);
+  } finally {
+    watch.cancel();
+    call.cancel();
   }
 });
