@@ -85,12 +85,12 @@ function addConnectionOptions(command: Command): Command {
         .argParser(parseDuration),
     )
     .addOption(
-      new Option('--max-watch-streams-per-connection <n>', 'WatchServers streams one connection may hold; more get RESOURCE_EXHAUSTED')
+      new Option('--max-watch-streams-per-connection <n>', 'long-lived streams (WatchServers, ADS, load reports) one connection may hold; more get RESOURCE_EXHAUSTED')
         .env('LOOKASIDE_MAX_WATCH_STREAMS_PER_CONNECTION')
         .default(DEFAULT_MAX_WATCH_STREAMS_PER_CONNECTION)
         .argParser(parseLimit),
     )
-    .addOption(new Option('--max-watch-streams <n>', 'WatchServers streams in all; more get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_WATCH_STREAMS').default(DEFAULT_MAX_WATCH_STREAMS).argParser(parseLimit))
+    .addOption(new Option('--max-watch-streams <n>', 'long-lived streams (WatchServers, ADS, load reports) in all; more get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_WATCH_STREAMS').default(DEFAULT_MAX_WATCH_STREAMS).argParser(parseLimit))
     .addOption(new Option('--max-request-bytes <n>', 'largest request message accepted; larger ones get RESOURCE_EXHAUSTED').env('LOOKASIDE_MAX_REQUEST_BYTES').default(DEFAULT_MAX_REQUEST_BYTES).argParser(parseLimit));
 }
 
