@@ -45,6 +45,25 @@ async function served(cp: KubernetesControlPlane): Promise<string[]> {
   return answer.servers.map((s) => s.address).sort();
 }
 
+/**
+ * A control plane synced and watching slices, with no bookmarks and its
+ * watch loop on a manual clock (the quiet timeout out of the way).
+ */
+async function watching(source: KubernetesControlPlaneOptions['source'] = {}) {
+  const clock = new ManualClock();
+  const log = capturedLogger();
+  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, ...source, timing: { watchTimeoutMs: 60_000, ...source.timing } } });
+  await cp.harness.waitForWatches('endpointslices');
+  return { cp, h: cp.harness, clock, log };
+}
+
+/** Makes the slice watch relist: history is compacted past it and it is ended. */
+function forceRelist(h: KubernetesApiHarness): void {
+  h.apply('services', service('unrelated', 'elsewhere', [{ port: 80 }]));
+  h.compact();
+  h.closeWatches('endpointslices');
+}
+
 const ofSlices = (line: LogLine) => String(line.resource).startsWith('endpointslices');
 
 function answerWatchWith(h: KubernetesApiHarness, lines: (h: KubernetesApiHarness) => string): void {
@@ -63,11 +82,7 @@ it.each([
   ['a bookmark', bookmark],
   ['an ERROR event (500)', errorEvent],
 ])('re-opens a watch the API server ends at once after %s, again and again, after a doubling delay (no hot loop)', async (_what, lines) => {
-  const clock = new ManualClock();
-  const log = capturedLogger();
-  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000, reconnectDelayScale: 1 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h, clock, log } = await watching({ timing: { reconnectDelayScale: 1 } });
   answerWatchWith(h, lines);
   const delays = () => log.lines.filter((l) => ofSlices(l) && /the API server ended the watch; re-opening it in/.test(l.msg)).map((l) => l.delayMs);
 
@@ -85,11 +100,7 @@ it.each([
 });
 
 it('fails a paged list whose continue token comes round again, logs it once naming the resource, and keeps serving what it knew', async () => {
-  const clock = new ManualClock();
-  const log = capturedLogger();
-  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, listPageSize: 2, timing: { watchTimeoutMs: 60_000, restartInitialMs: 1_000, restartMaxMs: 30_000 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h, clock, log } = await watching({ listPageSize: 2, timing: { restartInitialMs: 1_000, restartMaxMs: 30_000 } });
   const listsBefore = h.requestsOf('endpointslices', 'list').length;
   // From now on every page of a slice list names the same next page.
   h.answerInstead = (request, response) => {
@@ -98,10 +109,7 @@ it('fails a paged list whose continue token comes round again, logs it once nami
     response.end(JSON.stringify({ kind: 'EndpointSliceList', apiVersion: 'discovery.k8s.io/v1', metadata: { resourceVersion: String(h.resourceVersion), continue: 'round-and-round' }, items: [] }));
     return true;
   };
-  // History is compacted past the watch: it must relist.
-  h.apply('services', service('unrelated', 'elsewhere', [{ port: 80 }]));
-  h.compact();
-  h.closeWatches('endpointslices');
+  forceRelist(h);
 
   const failure = await log.waitFor((l) => ofSlices(l) && /continue token it had answered before/.test(l.msg), 'the list failure logged');
   expect(failure.msg).toMatch(/^list endpointslices\.discovery\.k8s\.io in all namespaces \(cluster scope\) failed: .*"round-and-round", after 2 pages.*restarting the watch$/);
@@ -121,31 +129,21 @@ it.each([
   ['JSON null', 'application/json', 'null', /failed: the answer is JSON but not a List object with an "items" array \(body "null"\)/],
   ['items that are no array', 'application/json', '{"metadata":{"resourceVersion":"5"},"items":{"a":1}}', /failed: the answer is JSON but not a List object with an "items" array/],
 ])('says a list answered 200 with %s is not a List, and keeps serving what it knew', async (_what, contentType, body, message) => {
-  const clock = new ManualClock();
-  const log = capturedLogger();
-  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h, log } = await watching();
   h.answerInstead = (request, response) => {
     if (request.resource !== 'endpointslices' || request.verb !== 'list') return false;
     response.writeHead(200, { 'Content-Type': contentType });
     response.end(body);
     return true;
   };
-  h.apply('services', service('unrelated', 'elsewhere', [{ port: 80 }]));
-  h.compact();
-  h.closeWatches('endpointslices');
+  forceRelist(h);
   const failure = await log.waitFor((l) => ofSlices(l) && l.level >= 40 && /^list endpointslices/.test(l.msg), 'the list failure logged');
   expect(failure.msg).toMatch(message);
   expect(await served(cp)).toEqual(seeded);
 });
 
 it('gives up a watch whose line grows past its bound without an end, logs it naming the resource, and keeps serving what it knew', async () => {
-  const clock = new ManualClock();
-  const log = capturedLogger();
-  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h, log } = await watching();
   h.answerInstead = (request, response) => {
     if (request.resource !== 'endpointslices' || request.verb !== 'watch') return false;
     response.writeHead(200, { 'Content-Type': 'application/json' });
@@ -162,10 +160,7 @@ it('gives up a watch whose line grows past its bound without an end, logs it nam
 });
 
 it('reads a watch line split inside a multi-byte UTF-8 character as one event', async () => {
-  const clock = new ManualClock();
-  const cp = await start({ harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h } = await watching();
   const slice = endpointSlice({ name: 'greeter-4', namespace: ns, service: 'greeter', ports, endpoints: [{ address: '10.0.0.4' }] });
   slice.metadata.resourceVersion = String(h.resourceVersion + 1);
   slice.metadata.annotations = { note: 'zoné ✓ 𝄞' };
@@ -185,11 +180,7 @@ it('reads a watch line split inside a multi-byte UTF-8 character as one event', 
 });
 
 it('leaves out list items and watch objects without metadata.name, says so once per list or event naming the resource, and keeps the rest', async () => {
-  const clock = new ManualClock();
-  const log = capturedLogger();
-  const cp = await start({ logger: log.logger, harness: { bookmarkIntervalMs: 0 }, source: { watchClock: clock, timing: { watchTimeoutMs: 60_000 } } });
-  const h = cp.harness;
-  await h.waitForWatches('endpointslices');
+  const { cp, h, log } = await watching();
   const nameless = () => ({ kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { namespace: ns, resourceVersion: String(h.resourceVersion) }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.9'] }], ports });
   // A relist whose answer carries two nameless objects beside the real ones.
   h.answerInstead = (request, response) => {
@@ -199,9 +190,7 @@ it('leaves out list items and watch objects without metadata.name, says so once 
     response.end(JSON.stringify({ kind: 'EndpointSliceList', apiVersion: 'discovery.k8s.io/v1', metadata: { resourceVersion: String(h.resourceVersion) }, items: [...real, nameless(), nameless()] }));
     return true;
   };
-  h.apply('services', service('unrelated', 'elsewhere', [{ port: 80 }]));
-  h.compact();
-  h.closeWatches('endpointslices');
+  forceRelist(h);
   const listed = await log.waitFor((l) => ofSlices(l) && /of the list had no/.test(l.msg), 'the nameless list items told');
   expect(listed.msg).toBe('2 objects of the list had no metadata.name and metadata.namespace (strings); left out');
   await log.waitFor((l) => ofSlices(l) && l.msg === 'list applied' && l.lists === 2, 'the relist applied');
