@@ -25,6 +25,8 @@ export class ApiStatusError extends Error {
   constructor(
     readonly statusCode: number,
     readonly body: string,
+    /** The answer's Retry-After in milliseconds (429 and 503 of API Priority and Fairness), when it gave one in seconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${statusCode}`);
     this.name = 'ApiStatusError';
@@ -68,7 +70,8 @@ export async function apiGet(kubeConfig: KubeConfig, path: string, options: ApiG
   const response = await httpLibrary.send(context).toPromise();
   if (response.httpStatusCode !== 200) {
     const body = await response.body.text().catch(() => '');
-    throw new ApiStatusError(response.httpStatusCode, body);
+    const retryAfter = Number(response.headers['retry-after'] ?? Number.NaN);
+    throw new ApiStatusError(response.httpStatusCode, body, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined);
   }
   return response;
 }

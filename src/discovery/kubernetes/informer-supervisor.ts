@@ -35,7 +35,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { explainFailure, httpStatusOf, type ApiRequestDescription } from './api-failure.js';
-import { apiGet, PARTIAL_OBJECT_METADATA_ACCEPT, PARTIAL_OBJECT_METADATA_LIST_ACCEPT } from './api-request.js';
+import { apiGet, ApiStatusError, PARTIAL_OBJECT_METADATA_ACCEPT, PARTIAL_OBJECT_METADATA_LIST_ACCEPT } from './api-request.js';
 import { ObjectCache, type CachedObject } from './object-cache.js';
 import { lastChangeTime } from './object-change-time.js';
 import { SYSTEM_SOURCE_CLOCK, type SourceClock } from './source-clock.js';
@@ -488,7 +488,9 @@ export class InformerSupervisor<V> {
       this.outage.settle = undefined;
     }
     this.outage ??= { since: this.clock.now(), changes: 0 };
-    const waitMs = this.backoff(explained.reason === 'unreachable' || explained.reason === 'connection_lost');
+    // An API server that is shedding load says when to come back (Retry-After); sooner would only be refused again.
+    const retryAfterMs = error instanceof ApiStatusError && error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, this.options.timing.restartMaxMs) : 0;
+    const waitMs = Math.max(retryAfterMs, this.backoff(explained.reason === 'unreachable' || explained.reason === 'connection_lost'));
     const fields = { status: explained.status, retryInMs: Math.round(waitMs), failures: this.failures };
     if (httpStatusOf(error) === 403 || httpStatusOf(error) === 401) this.log.error(fields, explained.message);
     else this.log.warn({ ...fields, err: error }, `${explained.message}; restarting the watch`);

@@ -204,3 +204,21 @@ it('leaves out list items and watch objects without metadata.name, says so once 
   expect(await served(cp)).toEqual(seeded);
   expect(log.lines.filter((l) => ofSlices(l) && /had no metadata\.name/.test(l.msg))).toHaveLength(2);
 });
+
+it('waits the Retry-After of a 429 before listing again (within the longest restart delay), and keeps serving what it knew', async () => {
+  const { cp, h, clock, log } = await watching({ timing: { restartInitialMs: 1_000, restartMaxMs: 30_000 } });
+  let refusals = 0;
+  h.answerInstead = (request, response) => {
+    if (request.resource !== 'endpointslices' || request.verb !== 'list' || refusals++ > 0) return false;
+    response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '20' });
+    response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', code: 429 }));
+    return true;
+  };
+  forceRelist(h);
+  const refused = await log.waitFor((l) => ofSlices(l) && /^HTTP 429 while trying to list endpointslices/.test(l.msg), 'the 429 logged');
+  expect(refused).toMatchObject({ status: 429, retryInMs: 20_000 });
+  expect(await served(cp)).toEqual(seeded);
+  clock.advance(20_000);
+  await log.waitFor((l) => ofSlices(l) && l.msg === 'list applied' && l.lists === 2, 'the list applied after the wait');
+  expect(await served(cp)).toEqual(seeded);
+});
