@@ -3,17 +3,20 @@
 // that reports calls to addresses the control plane never sent cannot take
 // the observer's bounded backend windows from the backends that exist, so
 // an honest client's figures still count (LRS counts only the localities it
-// serves, alike). Under --caller-auth, a client sending reports far faster
+// serves, alike; an LRS report's per-endpoint stats are held to the same
+// rule). Under --caller-auth, a client sending reports far faster
 // than asked while its authorization is pending is ended with
 // RESOURCE_EXHAUSTED rather than held report by report in memory. A
 // careless client (half-close first, a version never sent, huge counters)
 // ends nothing and is shown behind.
 
-import { status } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, status, type ClientDuplexStream } from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
 import { MAX_REPORTS_AWAITING_AUTHORIZATION } from '../../src/server/lookaside/load-report-service.js';
 import { issueToken, listSlicesRule, startCallerAuthControlPlane } from '../support/caller-auth-control-plane.js';
 import { KubernetesApiHarness } from '../support/kubernetes-api-harness.js';
+import { LRS_METHOD, LRS_SERVICE } from '../../src/server/xds/load-reporting-service.js';
+import { decodeMessage, encodeMessage } from '../../src/wire/xds-messages.js';
 import type { LoadReporter, LoadReportEntry } from '../../src/observer/load-report.js';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { waitFor } from '../support/wait-until.js';
@@ -123,5 +126,46 @@ it('holds against a careless client: a half-close before any message ends OK, a 
   } finally {
     watch.cancel();
     call.cancel();
+  }
+});
+
+it('leaves out LRS per-endpoint stats for addresses the cluster does not have, as ReportLoad does', async () => {
+  const cp = await startFileControlPlane([{ name: 'greeter', namespace: 'default', ports: [{ name: 'grpc', port: 50051, backends: REAL.map((address) => ({ address })) }] }]);
+  open.push(cp);
+  const observer = cp.controlPlane.observer;
+  const Lrs = makeGenericClientConstructor(
+    {
+      [LRS_METHOD]: {
+        path: `/${LRS_SERVICE}/${LRS_METHOD}`,
+        requestStream: true,
+        responseStream: true,
+        requestSerialize: (value: Record<string, unknown>) => Buffer.from(encodeMessage('envoy.service.load_stats.v3.LoadStatsRequest', value)),
+        requestDeserialize: (bytes: Buffer) => decodeMessage('envoy.service.load_stats.v3.LoadStatsRequest', bytes),
+        responseSerialize: (value: Record<string, unknown>) => Buffer.from(encodeMessage('envoy.service.load_stats.v3.LoadStatsResponse', value)),
+        responseDeserialize: (bytes: Buffer) => decodeMessage('envoy.service.load_stats.v3.LoadStatsResponse', bytes),
+      },
+    },
+    'LoadReportingService',
+  );
+  const client = new Lrs(cp.address, credentials.createInsecure());
+  const call = (client as unknown as Record<string, () => ClientDuplexStream<Record<string, unknown>, unknown>>)[LRS_METHOD]!();
+  call.on('error', () => {});
+  const answered = new Promise<void>((resolve) => call.once('data', () => resolve()));
+  try {
+    const endpoint = (address: string, succeeded: number) => {
+      const [host, port] = address.split(':');
+      return { address: { socket_address: { address: host, port_value: Number(port) } }, total_successful_requests: succeeded };
+    };
+    const invented = Array.from({ length: 2_000 }, (_, i) => endpoint(`10.9.${i >> 8}.${i & 255}:50051`, 1_000));
+    call.write({ node: { id: 'lrs-endpoints' }, cluster_stats: [] });
+    await answered;
+    call.write({ node: { id: 'lrs-endpoints' }, cluster_stats: [{ cluster_name: 'greeter.default:50051', upstream_locality_stats: [{ locality: {}, upstream_endpoint_stats: [...invented, endpoint(REAL[0]!, 7)] }] }] });
+    await waitFor('the real endpoint counted', () => observer.snapshot().services.some((s) => s.cluster === 'greeter.default:50051'));
+    const service = observer.snapshot().services.find((s) => s.cluster === 'greeter.default:50051')!;
+    expect(service.backends.map((b) => [b.backend, b.succeeded])).toEqual([[REAL[0], 7]]);
+    expect(observer.trackedBackends).toBe(1);
+  } finally {
+    call.cancel();
+    client.close();
   }
 });

@@ -184,13 +184,18 @@ export class LoadReportingService {
       const target = this.options.resources.target(stats.cluster_name);
       if ('error' in target || !mayReport(target.service.namespace)) continue;
       const localities = this.options.resources.localities(stats.cluster_name, caller);
+      let served: Set<string> | undefined;
       for (const locality of stats.upstream_locality_stats) {
         if (locality.upstream_endpoint_stats.length > 0) {
+          // Only the cluster's backends now are counted, as ReportLoad counts them: an invented
+          // address would take one of the observer's bounded backend windows from a real one.
+          served ??= new Set(localities?.flatMap((candidate) => candidate.backends.map((backend) => backend.address)));
           for (const endpoint of locality.upstream_endpoint_stats) {
             const address = endpoint.address?.socket_address;
             if (!address?.address) continue;
             const host = address.address.includes(':') ? `[${address.address}]` : address.address;
-            entries.push({ cluster: stats.cluster_name, backends: [`${host}:${address.port_value ?? 0}`], ...countsOf(endpoint) });
+            const backend = `${host}:${address.port_value ?? 0}`;
+            if (served.has(backend)) entries.push({ cluster: stats.cluster_name, backends: [backend], ...countsOf(endpoint) });
           }
           continue;
         }
