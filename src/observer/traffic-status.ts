@@ -4,25 +4,14 @@
 // and every client stream with whether it is in sync. Built from the live
 // view (intended shares from weights and the connected callers' ranks).
 
-import type { LiveView } from './live-view.js';
+import type { LiveBackend, LiveView } from './live-view.js';
 import { shareDeviation } from './traffic-metrics.js';
 
-export interface BackendStatus {
-  readonly address: string;
-  readonly weight?: number;
-  readonly zone: string;
-  readonly rank: string;
-  /** Percent of the service's calls it should get (0-100). */
-  readonly intendedShare: number;
-  /** Percent it got over the window; absent with no reported calls. */
-  readonly measuredShare?: number;
+/** A live backend as the status document shows it: counts turned into a rate and the gap between the shares. */
+export interface BackendStatus extends Pick<LiveBackend, 'address' | 'weight' | 'zone' | 'rank' | 'intendedShare' | 'measuredShare' | 'errorRate' | 'estimatedFrom'> {
   /** measuredShare - intendedShare, in percentage points. */
   readonly deviation?: number;
   readonly callsPerSecond: number;
-  /** Percent of its calls that failed; absent with no calls. */
-  readonly errorRate?: number;
-  /** The xDS locality its calls were estimated from (docs/observability.md). */
-  readonly estimatedFrom?: string;
 }
 
 export interface ServiceStatus {
