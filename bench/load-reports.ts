@@ -14,21 +14,23 @@
 // run load reports are off (no LRS stream). The child's CPU is its own: this
 // process's CPU over the window is the control plane's, and its heap after
 // a full GC the control plane's memory.
+// bench/lookaside-load-reports.ts measures the same for lookaside.v1
+// clients (ReportLoad); both run through support/control-plane-report-cost.ts.
 //
 // Then the client's side: a real grpc-js-xds channel sends calls to a local
 // backend, through a control plane with reports on and one with them off;
 // the CPU of this process per call (client, backend and control plane, the
 // same in both but for the reporting) is compared.
 
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata, type ClientDuplexStream } from '@grpc/grpc-js';
 import pino from 'pino';
 import { ControlPlane } from '../src/control-plane.js';
 import { decodeMessage, encodeMessage } from '../src/wire/xds-messages.js';
 import { openAdsSubscribers } from './support/ads-subscribers.js';
-import { busyService, StaticSource } from './support/bench-control-plane.js';
-import { argument, quick, recordResult, rssMiB } from './support/bench-result.js';
+import { StaticSource } from './support/bench-control-plane.js';
+import { argument, quick, recordResult } from './support/bench-result.js';
+import { clientRole, closeOnRequest, measureReportCost } from './support/control-plane-report-cost.js';
 import { startIdentityBackends } from '../test/support/identity-backends.js';
 import { xdsIdentityClient } from '../test/support/xds-client.js';
 
@@ -39,7 +41,7 @@ const PER_CHANNEL = 100;
 const RESOURCE = 'busy.default:50051';
 const LRS_PATH = '/envoy.service.load_stats.v3.LoadReportingService/StreamLoadStats';
 
-/** The child: ADS subscribers, and with --lrs a load reporter each. */
+/** The child: ADS subscribers, and with --reports a load reporter each. */
 async function runClients(address: string, withReports: boolean): Promise<void> {
   let acked = 0;
   const seen = new Set<number>();
@@ -85,58 +87,10 @@ async function runClients(address: string, withReports: boolean): Promise<void> 
       calls.push(call);
     }
   }
-  process.on('message', (message: { close?: boolean }) => {
-    if (!message.close) return;
-    ads.close();
-    for (const call of calls) call.cancel();
-    for (const client of clients) client.close();
-    process.exit(0);
-  });
+  closeOnRequest(calls, [ads, ...clients]);
 }
 
-async function settledHeapMiB(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    global.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return process.memoryUsage().heapUsed / 2 ** 20;
-}
-
-async function measure(withReports: boolean): Promise<{ cpuMsPerSecond: number; heapMiB: number; rssMiB: number; reportsSeen: number; backendsTracked: number }> {
-  let reportsSeen = 0;
-  const controlPlane = await ControlPlane.start({
-    logger: pino({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    createSource: (registry) => new StaticSource(registry, [busyService(0)]),
-    loadReports: withReports ? { intervalMs: INTERVAL_MS, hooks: { onLoadReport: () => reportsSeen++ } } : false,
-  });
-  const child = fork(fileURLToPath(import.meta.url), ['--clients-of', `127.0.0.1:${controlPlane.port}`, ...(withReports ? ['--lrs'] : []), ...process.argv.slice(2)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: process.execArgv,
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (message: { ready?: boolean; error?: string }) => {
-      if (message.ready) resolve();
-      if (message.error) reject(new Error(message.error));
-    });
-    child.once('exit', (code) => reject(new Error(`the client process exited with ${code}`)));
-  });
-  // Let the reporters' first interval pass, then measure a steady window.
-  await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
-  const seenBefore = reportsSeen;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-  const cpu = process.cpuUsage(cpuBefore);
-  const elapsed = (performance.now() - started) / 1000;
-  const heapMiB = await settledHeapMiB();
-  const result = { cpuMsPerSecond: (cpu.user + cpu.system) / 1000 / elapsed, heapMiB, rssMiB: rssMiB(), reportsSeen: reportsSeen - seenBefore, backendsTracked: controlPlane.observer.trackedBackends };
-  child.send({ close: true });
-  await new Promise((resolve) => child.once('exit', resolve));
-  await controlPlane.stop(1_000);
-  return result;
-}
+const measure = (withReports: boolean) => measureReportCost({ script: fileURLToPath(import.meta.url), intervalMs: INTERVAL_MS, seconds: SECONDS }, withReports);
 
 const CALLS = argument('calls', quick ? 5_000 : 40_000);
 
@@ -162,9 +116,9 @@ async function clientCostPerCall(withReports: boolean): Promise<number> {
   return (cpu.user + cpu.system) / CALLS;
 }
 
-const clientsOf = process.argv.indexOf('--clients-of');
-if (clientsOf >= 0) {
-  await runClients(process.argv[clientsOf + 1]!, process.argv.includes('--lrs'));
+const role = clientRole();
+if (role) {
+  await runClients(role.address, role.withReports);
 } else {
   // A first run warms up the code paths of both; its figures are not kept.
   await measure(true);

@@ -18,7 +18,7 @@ import { machine, resultsDirectory } from './support/bench-result.js';
 import { PRODUCTION_NODE_FLAGS } from './support/production-flags.js';
 
 /** In the order they run; each is bench/<name>.ts. */
-export const BENCHMARKS = ['balance', 'propagation', 'fanout-cost', 'watcher-memory', 'registry-scale', 'get-servers-throughput', 'rolling-restart', 'topology', 'xds', 'slow-start', 'heterogeneous', 'l7-proxy', 'scale-out', 'client-scale', 'xds-scale', 'routing', 'load-reports', 'client-load-reports'] as const;
+export const BENCHMARKS = ['balance', 'propagation', 'fanout-cost', 'watcher-memory', 'registry-scale', 'get-servers-throughput', 'rolling-restart', 'topology', 'xds', 'slow-start', 'heterogeneous', 'l7-proxy', 'scale-out', 'client-scale', 'xds-scale', 'routing', 'load-reports', 'lookaside-load-reports', 'client-load-reports'] as const;
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
