@@ -266,8 +266,13 @@ describe('revocation and the cache TTL', () => {
       await watch.waitForAddresses(['127.11.0.1:8080']);
       for (let round = 1; round <= 2; round++) {
         const reviews = harness.reviewsOf('subjectaccessreviews').length;
+        const timers = clock.timers;
         clock.advance(TTL_MS);
         await waitFor(`recheck ${round} to ask the API server`, () => harness.reviewsOf('subjectaccessreviews').length === reviews + 1);
+        // The answer, not just the question, must be in before the clock moves
+        // on: the next recheck's timer is set when the allow comes back, and
+        // a timer set after the advance would fall due a whole TTL later.
+        await waitFor(`recheck ${round}'s answer to set the next recheck`, () => clock.timers === timers);
       }
       // Still served: a change reaches it.
       cp.controlPlane.registry.upsert({ ...SERVICES[0]!, ports: [{ name: 'grpc', port: 50051, backends: [{ host: '127.11.0.2', port: 8080 }] }] });
