@@ -19,9 +19,17 @@ export default defineConfig({
     // At least two files at a time, also on 2 cores (vitest's default is one
     // fewer than the cores): a file mostly waits on its servers, timers and
     // child processes, so a second one fills the CPU the first leaves idle.
-    // Each file still runs in its own process (the client's registrations
-    // and grpc-js's resolver table are per process, so files do not share them).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Files run one after another in the same worker processes, which keep
+    // the modules they loaded: starting a process and loading grpc-js,
+    // client-node and the sources once per file were nearly a third of the
+    // suite's CPU. So a file must leave nothing behind that the next one
+    // could trip on: it closes what it opens (servers, channels, the client's
+    // registrations) and restores what it changes (environment variables,
+    // fake timers). registration-leak-check.ts fails a file that leaves a
+    // registerLookaside registration open on the default scheme.
+    isolate: false,
+    setupFiles: ['test/support/registration-leak-check.ts'],
     // A backstop for a hang, not a budget. Files that spawn processes or
     // drive thousands of calls set more for themselves (vi.setConfig or a
     // test's own timeout), for a machine busy with other work.

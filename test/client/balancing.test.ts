@@ -3,7 +3,7 @@
 // and no new connection after a weight-only update.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LEAST_REQUEST_POLICY, registerLookaside, WEIGHTED_ROUND_ROBIN_POLICY } from 'grpc-lookaside-client';
+import { LEAST_REQUEST_POLICY, registerLookaside, WEIGHTED_ROUND_ROBIN_POLICY, type LookasideRegistration } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -33,15 +33,17 @@ let backends: IdentityBackend[];
 let cp: FileControlPlane;
 const clients: IdentityClient[] = [];
 
+let registration: LookasideRegistration | undefined;
 beforeAll(async () => {
   backends = await startIdentityBackends(10);
   cp = await startFileControlPlane([service('equal', backends.map((b) => ({ address: b.address })))]);
-  registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
+  registration = registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
 });
 afterEach(() => {
   for (const client of clients.splice(0)) client.close();
 });
 afterAll(async () => {
+  registration?.close();
   await cp?.close();
   await Promise.all(backends.map((b) => b.stop()));
 });

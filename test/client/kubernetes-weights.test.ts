@@ -8,7 +8,7 @@
 // (earliest deadline first, within one pick of each share), so 1,200 do.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerLookaside } from 'grpc-lookaside-client';
+import { registerLookaside, type LookasideRegistration } from 'grpc-lookaside-client';
 import { IdentityClient, startIdentityBackends, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 import { endpointSlice, pod, READY, service } from '../support/kubernetes-objects.js';
 import { startKubernetesControlPlane, type KubernetesControlPlane } from '../support/kubernetes-control-plane.js';
@@ -18,6 +18,7 @@ const NS = 'shop';
 let backends: IdentityBackend[];
 let cp: KubernetesControlPlane;
 
+let registration: LookasideRegistration | undefined;
 beforeAll(async () => {
   backends = await startIdentityBackends(3, 'annotated');
   cp = await startKubernetesControlPlane({
@@ -33,9 +34,10 @@ beforeAll(async () => {
     },
   });
   await cp.synced();
-  registerLookaside({ controlPlane: `127.0.0.1:${cp.controlPlane.port}`, startTimeoutMs: 5_000 });
+  registration = registerLookaside({ controlPlane: `127.0.0.1:${cp.controlPlane.port}`, startTimeoutMs: 5_000 });
 });
 afterAll(async () => {
+  registration?.close();
   await cp?.close();
   await Promise.all(backends.map((b) => b.stop()));
 });

@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata, Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { LOAD_REPORT_TRAILER, decodeLoadReport, encodeLoadReport, registerLookaside } from 'grpc-lookaside-client';
+import { LOAD_REPORT_TRAILER, decodeLoadReport, encodeLoadReport, registerLookaside, type LookasideRegistration } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IDENTITY_SERVICE, IdentityClient, waitFor } from '../support/identity-backends.js';
 
@@ -50,14 +50,16 @@ let busy: ReportingBackend;
 let idle: ReportingBackend;
 let cp: FileControlPlane;
 
+let registration: LookasideRegistration | undefined;
 beforeAll(async () => {
   // Both ways of reporting in one service: the shares hold only if the policy reads both.
   busy = await startReportingBackend('busy', 0.9, 'recorder');
   idle = await startReportingBackend('idle', 0.3, 'encodeLoadReport');
   cp = await startFileControlPlane([{ name: 'orca', namespace: 'test', ports: [{ name: 'grpc', port: 8080, backends: [{ address: busy.address }, { address: idle.address }] }] }]);
-  registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
+  registration = registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
 });
 afterAll(async () => {
+  registration?.close();
   await cp?.close();
   await busy?.stop();
   await idle?.stop();

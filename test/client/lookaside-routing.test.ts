@@ -3,15 +3,14 @@
 // method and metadata to the target Service's own backends (a watch and a
 // child policy per target), with the precedence the control plane ordered.
 
-import { registerLookaside } from 'grpc-lookaside-client';
+import { afterAll } from 'vitest';
+import { registerLookaside, type LookasideRegistration } from 'grpc-lookaside-client';
 import { IdentityClient } from '../support/identity-backends.js';
 import { routingScenarios } from '../support/routing-scenarios.js';
 
-let registered = false;
+let registration: LookasideRegistration | undefined;
+afterAll(() => registration?.close());
 routingScenarios((target, cp) => {
-  if (!registered) {
-    registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
-    registered = true;
-  }
+  registration ??= registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000 });
   return new IdentityClient(`lookaside:///${target}`);
 });

@@ -1,7 +1,7 @@
 // The pick hook: an application counts its calls per backend from it, and
 // the counts agree with what the backends themselves served.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerLookaside, type PickEvent } from 'grpc-lookaside-client';
+import { registerLookaside, type PickEvent, type LookasideRegistration } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackends, type IdentityBackend } from '../support/identity-backends.js';
 
@@ -10,10 +10,11 @@ let cp: FileControlPlane;
 const picks = new Map<string, number>();
 let throwing = false;
 
+let registration: LookasideRegistration | undefined;
 beforeAll(async () => {
   backends = await startIdentityBackends(3, 'observed');
   cp = await startFileControlPlane([{ name: 'observed', namespace: 'test', ports: [{ name: 'grpc', port: 8080, backends: backends.map((b, i) => ({ address: b.address, weight: i + 1 })) }] }]);
-  registerLookaside({
+  registration = registerLookaside({
     controlPlane: cp.address,
     onPick: (pick: PickEvent) => {
       if (throwing) throw new Error('an observer that throws');
@@ -23,6 +24,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  registration?.close();
   await cp.close();
   await Promise.all(backends.map((b) => b.stop()));
 });

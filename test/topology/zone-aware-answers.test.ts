@@ -8,7 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceError } from '@grpc/grpc-js';
-import { registerLookaside } from 'grpc-lookaside-client';
+import { registerLookaside, type LookasideRegistration } from 'grpc-lookaside-client';
 import { startFileControlPlane, type FileControlPlane, type FileService } from '../support/file-control-plane.js';
 import { IdentityClient, startIdentityBackend, waitFor, type IdentityBackend } from '../support/identity-backends.js';
 import { xdsIdentityClient } from '../support/xds-client.js';
@@ -26,11 +26,13 @@ function serviceFile(name: string, a: IdentityBackend[], b: IdentityBackend[]): 
   };
 }
 
+let registration: LookasideRegistration | undefined;
 beforeAll(async () => {
   cp = await startFileControlPlane([]);
-  registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000, client: { zone: 'zone-a' } });
+  registration = registerLookaside({ controlPlane: cp.address, startTimeoutMs: 5_000, client: { zone: 'zone-a' } });
 });
 afterAll(async () => {
+  registration?.close();
   await cp?.close();
 });
 
