@@ -1,8 +1,9 @@
-// `npm test`: the typecheck, ESLint, buf lint and breaking, and the vitest
-// suite, all started at once rather than one after the other. The checks
-// are bound by CPU for half a minute each while the suite mostly waits
-// (servers, timers, child processes), so side by side they fill a 2-core
-// machine instead of adding to the suite's time. Every step runs to its end
+// `npm test`: the typecheck and ESLint (one process, one TypeScript
+// program: scripts/typecheck-and-lint.mjs), buf lint and breaking, and the
+// vitest suite, all started at once rather than one after the other. The
+// checks are bound by CPU while the suite often waits (servers, timers,
+// child processes), so side by side they fill a 2-core machine instead of
+// adding to the suite's time. Every step runs to its end
 // whatever the others do: a failed check neither stops nor hides the suite.
 //
 // The suite writes to the terminal as it goes. The checks' output is held
@@ -14,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
-const CHECKS = ['typecheck', 'lint', 'lint:proto'];
+const CHECKS = ['typecheck-and-lint', 'lint:proto'];
 
 /** Runs `npm run <script>` with its output captured; resolves with how it ended. */
 function check(script) {
