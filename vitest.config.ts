@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LongestFilesFirstSequencer } from './test/support/longest-files-first-sequencer.js';
 import { SlowestFilesReporter } from './test/support/slowest-files-reporter.js';
 
 // Unit and integration tests. Real servers on 127.0.0.1 port 0, so files can
@@ -30,6 +31,8 @@ export default defineConfig({
     // registerLookaside registration open on the default scheme.
     isolate: false,
     setupFiles: ['test/support/registration-leak-check.ts'],
+    // The longest files start first, also in a fresh clone (test/support/longest-files-first-sequencer.ts).
+    sequence: { sequencer: LongestFilesFirstSequencer },
     // A backstop for a hang, not a budget. Files that spawn processes or
     // drive thousands of calls set more for themselves (vi.setConfig or a
     // test's own timeout), for a machine busy with other work.
