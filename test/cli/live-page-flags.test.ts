@@ -18,6 +18,9 @@ afterEach(async () => {
 it('serves the page at /live on the metrics port, and the metrics beside it', async () => {
   serve = runCli(['serve', '--source', 'file', '--host', '127.0.0.1', '--port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--live-page']);
   const { address } = JSON.parse(await serve.waitForLine(/"msg":"serving the live page"/)) as { address: string };
+  // The page is up before the source has read the file (health says NOT_SERVING until then):
+  // the registry's services are in the snapshot once the server says the source synced.
+  await serve.waitForLine(/"msg":"source synced; serving"/);
   const page = await fetch(`http://${address}/live`);
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
