@@ -10,7 +10,7 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The suite's longest files, longest first (the reporter's "Slowest" list names them). */
-export const LONGEST_FILES = ['test/packaging/packed-packages.test.ts', 'test/deploy/image-command.test.ts', 'test/server/hostile-input.test.ts', 'test/server/live-page.test.ts'];
+const LONGEST_FILES = ['test/packaging/packed-packages.test.ts', 'test/deploy/image-command.test.ts', 'test/server/hostile-input.test.ts', 'test/server/live-page.test.ts'];
 
 export class LongestFilesFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

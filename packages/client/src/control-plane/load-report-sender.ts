@@ -83,11 +83,7 @@ export class LoadReportSender {
     const wait = Math.max(0, this.lastReportAt + APPLIED_REPORT_GAP_MS - performance.now());
     this.appliedTimer = setTimeout(() => {
       this.appliedTimer = undefined;
-      try {
-        if (this.call) this.send(this.call);
-      } catch (error) {
-        this.options.logger.error('failed to send a load report', { err: error });
-      }
+      this.sendOnOpenStream();
     }, wait);
     this.appliedTimer.unref();
   }
@@ -181,15 +177,20 @@ export class LoadReportSender {
     clearTimeout(this.reportTimer);
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined;
-      try {
-        if (this.call) this.send(this.call);
-      } catch (error) {
-        // Invariant 9 (docs/design.md): a report that cannot be made is logged; the next one is tried.
-        this.options.logger.error('failed to send a load report', { err: error });
-      }
+      this.sendOnOpenStream();
       if (this.call) this.scheduleReport();
     }, this.intervalMs);
     this.reportTimer.unref();
+  }
+
+  /** A report on the open stream, if there is one. */
+  private sendOnOpenStream(): void {
+    try {
+      if (this.call) this.send(this.call);
+    } catch (error) {
+      // Invariant 9 (docs/design.md): a report that cannot be made is logged; the next one is tried.
+      this.options.logger.error('failed to send a load report', { err: error });
+    }
   }
 
   /** One report: every watched target with the list it applied, and the calls counted since the last report. */
